@@ -1,0 +1,359 @@
+//! One error type for everything that can go wrong, saying *what* failed, *where* (the step of the
+//! exchange) and *with whom* (the host).
+//!
+//! Every failure of a request is an [`Error`]. Its [`kind`](Error::kind) classifies it for
+//! programs (retry on `Timeout`, report `Tls` differently, …); its [`step`](Error::step) tells in
+//! which phase of the exchange it happened (resolving, connecting, the TLS handshake, sending,
+//! receiving the head, receiving the body); its `Display` is a sentence for people:
+//!
+//! ```text
+//! connect to 127.0.0.1:9: connection refused
+//! read response body from example.com:80: connection closed after 5 of 10 body bytes
+//! ```
+//!
+//! The underlying cause, when there is one (an [`std::io::Error`], a `rustls::Error`), is kept and
+//! reachable through [`std::error::Error::source`].
+//!
+//! A response with a 4xx or 5xx status is *not* an error: HTTP worked. Use
+//! [`Response::error_for_status`](crate::Response::error_for_status) to turn it into one.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io;
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What kind of failure an [`Error`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The URL could not be parsed, has no host, or uses a scheme this client does not speak.
+    InvalidUrl,
+    /// The request cannot be sent as given: a method or header name that is not a token, a
+    /// header value containing CR, LF or NUL, a body that does not match its declared length.
+    /// Nothing was sent.
+    InvalidRequest,
+    /// The host name (or the proxy's) could not be resolved.
+    Dns,
+    /// No TCP (or unix socket) connection could be made.
+    Connect,
+    /// The TLS handshake failed, or the server's certificate was not accepted.
+    Tls,
+    /// A deadline passed: connect, read, write, or the whole request.
+    Timeout,
+    /// The connection failed while sending or receiving: reset, closed early, truncated body.
+    Io,
+    /// The server's bytes are not valid HTTP/1.1: a malformed head, bad body framing, a
+    /// response head over the size limit.
+    Protocol,
+    /// More redirects than allowed.
+    TooManyRedirects,
+    /// A redirect the policy refuses: to a scheme other than http(s), an https -> http
+    /// downgrade, an unusable `Location`.
+    RedirectRefused,
+    /// A 4xx or 5xx status, made an error by [`Response::error_for_status`](crate::Response::error_for_status).
+    Status,
+    /// A body larger than the configured limit for reading it whole.
+    BodyTooLarge,
+    /// A proxy refused or failed to set up the connection to the origin.
+    Proxy,
+    /// The body could not be decoded: text that is not valid in its charset, a corrupt
+    /// compressed body.
+    Decode,
+}
+
+/// The phase of the exchange in which an [`Error`] happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Step {
+    /// Reading the URL given by the user.
+    Url,
+    /// Building the request (method, headers, body) before anything is sent.
+    Request,
+    /// Resolving the origin's host name.
+    Resolve,
+    /// Resolving the proxy's host name.
+    ResolveProxy,
+    /// Opening the connection to the origin.
+    Connect,
+    /// Opening the connection to the proxy.
+    ConnectProxy,
+    /// Asking the proxy for a tunnel (HTTP CONNECT, SOCKS).
+    Tunnel,
+    /// The TLS handshake.
+    TlsHandshake,
+    /// Writing the request head and body.
+    Send,
+    /// Reading the request body from the caller's reader or file.
+    ReadUpload,
+    /// Reading the response head.
+    ReceiveHead,
+    /// Reading the response body.
+    ReceiveBody,
+    /// Following a redirect.
+    Redirect,
+    /// Checking the response status.
+    Status,
+}
+
+impl Step {
+    /// The verb and the preposition that introduce the host: ("connect", "to").
+    fn phrase(self) -> (&'static str, &'static str) {
+        match self {
+            Step::Url => ("invalid URL", ""),
+            Step::Request => ("invalid request", "to"),
+            Step::Resolve => ("resolve", ""),
+            Step::ResolveProxy => ("resolve proxy", ""),
+            Step::Connect => ("connect", "to"),
+            Step::ConnectProxy => ("connect to proxy", ""),
+            Step::Tunnel => ("tunnel through proxy", "to"),
+            Step::TlsHandshake => ("tls handshake", "with"),
+            Step::Send => ("send request", "to"),
+            Step::ReadUpload => ("read request body", "for"),
+            Step::ReceiveHead => ("read response", "from"),
+            Step::ReceiveBody => ("read response body", "from"),
+            Step::Redirect => ("redirect", "from"),
+            Step::Status => ("status", "from"),
+        }
+    }
+}
+
+/// The error of every fallible operation in this crate.
+///
+/// Cheap to move (one pointer); `Send + Sync + 'static`.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    step: Step,
+    host: Option<String>,
+    status: Option<u16>,
+    message: Cow<'static, str>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl Error {
+    /// A new error of `kind` at `step`, with a human-readable `message`.
+    pub(crate) fn new(kind: ErrorKind, step: Step, message: impl Into<Cow<'static, str>>) -> Error {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                step,
+                host: None,
+                status: None,
+                message: message.into(),
+                source: None,
+            }),
+        }
+    }
+
+    /// An error caused by an I/O failure; the kind follows the io error (timeouts become
+    /// [`ErrorKind::Timeout`]).
+    pub(crate) fn io(step: Step, err: io::Error) -> Error {
+        let kind = match err.kind() {
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => ErrorKind::Timeout,
+            _ => match step {
+                Step::Connect | Step::ConnectProxy => ErrorKind::Connect,
+                Step::Resolve | Step::ResolveProxy => ErrorKind::Dns,
+                _ => ErrorKind::Io,
+            },
+        };
+        let message = io_phrase(&err);
+        Error::new(kind, step, message).with_source(err)
+    }
+
+    /// Attaches the underlying cause.
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
+        self.inner.source = Some(Box::new(source));
+        self
+    }
+
+    /// Names the host (`name:port`) the error concerns, unless one is already named.
+    pub(crate) fn with_host(mut self, host: impl fmt::Display) -> Error {
+        if self.inner.host.is_none() {
+            self.inner.host = Some(host.to_string());
+        }
+        self
+    }
+
+    /// Records the HTTP status that caused the error.
+    pub(crate) fn with_status(mut self, status: u16) -> Error {
+        self.inner.status = Some(status);
+        self
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// In which phase of the exchange it happened.
+    pub fn step(&self) -> Step {
+        self.inner.step
+    }
+
+    /// The host (`name:port`) the failure concerns, when there is one.
+    pub fn host(&self) -> Option<&str> {
+        self.inner.host.as_deref()
+    }
+
+    /// The HTTP status, for [`ErrorKind::Status`] errors.
+    pub fn status(&self) -> Option<u16> {
+        self.inner.status
+    }
+
+    /// The kind of the underlying [`io::Error`], when the cause is one.
+    pub fn io_kind(&self) -> Option<io::ErrorKind> {
+        self.inner
+            .source
+            .as_ref()
+            .and_then(|s| s.downcast_ref::<io::Error>())
+            .map(io::Error::kind)
+    }
+
+    /// True when a deadline caused this error.
+    pub fn is_timeout(&self) -> bool {
+        self.inner.kind == ErrorKind::Timeout
+    }
+}
+
+/// A short lower-case phrase for an io error, without the "(os error N)" suffix.
+pub(crate) fn io_phrase(err: &io::Error) -> String {
+    let phrase = match err.kind() {
+        io::ErrorKind::ConnectionRefused => "connection refused",
+        io::ErrorKind::ConnectionReset => "connection reset by peer",
+        io::ErrorKind::ConnectionAborted => "connection aborted",
+        io::ErrorKind::BrokenPipe => "connection closed by peer (broken pipe)",
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => "timed out",
+        io::ErrorKind::UnexpectedEof => "connection closed unexpectedly",
+        io::ErrorKind::AddrNotAvailable => "address not available",
+        io::ErrorKind::NotConnected => "not connected",
+        io::ErrorKind::PermissionDenied => "permission denied",
+        io::ErrorKind::NotFound => "not found",
+        _ => "",
+    };
+    if !phrase.is_empty() && err.get_ref().is_none() {
+        return phrase.to_string();
+    }
+    let text = err.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_lowercase(),
+        None => text,
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        let (verb, preposition) = i.step.phrase();
+        f.write_str(verb)?;
+        if let Some(host) = &i.host {
+            if !preposition.is_empty() {
+                write!(f, " {preposition}")?;
+            }
+            write!(f, " {host}")?;
+        }
+        write!(f, ": {}", i.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &i.kind).field("step", &i.step);
+        if let Some(host) = &i.host {
+            d.field("host", host);
+        }
+        d.field("message", &i.message);
+        if let Some(source) = &i.source {
+            d.field("source", source);
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|s| &**s as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Lets an `Error` travel through `std::io::Read` (the body reader): it comes back out with
+/// [`Error::from`]`(io::Error)` unchanged.
+impl From<Error> for io::Error {
+    fn from(err: Error) -> io::Error {
+        let kind = match err.kind() {
+            ErrorKind::Timeout => io::ErrorKind::TimedOut,
+            ErrorKind::Protocol => io::ErrorKind::InvalidData,
+            _ => err.io_kind().unwrap_or(io::ErrorKind::Other),
+        };
+        io::Error::new(kind, err)
+    }
+}
+
+/// Recovers an [`Error`] that travelled through `std::io` (see the `From<Error> for io::Error`);
+/// any other io error becomes an [`ErrorKind::Io`] error while reading the body.
+impl From<io::Error> for Error {
+    fn from(err: io::Error) -> Error {
+        if err.get_ref().is_some_and(|e| e.is::<Error>()) {
+            // Checked just above: the payload is ours, so the downcast succeeds.
+            if let Some(Ok(ours)) = err.into_inner().map(|inner| inner.downcast::<Error>()) {
+                return *ours;
+            }
+            return Error::new(ErrorKind::Io, Step::ReceiveBody, "lost error");
+        }
+        Error::io(Step::ReceiveBody, err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_step_host_and_cause() {
+        let e = Error::io(
+            Step::Connect,
+            io::Error::from(io::ErrorKind::ConnectionRefused),
+        )
+        .with_host("127.0.0.1:9");
+        assert_eq!(e.to_string(), "connect to 127.0.0.1:9: connection refused");
+        assert_eq!(e.kind(), ErrorKind::Connect);
+        assert_eq!(e.io_kind(), Some(io::ErrorKind::ConnectionRefused));
+    }
+
+    #[test]
+    fn error_survives_a_trip_through_io_error() {
+        let e = Error::new(ErrorKind::Protocol, Step::ReceiveBody, "bad chunk").with_host("h:1");
+        let io_err: io::Error = e.into();
+        assert_eq!(io_err.kind(), io::ErrorKind::InvalidData);
+        let back = Error::from(io_err);
+        assert_eq!(back.kind(), ErrorKind::Protocol);
+        assert_eq!(back.to_string(), "read response body from h:1: bad chunk");
+    }
+
+    #[test]
+    fn timeouts_are_classified_as_timeout() {
+        let e = Error::io(
+            Step::ReceiveHead,
+            io::Error::from(io::ErrorKind::WouldBlock),
+        );
+        assert!(e.is_timeout());
+    }
+
+    #[test]
+    fn error_is_send_sync_static() {
+        fn assert_bounds<T: std::error::Error + Send + Sync + 'static>() {}
+        assert_bounds::<Error>();
+    }
+}
