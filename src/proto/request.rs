@@ -1,0 +1,403 @@
+//! Writing a request head: the request line, the header section and the framing header
+//! (RFC 9112 §3 *Request Line*, §3.2 *Request Target*, RFC 9110 §5 *Fields*, §7.2 *Host*).
+//!
+//! ```text
+//! GET /search?q=rust HTTP/1.1\r\n        request-line = method SP request-target SP HTTP-version
+//! Host: example.com:8080\r\n              Host comes first (RFC 9112 §3.2)
+//! User-Agent: h1client/0.1.0\r\n          defaults, each replaceable by a user header of that name
+//! Accept: */*\r\n
+//! X-Trace: 1\r\n                          the user's headers, in their order
+//! Content-Length: 7\r\n                   framing, derived from the body (RFC 9112 §6.2, §6.1)
+//! \r\n
+//! ```
+//!
+//! Rules enforced, before a single byte is produced:
+//! - the method is a token (RFC 9110 §9.1), so `GET / HTTP/1.1\r\nX: y` cannot smuggle a header;
+//! - the request target is visible ASCII only (RFC 9112 §3.2: no spaces, no control bytes);
+//! - header names are tokens (RFC 9110 §5.1) and header values contain no control byte but HTAB
+//!   (RFC 9110 §5.5: CR, LF and NUL are forbidden; they would split or truncate the field);
+//! - values are trimmed of surrounding whitespace, which is not part of a field value
+//!   (RFC 9110 §5.5);
+//! - `Content-Length` and `Transfer-Encoding` are written from the body's framing only; the caller
+//!   has already reconciled any user-supplied value with the body.
+//!
+//! A violation is an [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) error and the
+//! output buffer is left as it was.
+
+use super::{is_token, push_decimal, trim_ows};
+use crate::error::{Error, ErrorKind, Result, Step};
+
+/// How the request body is framed on the wire (RFC 9112 §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFraming {
+    /// No body and no framing header (a GET, a HEAD).
+    None,
+    /// `Content-Length: n` followed by exactly `n` bytes.
+    Length(u64),
+    /// `Transfer-Encoding: chunked`: the length is not known in advance.
+    Chunked,
+}
+
+/// The `Host` header's default value: the URL's host (IPv6 literals bracketed) and its port when
+/// it is not the scheme's default (RFC 9110 §7.2, RFC 3986 §3.2.2).
+#[derive(Debug, Clone, Copy)]
+pub struct HostHeader<'a> {
+    /// The host as it appears in a URL: `example.com`, `127.0.0.1`, `[::1]`.
+    pub host: &'a str,
+    /// The port, when it differs from the scheme's default.
+    pub port: Option<u16>,
+}
+
+/// Everything needed to write one request head.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestHead<'a, U> {
+    /// The method, a token: `GET`, `POST`, `PROPFIND`.
+    pub method: &'a str,
+    /// The request target: origin-form `/path?query`, absolute-form `http://h/p` (to a proxy),
+    /// or authority-form `host:port` (CONNECT).
+    pub target: &'a str,
+    /// The default `Host` header, unless a user header replaces it.
+    pub host: Option<HostHeader<'a>>,
+    /// Default headers after `Host` (`User-Agent`, `Accept`, …), each replaced by a user header
+    /// of the same name.
+    pub defaults: &'a [(&'a str, &'a str)],
+    /// The user's headers, in order. A `None` value removes the default of that name without
+    /// sending anything (curl's `-H 'Name:'`).
+    pub user: U,
+    /// The body's framing, which decides `Content-Length` / `Transfer-Encoding`.
+    pub body: BodyFraming,
+}
+
+fn invalid(message: String) -> Error {
+    Error::new(ErrorKind::InvalidRequest, Step::Request, message)
+}
+
+fn is_framing_header(name: &str) -> bool {
+    name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("transfer-encoding")
+}
+
+/// Checks a field value (RFC 9110 §5.5): no control bytes except HTAB. Returns it trimmed.
+pub fn check_value<'v>(name: &str, value: &'v str) -> Result<&'v [u8]> {
+    let bytes = value.as_bytes();
+    if let Some(&bad) = bytes
+        .iter()
+        .find(|&&b| (b < 0x20 && b != b'\t') || b == 0x7f)
+    {
+        return Err(invalid(format!(
+            "the value of header {name:?} contains the control byte 0x{bad:02x} (CR, LF and NUL would corrupt the request)"
+        )));
+    }
+    Ok(trim_ows(bytes))
+}
+
+/// Checks a field name: a token (RFC 9110 §5.1).
+pub fn check_name(name: &str) -> Result<()> {
+    if is_token(name.as_bytes()) {
+        Ok(())
+    } else {
+        Err(invalid(format!("header name {name:?} is not a token")))
+    }
+}
+
+/// Checks a method: a token (RFC 9110 §9.1).
+pub fn check_method(method: &str) -> Result<()> {
+    if is_token(method.as_bytes()) {
+        Ok(())
+    } else {
+        Err(invalid(format!("method {method:?} is not a token")))
+    }
+}
+
+/// Checks a request target: one or more visible ASCII bytes (RFC 9112 §3.2).
+pub fn check_target(target: &str) -> Result<()> {
+    let ok = !target.is_empty() && target.bytes().all(|b| (0x21..0x7f).contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(format!(
+            "request target {target:?} contains a space, a control or a non-ASCII byte"
+        )))
+    }
+}
+
+fn push_field(out: &mut Vec<u8>, name: &str, value: &[u8]) {
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(value);
+    out.extend_from_slice(b"\r\n");
+}
+
+impl<'a, 'u, U> RequestHead<'a, U>
+where
+    U: Iterator<Item = (&'u str, Option<&'u str>)> + Clone,
+{
+    /// Validates everything, then appends the head (ending with the empty line) to `out`.
+    /// On error `out` is unchanged.
+    pub fn write(&self, out: &mut Vec<u8>) -> Result<()> {
+        self.validate()?;
+        self.write_validated(out);
+        Ok(())
+    }
+
+    /// Checks every rule of the module documentation without writing anything.
+    pub fn validate(&self) -> Result<()> {
+        check_method(self.method)?;
+        check_target(self.target)?;
+        let mut hosts = 0;
+        for (name, value) in self.user.clone() {
+            check_name(name)?;
+            if let Some(v) = value {
+                check_value(name, v)?;
+            }
+            if name.eq_ignore_ascii_case("host") && value.is_some() {
+                hosts += 1;
+            }
+        }
+        if hosts > 1 {
+            return Err(invalid(
+                "more than one Host header (RFC 9112 §3.2)".to_string(),
+            ));
+        }
+        for (name, value) in self.defaults {
+            check_name(name)?;
+            check_value(name, value)?;
+        }
+        if let Some(h) = self.host {
+            check_value("Host", h.host)?;
+        }
+        Ok(())
+    }
+
+    /// Appends the head to `out` without checking it: for callers that have called
+    /// [`validate`](Self::validate) on this same head (the request loop validates once, before
+    /// connecting, and writes on each attempt).
+    pub fn write_validated(&self, out: &mut Vec<u8>) {
+        out.reserve(256);
+        out.extend_from_slice(self.method.as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(self.target.as_bytes());
+        out.extend_from_slice(b" HTTP/1.1\r\n");
+
+        // Host first, then the other defaults: a user header of the same name takes the
+        // default's place (all of its values), a user `None` removes it.
+        if self.overridden("host") {
+            self.push_user_values(out, "host");
+        } else if let Some(h) = self.host {
+            out.extend_from_slice(b"Host: ");
+            out.extend_from_slice(h.host.as_bytes());
+            if let Some(port) = h.port {
+                out.push(b':');
+                push_decimal(out, u64::from(port));
+            }
+            out.extend_from_slice(b"\r\n");
+        }
+        for (name, value) in self.defaults {
+            if self.overridden(name) {
+                self.push_user_values(out, name);
+            } else {
+                push_field(out, name, trim_ows(value.as_bytes()));
+            }
+        }
+        for (name, value) in self.user.clone() {
+            let Some(value) = value else { continue };
+            let is_default = name.eq_ignore_ascii_case("host")
+                || self
+                    .defaults
+                    .iter()
+                    .any(|(d, _)| d.eq_ignore_ascii_case(name));
+            if !is_default && !is_framing_header(name) {
+                push_field(out, name, trim_ows(value.as_bytes()));
+            }
+        }
+        match self.body {
+            BodyFraming::None => {}
+            BodyFraming::Length(n) => {
+                out.extend_from_slice(b"Content-Length: ");
+                push_decimal(out, n);
+                out.extend_from_slice(b"\r\n");
+            }
+            BodyFraming::Chunked => out.extend_from_slice(b"Transfer-Encoding: chunked\r\n"),
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+
+    fn overridden(&self, name: &str) -> bool {
+        self.user.clone().any(|(n, _)| n.eq_ignore_ascii_case(name))
+    }
+
+    fn push_user_values(&self, out: &mut Vec<u8>, name: &str) {
+        for (n, v) in self.user.clone() {
+            if let (true, Some(v)) = (n.eq_ignore_ascii_case(name), v) {
+                push_field(out, n, trim_ows(v.as_bytes()));
+            }
+        }
+    }
+}
+
+/// Is the method idempotent (RFC 9110 §9.2.2), so that a request that got no answer may be sent
+/// again automatically?
+pub fn is_idempotent(method: &str) -> bool {
+    matches!(
+        method,
+        "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
+    )
+}
+
+/// Does the method define a meaning for enclosed content, so that an empty body should still be
+/// announced with `Content-Length: 0` (RFC 9110 §8.6)?
+pub fn expects_body(method: &str) -> bool {
+    matches!(method, "POST" | "PUT" | "PATCH")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type User<'a> = std::iter::Copied<std::slice::Iter<'a, (&'a str, Option<&'a str>)>>;
+
+    fn head<'a>(
+        method: &'a str,
+        target: &'a str,
+        user: &'a [(&'a str, Option<&'a str>)],
+        body: BodyFraming,
+    ) -> RequestHead<'a, User<'a>> {
+        RequestHead {
+            method,
+            target,
+            host: Some(HostHeader {
+                host: "example.com",
+                port: Some(8080),
+            }),
+            defaults: &[("User-Agent", "h1client/test"), ("Accept", "*/*")],
+            user: user.iter().copied(),
+            body,
+        }
+    }
+
+    fn write(h: RequestHead<'_, User<'_>>) -> Result<String> {
+        let mut out = b"previous".to_vec();
+        let r = h.write(&mut out);
+        if r.is_err() {
+            assert_eq!(out, b"previous", "output must be unchanged on error");
+        }
+        r.map(|()| String::from_utf8(out[8..].to_vec()).unwrap())
+    }
+
+    #[test]
+    fn writes_request_line_host_defaults_and_blank_line() {
+        let s = write(head("GET", "/p?q=1", &[], BodyFraming::None)).unwrap();
+        assert_eq!(
+            s,
+            "GET /p?q=1 HTTP/1.1\r\nHost: example.com:8080\r\nUser-Agent: h1client/test\r\nAccept: */*\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn host_without_port_and_ipv6_brackets() {
+        let mut h = head("GET", "/", &[], BodyFraming::None);
+        h.host = Some(HostHeader {
+            host: "[::1]",
+            port: None,
+        });
+        assert!(write(h).unwrap().contains("\r\nHost: [::1]\r\n"));
+    }
+
+    #[test]
+    fn user_header_replaces_default_in_place_case_insensitively() {
+        let user = [
+            ("X-A", Some("1")),
+            ("user-agent", Some("mine/2")),
+            ("HOST", Some("other")),
+        ];
+        let s = write(head("GET", "/", &user, BodyFraming::None)).unwrap();
+        assert_eq!(
+            s,
+            "GET / HTTP/1.1\r\nHOST: other\r\nuser-agent: mine/2\r\nAccept: */*\r\nX-A: 1\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn user_none_removes_default() {
+        let user = [("User-Agent", None), ("Accept", None)];
+        let s = write(head("GET", "/", &user, BodyFraming::None)).unwrap();
+        assert_eq!(s, "GET / HTTP/1.1\r\nHost: example.com:8080\r\n\r\n");
+    }
+
+    #[test]
+    fn framing_headers_come_from_the_body_only() {
+        let user = [
+            ("Content-Length", Some("99")),
+            ("Transfer-Encoding", Some("gzip")),
+        ];
+        let s = write(head("POST", "/", &user, BodyFraming::Length(3))).unwrap();
+        assert!(
+            s.ends_with("Accept: */*\r\nContent-Length: 3\r\n\r\n"),
+            "{s}"
+        );
+        let s = write(head("PUT", "/", &[], BodyFraming::Chunked)).unwrap();
+        assert!(s.ends_with("Transfer-Encoding: chunked\r\n\r\n"), "{s}");
+    }
+
+    #[test]
+    fn values_are_trimmed_inner_spaces_kept() {
+        let user = [("X-B", Some("  two  words \t"))];
+        let s = write(head("GET", "/", &user, BodyFraming::None)).unwrap();
+        assert!(s.contains("\r\nX-B: two  words\r\n"), "{s}");
+    }
+
+    #[test]
+    fn invalid_inputs_are_refused_and_nothing_written() {
+        let cases: &[(&str, &str, &[(&str, Option<&str>)], &str)] = &[
+            ("GET / HTTP/1.1\r\nX: y", "/", &[], "method"),
+            ("", "/", &[], "method"),
+            ("GET", "/a b", &[], "target"),
+            ("GET", "/a\r\nX: y", &[], "target"),
+            ("GET", "", &[], "target"),
+            (
+                "GET",
+                "/",
+                &[("X-A", Some("v\r\nX-Injected: yes"))],
+                "control byte 0x0d",
+            ),
+            ("GET", "/", &[("X-A", Some("v\nX: y"))], "control byte 0x0a"),
+            ("GET", "/", &[("X-A", Some("v\0"))], "control byte 0x00"),
+            ("GET", "/", &[("X A", Some("v"))], "not a token"),
+            ("GET", "/", &[("X:A", Some("v"))], "not a token"),
+            ("GET", "/", &[("", Some("v"))], "not a token"),
+            (
+                "GET",
+                "/",
+                &[("Host", Some("a")), ("host", Some("b"))],
+                "more than one Host",
+            ),
+        ];
+        for (method, target, user, needle) in cases {
+            let err = write(head(method, target, user, BodyFraming::None)).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                ErrorKind::InvalidRequest,
+                "{method:?} {target:?} {user:?}"
+            );
+            assert!(
+                err.to_string().contains(needle),
+                "{err} should mention {needle}"
+            );
+        }
+    }
+
+    #[test]
+    fn htab_and_obs_text_are_valid_in_values() {
+        let user = [("X-A", Some("a\tb é"))];
+        assert!(write(head("GET", "/", &user, BodyFraming::None)).is_ok());
+    }
+
+    #[test]
+    fn idempotent_methods() {
+        for m in ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"] {
+            assert!(is_idempotent(m));
+        }
+        for m in ["POST", "PATCH", "CONNECT", "get"] {
+            assert!(!is_idempotent(m));
+        }
+    }
+}

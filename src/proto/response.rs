@@ -1,0 +1,491 @@
+//! Parsing a response head: the status line and the header section (RFC 9112 §4 *Status Line*,
+//! §5 *Field Syntax*, §2.2 *Message Parsing*), with httparse doing the byte-level work.
+//!
+//! ```text
+//! HTTP/1.1 200 OK\r\n               status-line = HTTP-version SP status-code SP [ reason-phrase ]
+//! Content-Type: text/plain\r\n      field-line  = field-name ":" OWS field-value OWS
+//! Content-Length: 5\r\n
+//! \r\n                              the empty line ends the head; the body follows
+//! hello
+//! ```
+//!
+//! The head is parsed in place from the connection's buffer: [`ResponseHead`] records *where*
+//! each name and value is (offsets), so no header is copied or allocated. Rules enforced:
+//!
+//! - the version is `HTTP/1.0` or `HTTP/1.1` (httparse refuses `HTTP/2.0`, `ICY`, HTTP/0.9
+//!   replies); the status code is three digits in 100..=599 (RFC 9110 §15);
+//! - at most [`Limits::max_headers`] fields and [`Limits::max_head_bytes`] bytes, else a
+//!   `Protocol` error naming the limit (RFC 9110 §5.4 allows a recipient to limit them);
+//! - a field line folded onto the next (obs-fold) is accepted and the fold replaced by spaces,
+//!   as a user agent must (RFC 9112 §5.2);
+//! - bare LF line endings are accepted in the head (RFC 9112 §2.2 allows it);
+//! - a field value that is not UTF-8 is read as ISO-8859-1, what field text historically was
+//!   (RFC 9110 §5.5), so [`ResponseHead::header`] can still give a `&str`; the raw bytes stay
+//!   available through [`ResponseHead::header_bytes`].
+//!
+//! Interim responses (1xx, RFC 9110 §15.2) are parsed like any other head; the caller skips
+//! them (except `101 Switching Protocols`).
+
+use crate::error::{Error, ErrorKind, Result, Step};
+
+/// Limits on the size of a response head (and of a chunked trailer section).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most bytes a head may take, status line and blank line included. Default 64 KiB.
+    pub max_head_bytes: usize,
+    /// Most header fields a head may have. Default 100.
+    pub max_headers: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_head_bytes: 64 * 1024,
+            max_headers: 100,
+        }
+    }
+}
+
+/// Where a value lives: in the parsed buffer, or (ISO-8859-1 values re-encoded as UTF-8) in the
+/// head's side buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Span {
+    start: u32,
+    end: u32,
+    transcoded: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Field {
+    name: Span,
+    value: Span,
+}
+
+/// A parsed response head. Names and values are offsets into the buffer it was parsed from, so
+/// every accessor takes that buffer back.
+#[derive(Debug, Default, Clone)]
+pub struct ResponseHead {
+    /// The minor version: `1` for HTTP/1.1, `0` for HTTP/1.0.
+    pub minor_version: u8,
+    /// The status code, 100..=599.
+    pub status: u16,
+    /// How many bytes of the buffer the head took.
+    pub len: usize,
+    reason: Span,
+    fields: Vec<Field>,
+    transcoded: Vec<u8>,
+}
+
+/// Could `buf` hold a complete head, judging by the bytes from `from` on? True when an empty line
+/// (`\n\n` or `\n\r\n`) appears. Lets a reader call the parser once per head instead of once per
+/// read, so a head trickled byte by byte costs linear, not quadratic, time.
+pub fn may_be_complete(buf: &[u8], from: usize) -> bool {
+    let start = from.saturating_sub(2);
+    let tail = buf.get(start..).unwrap_or_default();
+    tail.windows(2).any(|w| w == b"\n\n") || tail.windows(3).any(|w| w == b"\n\r\n")
+}
+
+fn protocol(message: String) -> Error {
+    Error::new(ErrorKind::Protocol, Step::ReceiveHead, message)
+}
+
+fn offset(buf: &[u8], part: &[u8]) -> u32 {
+    // Both pointers come from the same buffer (httparse returns sub-slices of its input);
+    // heads are limited far below 4 GiB, so the difference fits.
+    (part.as_ptr() as usize).wrapping_sub(buf.as_ptr() as usize) as u32
+}
+
+fn span_of(buf: &[u8], part: &[u8]) -> Span {
+    let start = offset(buf, part);
+    Span {
+        start,
+        end: start + part.len() as u32,
+        transcoded: false,
+    }
+}
+
+const STACK_HEADERS: usize = 128;
+
+impl ResponseHead {
+    /// Parses a head at the start of `buf`.
+    ///
+    /// Returns `Ok(Some(len))` when a complete head of `len` bytes was parsed, `Ok(None)` when
+    /// more bytes are needed (and `buf` is still under the size limit), or a `Protocol` error.
+    /// `buf` is mutable so that obs-folds can be replaced by spaces in place.
+    pub fn parse(&mut self, buf: &mut [u8], limits: &Limits) -> Result<Option<usize>> {
+        let window = buf.len().min(limits.max_head_bytes);
+        let parsed = self.parse_window(&buf[..window], limits)?;
+        let Some(len) = parsed else {
+            if buf.len() >= limits.max_head_bytes {
+                return Err(protocol(format!(
+                    "response head exceeds the limit of {} bytes",
+                    limits.max_head_bytes
+                )));
+            }
+            return Ok(None);
+        };
+        // obs-fold: "a user agent MUST replace each received obs-fold with one or more SP
+        // octets prior to interpreting the field value" (RFC 9112 §5.2).
+        for f in &self.fields {
+            if let Some(value) = buf.get_mut(f.value.start as usize..f.value.end as usize) {
+                for b in value.iter_mut().filter(|b| **b == b'\r' || **b == b'\n') {
+                    *b = b' ';
+                }
+            }
+        }
+        self.transcode_non_utf8(buf);
+        self.len = len;
+        Ok(Some(len))
+    }
+
+    fn parse_window(&mut self, buf: &[u8], limits: &Limits) -> Result<Option<usize>> {
+        let mut stack = [httparse::EMPTY_HEADER; STACK_HEADERS];
+        let mut heap;
+        let slots: &mut [httparse::Header<'_>] = if limits.max_headers <= STACK_HEADERS {
+            &mut stack[..limits.max_headers]
+        } else {
+            heap = vec![httparse::EMPTY_HEADER; limits.max_headers];
+            &mut heap
+        };
+        let mut resp = httparse::Response::new(slots);
+        let status = httparse::ParserConfig::default()
+            .allow_obsolete_multiline_headers_in_responses(true)
+            .parse_response(&mut resp, buf);
+        let len = match status {
+            Ok(httparse::Status::Complete(len)) => len,
+            Ok(httparse::Status::Partial) => return Ok(None),
+            Err(httparse::Error::TooManyHeaders) => {
+                return Err(protocol(format!(
+                    "response has more than {} header fields (the configured limit)",
+                    limits.max_headers
+                )))
+            }
+            Err(e) => {
+                return Err(protocol(format!(
+                    "malformed response head: {}",
+                    describe(e)
+                )))
+            }
+        };
+        let status = resp.code.unwrap_or(0);
+        if !(100..=599).contains(&status) {
+            return Err(protocol(format!(
+                "status code {status:03} is outside 100..=599"
+            )));
+        }
+        self.status = status;
+        self.minor_version = resp.version.unwrap_or(1);
+        self.fields.clear();
+        for h in resp.headers.iter() {
+            self.fields.push(Field {
+                name: span_of(buf, h.name.as_bytes()),
+                value: span_of(buf, h.value),
+            });
+        }
+        self.reason = reason_span(buf);
+        Ok(Some(len))
+    }
+
+    /// Re-encodes values (and the reason) that are not UTF-8 from ISO-8859-1 into the side buffer.
+    fn transcode_non_utf8(&mut self, buf: &[u8]) {
+        self.transcoded.clear();
+        let spans = self
+            .fields
+            .iter_mut()
+            .map(|f| &mut f.value)
+            .chain(std::iter::once(&mut self.reason));
+        for span in spans {
+            let bytes = buf
+                .get(span.start as usize..span.end as usize)
+                .unwrap_or_default();
+            if std::str::from_utf8(bytes).is_ok() {
+                continue;
+            }
+            let start = self.transcoded.len() as u32;
+            for &b in bytes {
+                let mut utf8 = [0u8; 2];
+                self.transcoded
+                    .extend_from_slice(char::from(b).encode_utf8(&mut utf8).as_bytes());
+            }
+            *span = Span {
+                start,
+                end: self.transcoded.len() as u32,
+                transcoded: true,
+            };
+        }
+    }
+
+    fn text<'b>(&'b self, buf: &'b [u8], span: Span) -> &'b str {
+        let source = if span.transcoded {
+            &self.transcoded[..]
+        } else {
+            buf
+        };
+        let bytes = source
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default();
+        // Every span was checked (or made) UTF-8 in `transcode_non_utf8`.
+        std::str::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// The reason phrase (may be empty).
+    pub fn reason<'b>(&'b self, buf: &'b [u8]) -> &'b str {
+        self.text(buf, self.reason)
+    }
+
+    /// The first value of the header `name` (case-insensitive), trimmed.
+    pub fn header<'b>(&'b self, buf: &'b [u8], name: &str) -> Option<&'b str> {
+        self.headers(buf)
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// The raw bytes of the first value of the header `name`, as received.
+    pub fn header_bytes<'b>(&'b self, buf: &'b [u8], name: &str) -> Option<&'b [u8]> {
+        self.raw_headers(buf)
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    fn raw_value_of<'b>(&self, buf: &'b [u8], f: &Field) -> Option<&'b [u8]> {
+        // A transcoded value's raw bytes are found again from the name's position: the value
+        // starts after the colon and optional whitespace, and ends before the line end.
+        let line = buf.get(f.name.end as usize..)?;
+        let colon = line.iter().position(|&b| b == b':')?;
+        let rest = &line[colon + 1..];
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\r' || b == b'\n')
+            .unwrap_or(rest.len());
+        Some(super::trim_ows(&rest[..end]))
+    }
+
+    /// All header fields, in order, duplicates kept: `(name, value)`.
+    pub fn headers<'b>(&'b self, buf: &'b [u8]) -> impl Iterator<Item = (&'b str, &'b str)> + 'b {
+        self.fields
+            .iter()
+            .map(move |f| (self.text(buf, f.name), self.text(buf, f.value)))
+    }
+
+    /// All header fields with raw value bytes, in order: `(name, value bytes)`; for framing
+    /// decisions, which must see exactly what was received.
+    pub fn raw_headers<'b>(
+        &'b self,
+        buf: &'b [u8],
+    ) -> impl Iterator<Item = (&'b str, &'b [u8])> + 'b {
+        self.fields.iter().map(move |f| {
+            let value = if f.value.transcoded {
+                self.raw_value_of(buf, f).unwrap_or_default()
+            } else {
+                buf.get(f.value.start as usize..f.value.end as usize)
+                    .unwrap_or_default()
+            };
+            (self.text(buf, f.name), value)
+        })
+    }
+
+    /// Number of header fields.
+    pub fn field_count(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// Is this an interim (1xx) response other than `101 Switching Protocols`, to be skipped?
+    pub fn is_interim(&self) -> bool {
+        (100..200).contains(&self.status) && self.status != 101
+    }
+}
+
+/// The reason phrase: what follows `HTTP/1.x NNN ` on the status line, up to its end.
+fn reason_span(buf: &[u8]) -> Span {
+    // httparse skipped empty lines before the status line; do the same.
+    let start = buf
+        .iter()
+        .position(|&b| b != b'\r' && b != b'\n')
+        .unwrap_or(0);
+    let line = buf.get(start..).unwrap_or_default();
+    let end = line
+        .iter()
+        .position(|&b| b == b'\r' || b == b'\n')
+        .unwrap_or(line.len());
+    // "HTTP/1.1 200 " is 13 bytes; httparse has checked that layout.
+    let reason_start = 13.min(end);
+    Span {
+        start: (start + reason_start) as u32,
+        end: (start + end) as u32,
+        transcoded: false,
+    }
+}
+
+fn describe(e: httparse::Error) -> &'static str {
+    match e {
+        httparse::Error::HeaderName => "invalid header name",
+        httparse::Error::HeaderValue => "invalid header value",
+        httparse::Error::NewLine => "invalid line ending",
+        httparse::Error::Status => "invalid status code",
+        httparse::Error::Token => "invalid token",
+        httparse::Error::TooManyHeaders => "too many headers",
+        httparse::Error::Version => "not an HTTP/1.0 or HTTP/1.1 status line",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(raw: &[u8]) -> Result<Option<(ResponseHead, Vec<u8>)>> {
+        let mut buf = raw.to_vec();
+        let mut head = ResponseHead::default();
+        Ok(head
+            .parse(&mut buf, &Limits::default())?
+            .map(|_| (head, buf)))
+    }
+
+    #[test]
+    fn parses_status_reason_and_headers_in_order() {
+        let (h, buf) = parse(b"HTTP/1.1 200 OK\r\nA: 1\r\nb:  two \r\nA: 3\r\n\r\nbody")
+            .unwrap()
+            .unwrap();
+        assert_eq!((h.status, h.minor_version, h.len), (200, 1, 41));
+        assert_eq!(h.reason(&buf), "OK");
+        let all: Vec<_> = h.headers(&buf).collect();
+        assert_eq!(all, [("A", "1"), ("b", "two"), ("A", "3")]);
+        assert_eq!(h.header(&buf, "a"), Some("1"));
+        assert_eq!(h.header(&buf, "B"), Some("two"));
+        assert_eq!(h.header(&buf, "c"), None);
+    }
+
+    #[test]
+    fn partial_head_needs_more() {
+        assert!(parse(b"HTTP/1.1 200 OK\r\nContent-Le").unwrap().is_none());
+        assert!(parse(b"").unwrap().is_none());
+    }
+
+    /// Table: raw head → Ok(status) or Err(substring of the message).
+    #[test]
+    fn status_line_table() {
+        let cases: &[(&[u8], std::result::Result<u16, &str>)] = &[
+            (b"HTTP/1.0 404 Not Found\r\n\r\n", Ok(404)),
+            (b"HTTP/1.1 200\r\n\r\n", Ok(200)),
+            (b"HTTP/1.1 200 \xc3\x96k\xff\r\n\r\n", Ok(200)),
+            (b"HTTP/1.1 200 OK\nContent-Length: 5\n\n", Ok(200)),
+            (b"\r\nHTTP/1.1 204 No Content\r\n\r\n", Ok(204)),
+            (
+                b"HTTP/2.0 200 OK\r\n\r\n",
+                Err("not an HTTP/1.0 or HTTP/1.1"),
+            ),
+            (b"ICY 200 OK\r\n\r\n", Err("not an HTTP/1.0 or HTTP/1.1")),
+            (b"hello world\n\n", Err("malformed")),
+            (b"HTTP/1.1 20 OK\r\n\r\n", Err("invalid status code")),
+            (b"HTTP/1.1 099 Low\r\n\r\n", Err("outside 100..=599")),
+            (b"HTTP/1.1 600 High\r\n\r\n", Err("outside 100..=599")),
+            (
+                b"HTTP/1.1 200 OK\r\nX Bad: y\r\n\r\n",
+                Err("invalid header name"),
+            ),
+            (
+                b"HTTP/1.1 200 OK\r\n: novalue\r\n\r\n",
+                Err("invalid header name"),
+            ),
+            (
+                b"HTTP/1.1 200 OK\r\nContent-Length : 5\r\n\r\n",
+                Err("invalid header name"),
+            ),
+        ];
+        for (raw, want) in cases {
+            let got = parse(raw).map(|r| r.unwrap().0.status);
+            match (got, want) {
+                (Ok(s), Ok(w)) => assert_eq!(s, *w, "{raw:?}"),
+                (Err(e), Err(w)) => {
+                    assert_eq!(e.kind(), ErrorKind::Protocol);
+                    assert!(e.to_string().contains(w), "{raw:?}: {e} lacks {w}");
+                }
+                (got, want) => panic!("{raw:?}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn obs_text_reason_is_read_as_latin1() {
+        let (h, buf) = parse(b"HTTP/1.1 200 \xd6k\r\n\r\n").unwrap().unwrap();
+        assert_eq!(h.reason(&buf), "Ök");
+    }
+
+    #[test]
+    fn obs_fold_is_replaced_by_spaces() {
+        let (h, buf) = parse(b"HTTP/1.1 200 OK\r\nX-Folded: a\r\n  b\r\nC: d\r\n\r\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(h.header(&buf, "x-folded"), Some("a    b"));
+        assert_eq!(h.header(&buf, "c"), Some("d"));
+    }
+
+    #[test]
+    fn latin1_value_is_transcoded_and_raw_bytes_kept() {
+        let (h, buf) = parse(b"HTTP/1.1 200 OK\r\nX-Name: Andr\xe9\r\n\r\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(h.header(&buf, "x-name"), Some("André"));
+        assert_eq!(h.header_bytes(&buf, "x-name"), Some(&b"Andr\xe9"[..]));
+        let raw: Vec<_> = h.raw_headers(&buf).collect();
+        assert_eq!(raw, [("X-Name", &b"Andr\xe9"[..])]);
+    }
+
+    #[test]
+    fn header_count_limit_is_named() {
+        let mut raw = b"HTTP/1.1 200 OK\r\n".to_vec();
+        for i in 0..101 {
+            raw.extend_from_slice(format!("X-{i}: v\r\n").as_bytes());
+        }
+        raw.extend_from_slice(b"\r\n");
+        let e = parse(&raw).unwrap_err();
+        assert!(e.to_string().contains("more than 100 header fields"), "{e}");
+        // a configured higher limit accepts it
+        let mut head = ResponseHead::default();
+        let limits = Limits {
+            max_headers: 200,
+            ..Limits::default()
+        };
+        assert!(head.parse(&mut raw.clone(), &limits).unwrap().is_some());
+    }
+
+    #[test]
+    fn head_size_limit_is_named() {
+        let mut raw = b"HTTP/1.1 200 OK\r\nX-Huge: ".to_vec();
+        raw.resize(70_000, b'b');
+        let e = parse(&raw).unwrap_err();
+        assert!(
+            e.to_string().contains("exceeds the limit of 65536 bytes"),
+            "{e}"
+        );
+        // a complete head within the limit followed by a long body is fine
+        let mut ok = b"HTTP/1.1 200 OK\r\n\r\n".to_vec();
+        ok.resize(70_000, b'x');
+        assert_eq!(parse(&ok).unwrap().unwrap().0.len, 19);
+    }
+
+    #[test]
+    fn may_be_complete_spots_the_empty_line() {
+        assert!(!may_be_complete(b"HTTP/1.1 200 OK\r\nA: b\r\n", 0));
+        assert!(may_be_complete(b"HTTP/1.1 200 OK\r\nA: b\r\n\r\n", 20));
+        assert!(may_be_complete(b"HTTP/1.1 200 OK\n\n", 16));
+        // the empty line straddles the previous read
+        assert!(may_be_complete(b"HTTP/1.1 200 OK\r\n\r\n", 18));
+    }
+
+    #[test]
+    fn interim_detection() {
+        for (status, interim) in [
+            (100, true),
+            (103, true),
+            (101, false),
+            (199, true),
+            (200, false),
+        ] {
+            let h = ResponseHead {
+                status,
+                ..ResponseHead::default()
+            };
+            assert_eq!(h.is_interim(), interim, "{status}");
+        }
+    }
+}
