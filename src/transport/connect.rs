@@ -1,0 +1,412 @@
+//! From a host name to an open TCP connection: resolution, address ordering, racing.
+//!
+//! - **Resolution** uses the system resolver (`getaddrinfo`, through std). It blocks and has no
+//!   timeout of its own, so when a deadline applies it runs on a helper thread and the caller
+//!   stops waiting when the deadline passes. IP literals skip it.
+//! - **Ordering** (RFC 8305 §4): IPv6 first, then the families alternate, so one broken family
+//!   costs one attempt, not all of them.
+//! - **Racing** (RFC 8305 §5, simplified): the first attempt starts at once; if it has not
+//!   connected after 250 ms (or has failed), the next starts in parallel, and so on. The first
+//!   connection to succeed wins; the others are closed as they finish.
+//! - **Timeouts**: each attempt is limited by the connect timeout and by the request deadline,
+//!   whichever is sooner.
+//!
+//! Errors list every address tried: `connect to localhost:8080: connection refused (tried
+//! [::1]:8080, 127.0.0.1:8080)`.
+
+use crate::error::{io_phrase, Error, ErrorKind, Result, Step};
+use crate::trace::{Event, Tracer};
+use std::io;
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// How long an attempt may go unanswered before the next address is tried alongside it
+/// (RFC 8305 §5 recommends 250 ms).
+pub const ATTEMPT_DELAY: Duration = Duration::from_millis(250);
+
+/// A point in time by which something must be done, and the duration it was set from (for
+/// error messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    /// When it expires.
+    pub at: Instant,
+    /// The configured duration, for messages.
+    pub total: Duration,
+    /// What it limits, for messages: "request timeout", "connect timeout", …
+    pub what: &'static str,
+}
+
+impl Deadline {
+    /// A deadline `total` from now.
+    pub fn after(total: Duration, what: &'static str) -> Deadline {
+        Deadline {
+            at: Instant::now() + total,
+            total,
+            what,
+        }
+    }
+
+    /// Time left, or `None` when it has passed.
+    pub fn remaining(&self) -> Option<Duration> {
+        self.at
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+    }
+
+    /// The error for having passed it.
+    pub fn error(&self, step: Step) -> Error {
+        Error::new(
+            ErrorKind::Timeout,
+            step,
+            format!("{} of {:?} expired", self.what, self.total),
+        )
+    }
+
+    /// The earlier of two optional deadlines.
+    pub fn earliest(a: Option<Deadline>, b: Option<Deadline>) -> Option<Deadline> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(if a.at <= b.at { a } else { b }),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// The host part of a connection target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host<'a> {
+    /// A name to resolve.
+    Name(&'a str),
+    /// An address literal.
+    Ip(IpAddr),
+}
+
+/// Resolves `host:port` to addresses, ordered for connecting (RFC 8305 §4). Runs off-thread
+/// when `deadline` is set, so the deadline bounds it.
+pub fn resolve(
+    host: Host<'_>,
+    port: u16,
+    deadline: Option<Deadline>,
+    step: Step,
+) -> Result<Vec<SocketAddr>> {
+    let name = match host {
+        Host::Ip(ip) => return Ok(vec![SocketAddr::new(ip, port)]),
+        Host::Name(name) => name,
+    };
+    let lookup = move |name: &str| -> io::Result<Vec<SocketAddr>> {
+        Ok((name, port).to_socket_addrs()?.collect())
+    };
+    let found = match deadline {
+        None => lookup(name),
+        Some(deadline) => {
+            let (tx, rx) = mpsc::channel();
+            let owned = name.to_string();
+            std::thread::Builder::new()
+                .name("h1client-resolve".into())
+                .spawn(move || {
+                    let _ = tx.send(lookup(&owned));
+                })
+                .map_err(|e| Error::io(step, e))?;
+            let wait = deadline.remaining().ok_or_else(|| deadline.error(step))?;
+            match rx.recv_timeout(wait) {
+                Ok(found) => found,
+                Err(_) => return Err(deadline.error(step)),
+            }
+        }
+    };
+    let addrs = found.map_err(|e| {
+        let msg = io_phrase(&e);
+        let msg = if msg.contains("failed to lookup")
+            || msg.contains("Name or service")
+            || msg.contains("not known")
+        {
+            "no such host".to_string()
+        } else {
+            msg
+        };
+        Error::new(ErrorKind::Dns, step, msg).with_source(e)
+    })?;
+    if addrs.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Dns,
+            step,
+            "the name has no addresses",
+        ));
+    }
+    Ok(interleave(addrs))
+}
+
+/// IPv6 first, then alternate families, each keeping the resolver's order (RFC 8305 §4).
+pub fn interleave(addrs: Vec<SocketAddr>) -> Vec<SocketAddr> {
+    let (v6, v4): (Vec<_>, Vec<_>) = addrs.into_iter().partition(SocketAddr::is_ipv6);
+    let mut out = Vec::with_capacity(v6.len() + v4.len());
+    let (mut a, mut b) = (v6.into_iter(), v4.into_iter());
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return out,
+            (x, y) => out.extend(x.into_iter().chain(y)),
+        }
+    }
+}
+
+/// Limits for connecting.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConnectLimits {
+    /// Each attempt's limit.
+    pub timeout_connect: Option<Duration>,
+    /// The whole request's deadline.
+    pub deadline: Option<Deadline>,
+}
+
+impl ConnectLimits {
+    /// The deadline for one attempt started now.
+    fn attempt_deadline(&self) -> Option<Deadline> {
+        let per = self
+            .timeout_connect
+            .map(|t| Deadline::after(t, "connect timeout"));
+        Deadline::earliest(per, self.deadline)
+    }
+}
+
+fn attempt(addr: SocketAddr, deadline: Option<Deadline>) -> io::Result<TcpStream> {
+    let stream = match deadline {
+        None => TcpStream::connect(addr)?,
+        Some(d) => {
+            let left = d.remaining().ok_or(io::ErrorKind::TimedOut)?;
+            TcpStream::connect_timeout(&addr, left)?
+        }
+    };
+    stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
+/// Connects to the first address that answers, racing them as described in the module
+/// documentation. `step` is [`Step::Connect`] or [`Step::ConnectProxy`].
+pub fn connect(
+    addrs: &[SocketAddr],
+    limits: ConnectLimits,
+    step: Step,
+    tracer: &Tracer,
+) -> Result<TcpStream> {
+    let started = Instant::now();
+    let result = if let [addr] = addrs {
+        tracer.emit(|| Event::Connecting { addr: *addr });
+        let deadline = limits.attempt_deadline();
+        attempt(*addr, deadline)
+            .map(|s| (s, *addr))
+            .map_err(|e| vec![(*addr, e, deadline)])
+    } else {
+        race(addrs, limits, tracer)
+    };
+    match result {
+        Ok((stream, addr)) => {
+            tracer.emit(|| Event::Connected {
+                addr,
+                elapsed: started.elapsed(),
+            });
+            Ok(stream)
+        }
+        Err(failures) => Err(connect_error(failures, addrs.len(), step)),
+    }
+}
+
+type Failures = Vec<(SocketAddr, io::Error, Option<Deadline>)>;
+
+fn connect_error(failures: Failures, tried: usize, step: Step) -> Error {
+    let list = failures
+        .iter()
+        .map(|(a, _, _)| a.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let suffix = if tried > 1 {
+        format!(" (tried {list})")
+    } else {
+        String::new()
+    };
+    let timed_out = failures
+        .iter()
+        .find_map(|(_, e, d)| (e.kind() == io::ErrorKind::TimedOut).then_some(*d));
+    if let Some(deadline) = timed_out {
+        let message = match deadline {
+            Some(d) => format!("{} of {:?} expired{suffix}", d.what, d.total),
+            None => format!("timed out{suffix}"),
+        };
+        return Error::new(ErrorKind::Timeout, step, message);
+    }
+    match failures.into_iter().next() {
+        Some((_, first, _)) => {
+            let message = format!("{}{suffix}", io_phrase(&first));
+            Error::new(ErrorKind::Connect, step, message).with_source(first)
+        }
+        None => Error::new(ErrorKind::Connect, step, "no address to connect to"),
+    }
+}
+
+/// Staggered parallel attempts; the first success wins.
+fn race(
+    addrs: &[SocketAddr],
+    limits: ConnectLimits,
+    tracer: &Tracer,
+) -> std::result::Result<(TcpStream, SocketAddr), Failures> {
+    let (tx, rx) = mpsc::channel::<(SocketAddr, io::Result<TcpStream>, Option<Deadline>)>();
+    let mut next = 0;
+    let mut in_flight = 0;
+    let mut failures: Failures = Vec::new();
+    let start_next = |next: &mut usize, in_flight: &mut usize, failures: &mut Failures| {
+        let Some(&addr) = addrs.get(*next) else {
+            return;
+        };
+        *next += 1;
+        tracer.emit(|| Event::Connecting { addr });
+        let deadline = limits.attempt_deadline();
+        let tx = tx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("h1client-connect".into())
+            .spawn(move || {
+                // If the race is over, the receiver is gone and the stream is dropped (closed).
+                let _ = tx.send((addr, attempt(addr, deadline), deadline));
+            });
+        match spawned {
+            Ok(_) => *in_flight += 1,
+            Err(e) => failures.push((addr, e, deadline)),
+        }
+    };
+    start_next(&mut next, &mut in_flight, &mut failures);
+    loop {
+        if in_flight == 0 {
+            if next < addrs.len() {
+                start_next(&mut next, &mut in_flight, &mut failures);
+                continue;
+            }
+            return Err(failures);
+        }
+        let mut wait = if next < addrs.len() {
+            ATTEMPT_DELAY
+        } else {
+            Duration::from_secs(3600)
+        };
+        if let Some(d) = limits.deadline {
+            match d.remaining() {
+                Some(left) => wait = wait.min(left),
+                None => {
+                    failures.push((
+                        addrs[next.saturating_sub(1)],
+                        io::ErrorKind::TimedOut.into(),
+                        Some(d),
+                    ));
+                    return Err(failures);
+                }
+            }
+        }
+        match rx.recv_timeout(wait) {
+            Ok((addr, Ok(stream), _)) => return Ok((stream, addr)),
+            Ok((addr, Err(e), deadline)) => {
+                in_flight -= 1;
+                failures.push((addr, e, deadline));
+                // a failed attempt hands over to the next address at once
+                start_next(&mut next, &mut in_flight, &mut failures);
+            }
+            Err(_) => start_next(&mut next, &mut in_flight, &mut failures),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    #[test]
+    fn interleave_puts_ipv6_first_and_alternates() {
+        let a: Vec<SocketAddr> = [
+            "1.1.1.1:80",
+            "2.2.2.2:80",
+            "[::1]:80",
+            "3.3.3.3:80",
+            "[::2]:80",
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+        let got: Vec<String> = interleave(a).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            got,
+            [
+                "[::1]:80",
+                "1.1.1.1:80",
+                "[::2]:80",
+                "2.2.2.2:80",
+                "3.3.3.3:80"
+            ]
+        );
+    }
+
+    #[test]
+    fn ip_literals_are_not_resolved() {
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        assert_eq!(
+            resolve(Host::Ip(ip), 8, None, Step::Resolve).unwrap(),
+            ["127.0.0.1:8".parse().unwrap()]
+        );
+    }
+
+    #[test]
+    fn refused_connection_names_the_cause() {
+        let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = closed.local_addr().unwrap();
+        drop(closed);
+        let e = connect(
+            &[addr],
+            ConnectLimits::default(),
+            Step::Connect,
+            &Tracer::none(),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Connect);
+        assert_eq!(e.to_string(), "connect: connection refused");
+    }
+
+    #[test]
+    fn race_falls_through_to_the_address_that_listens() {
+        let open = TcpListener::bind("127.0.0.1:0").unwrap();
+        let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+        let dead = closed.local_addr().unwrap();
+        drop(closed);
+        let addrs = [dead, open.local_addr().unwrap()];
+        let started = Instant::now();
+        let s = connect(
+            &addrs,
+            ConnectLimits::default(),
+            Step::Connect,
+            &Tracer::none(),
+        )
+        .unwrap();
+        assert_eq!(s.peer_addr().unwrap(), open.local_addr().unwrap());
+        assert!(
+            started.elapsed() < ATTEMPT_DELAY,
+            "a refused attempt must not wait for the delay"
+        );
+    }
+
+    #[test]
+    fn all_refused_lists_every_address() {
+        let listeners = [
+            TcpListener::bind("127.0.0.1:0").unwrap(),
+            TcpListener::bind("127.0.0.1:0").unwrap(),
+        ];
+        let addrs: Vec<SocketAddr> = listeners.iter().map(|l| l.local_addr().unwrap()).collect();
+        drop(listeners);
+        let e = connect(
+            &addrs,
+            ConnectLimits::default(),
+            Step::Connect,
+            &Tracer::none(),
+        )
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("connection refused (tried "), "{text}");
+        for a in &addrs {
+            assert!(text.contains(&a.to_string()), "{text}");
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! TLS with rustls: the trust roots, the handshake, and what its failures mean.
+//!
+//! - **Roots**: the Mozilla set from `webpki-roots` by default; your own with
+//!   [`AgentBuilder::add_root_certificates_pem`](crate::AgentBuilder::add_root_certificates_pem)
+//!   or a whole [`rustls::ClientConfig`] with
+//!   [`AgentBuilder::tls_config`](crate::AgentBuilder::tls_config).
+//! - **Versions**: TLS 1.3 and TLS 1.2 only (rustls has nothing older).
+//! - **SNI** (RFC 6066 §3): the URL's host name; never for an IP literal, which rustls handles by
+//!   sending no `server_name` extension for an IP address.
+//! - **ALPN** (RFC 7301): `http/1.1` is offered, the only protocol spoken here.
+//! - **Verification** is always on, unless the one loudly named switch
+//!   [`AgentBuilder::danger_accept_invalid_certs`](crate::AgentBuilder::danger_accept_invalid_certs)
+//!   turns it off (curl's `-k`). Handshake signatures are still checked then.
+//! - **Truncation**: rustls reports a TCP close without `close_notify` as `UnexpectedEof`; the
+//!   body reader treats it as truncation wherever the end of the body is not otherwise proven
+//!   (RFC 8446 §6.1).
+
+use crate::error::{Error, ErrorKind, Result, Step};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{
+    CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore,
+    SignatureScheme,
+};
+use std::io;
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A TLS connection over TCP.
+pub type TlsStream = rustls::StreamOwned<ClientConnection, TcpStream>;
+
+/// The ring crypto provider (never aws-lc).
+pub fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// Parses PEM text into certificates.
+pub fn parse_pem_certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>> {
+    let certs = CertificateDer::pem_slice_iter(pem)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::Tls,
+                Step::Request,
+                format!("invalid PEM certificate: {e}"),
+            )
+        })?;
+    if certs.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Tls,
+            Step::Request,
+            "no certificate found in the PEM data",
+        ));
+    }
+    Ok(certs)
+}
+
+/// What to trust, as configured on the builder.
+#[derive(Debug, Clone, Default)]
+pub struct TrustSettings {
+    /// Extra root certificates (DER), trusted in addition to (or instead of) the defaults.
+    pub extra_roots: Vec<CertificateDer<'static>>,
+    /// Trust only `extra_roots`, not the webpki-roots set (curl's `--cacert` replaces the default
+    /// bundle).
+    pub only_extra_roots: bool,
+    /// Trust the operating system's store too (feature `native-roots`).
+    pub native_roots: bool,
+    /// Accept any certificate (`danger_accept_invalid_certs`).
+    pub accept_invalid_certs: bool,
+}
+
+/// Builds the client configuration for these settings: TLS 1.2 and 1.3, ALPN `http/1.1`.
+pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
+    let provider = provider();
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::Tls,
+                Step::Request,
+                format!("tls configuration: {e}"),
+            )
+        })?;
+    let mut config = if trust.accept_invalid_certs {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
+            .with_no_client_auth()
+    } else {
+        let mut roots = RootCertStore::empty();
+        if !trust.only_extra_roots {
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        }
+        #[cfg(feature = "native-roots")]
+        if trust.native_roots {
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
+        }
+        for cert in &trust.extra_roots {
+            roots.add(cert.clone()).map_err(|e| {
+                Error::new(
+                    ErrorKind::Tls,
+                    Step::Request,
+                    format!("unusable root certificate: {e}"),
+                )
+            })?;
+        }
+        builder.with_root_certificates(roots).with_no_client_auth()
+    };
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+/// Performs the TLS handshake on `tcp` for `host` (a name, or an IP literal without brackets).
+/// `timeout` limits each read and write of the handshake.
+pub fn handshake(
+    tcp: TcpStream,
+    host: &str,
+    config: Arc<ClientConfig>,
+    timeout: Option<Duration>,
+) -> Result<TlsStream> {
+    let name = ServerName::try_from(host.to_string()).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidUrl,
+            Step::TlsHandshake,
+            format!("{host:?} is not a valid TLS server name"),
+        )
+    })?;
+    let mut conn = ClientConnection::new(config, name).map_err(|e| {
+        Error::new(ErrorKind::Tls, Step::TlsHandshake, e.to_string()).with_source(e)
+    })?;
+    let mut tcp = tcp;
+    tcp.set_read_timeout(timeout)
+        .and_then(|()| tcp.set_write_timeout(timeout))
+        .map_err(|e| Error::io(Step::TlsHandshake, e))?;
+    while conn.is_handshaking() {
+        if let Err(e) = conn.complete_io(&mut tcp) {
+            return Err(handshake_error(e, host));
+        }
+    }
+    // Flush what the handshake left to send (the client Finished).
+    while conn.wants_write() {
+        conn.write_tls(&mut tcp)
+            .map_err(|e| handshake_error(e, host))?;
+    }
+    Ok(rustls::StreamOwned::new(conn, tcp))
+}
+
+/// The negotiated parameters, for tracing: (version, cipher suite, ALPN protocol).
+pub fn negotiated(s: &TlsStream) -> (String, String, Option<String>) {
+    let version = s
+        .conn
+        .protocol_version()
+        .map_or_else(|| "unknown".into(), |v| format!("{v:?}"));
+    let cipher = s
+        .conn
+        .negotiated_cipher_suite()
+        .map_or_else(|| "unknown".into(), |c| format!("{:?}", c.suite()));
+    let alpn = s
+        .conn
+        .alpn_protocol()
+        .map(|p| String::from_utf8_lossy(p).into_owned());
+    (version, cipher, alpn)
+}
+
+/// Is this rustls error about the server's certificate (as opposed to the handshake itself)?
+pub fn is_certificate_error(e: &rustls::Error) -> bool {
+    matches!(
+        e,
+        rustls::Error::InvalidCertificate(_)
+            | rustls::Error::NoCertificatesPresented
+            | rustls::Error::InvalidCertRevocationList(_)
+    )
+}
+
+fn handshake_error(e: io::Error, host: &str) -> Error {
+    if matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    ) {
+        return Error::new(
+            ErrorKind::Timeout,
+            Step::TlsHandshake,
+            "timed out during the handshake",
+        )
+        .with_source(e);
+    }
+    let rustls_error = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        .cloned();
+    match rustls_error {
+        Some(tls) => {
+            Error::new(ErrorKind::Tls, Step::TlsHandshake, describe(&tls, host)).with_source(tls)
+        }
+        None => {
+            let message = match e.kind() {
+                io::ErrorKind::UnexpectedEof => {
+                    "the server closed the connection during the handshake".to_string()
+                }
+                _ => crate::error::io_phrase(&e),
+            };
+            Error::new(ErrorKind::Tls, Step::TlsHandshake, message).with_source(e)
+        }
+    }
+}
+
+fn describe(e: &rustls::Error, host: &str) -> String {
+    match e {
+        rustls::Error::InvalidCertificate(c) => match c {
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                "certificate expired".into()
+            }
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                "certificate not yet valid".into()
+            }
+            CertificateError::UnknownIssuer => {
+                "certificate issuer is not trusted (unknown issuer)".into()
+            }
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                format!("certificate is not valid for the name {host:?}")
+            }
+            CertificateError::BadSignature => "certificate has a bad signature".into(),
+            CertificateError::Revoked => "certificate revoked".into(),
+            other => format!("invalid certificate: {other:?}"),
+        },
+        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
+            "the server did not answer with TLS (is it plain HTTP?)".into()
+        }
+        rustls::Error::AlertReceived(alert) => format!("the server sent the alert {alert:?}"),
+        other => other.to_string(),
+    }
+}
+
+/// The verifier behind `danger_accept_invalid_certs`: any certificate chain is accepted, but
+/// handshake signatures are still verified with the certificate's key.
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
