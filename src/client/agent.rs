@@ -1,0 +1,994 @@
+//! The [`Agent`]: shared configuration, the pool of idle connections, and the request loop that
+//! ties the protocol core to the transport.
+//!
+//! One request, as the loop runs it:
+//!
+//! 1. **Prepare** the head (RFC 9112 §3): origin-form target from the URL, `Host`, the defaults,
+//!    the user's headers, framing from the body — and validate all of it, so that an invalid
+//!    request fails before any connection is made.
+//! 2. **Get a connection**: an idle one from the pool for the same origin, or a new one
+//!    (resolve, connect, TLS). When the request could not safely be sent twice, an idle
+//!    connection is first checked for a close the server sent while it was idle.
+//! 3. **Send** the head and body; small requests go out in one system call.
+//! 4. **Receive** the head, skipping interim 1xx responses, and decide the body's framing
+//!    (RFC 9112 §6.3).
+//! 5. **Retry** once, on a new connection, if a *reused* connection failed before a single
+//!    response byte arrived and the request is idempotent (RFC 9110 §9.2.2) or carries an
+//!    `Idempotency-Key`, and its body can be replayed (RFC 9112 §9.3.1).
+//! 6. **Redirect**: see [`super::redirect`]; the deadline covers the whole chain.
+//!
+//! The [`Response`] then owns the connection; its body reader gives it back to the pool.
+
+use super::conn::{HttpConn, IoLimits};
+use super::redirect;
+use super::request::{Body, RequestBuilder};
+use crate::error::{Error, ErrorKind, Result, Step};
+use crate::proto::framing::{self, RequestFacts};
+use crate::proto::request::{expects_body, is_idempotent, BodyFraming, HostHeader, RequestHead};
+use crate::proto::response::Limits;
+use crate::trace::{Event, TraceFn, Tracer};
+use crate::transport::connect::{self, ConnectLimits, Deadline, Host};
+use crate::transport::pool::{Pool, PoolLimits};
+use crate::transport::{write_all_vectored, PoolKeyRef, Stream};
+use crate::{BodyReader, Response};
+use std::borrow::Cow;
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// The default `User-Agent`: `h1client/<version>`.
+pub const DEFAULT_USER_AGENT: &str = concat!("h1client/", env!("CARGO_PKG_VERSION"));
+
+/// Bodies up to this size are copied behind the head and sent in the same write.
+const SMALL_BODY: usize = 16 * 1024;
+
+/// Chunk size when streaming a body from a reader.
+const UPLOAD_CHUNK: usize = 16 * 1024;
+
+#[derive(Clone)]
+pub(crate) struct Config {
+    pub timeout_connect: Option<Duration>,
+    pub timeout_read: Option<Duration>,
+    pub timeout_write: Option<Duration>,
+    pub timeout: Option<Duration>,
+    pub max_redirects: u32,
+    pub allow_https_downgrade: bool,
+    pub limits: Limits,
+    pub pool: PoolLimits,
+    pub body_limit: u64,
+    pub user_agent: Option<String>,
+    pub tracer: Tracer,
+    #[cfg(feature = "tls")]
+    pub trust: crate::transport::tls::TrustSettings,
+    #[cfg(feature = "tls")]
+    pub tls_config: Option<Arc<rustls::ClientConfig>>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            timeout_connect: Some(Duration::from_secs(30)),
+            timeout_read: None,
+            timeout_write: None,
+            timeout: None,
+            max_redirects: 10,
+            allow_https_downgrade: false,
+            limits: Limits::default(),
+            pool: PoolLimits::default(),
+            body_limit: 10 * 1024 * 1024,
+            user_agent: Some(DEFAULT_USER_AGENT.to_string()),
+            tracer: Tracer::none(),
+            #[cfg(feature = "tls")]
+            trust: Default::default(),
+            #[cfg(feature = "tls")]
+            tls_config: None,
+        }
+    }
+}
+
+/// Configures and builds an [`Agent`]. Every setting has a default (see each method).
+#[derive(Clone, Default)]
+#[must_use]
+pub struct AgentBuilder {
+    config: Config,
+}
+
+impl std::fmt::Debug for AgentBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentBuilder").finish_non_exhaustive()
+    }
+}
+
+impl AgentBuilder {
+    /// Limits each connection attempt (per address). Default 30 s.
+    pub fn timeout_connect(mut self, t: Duration) -> Self {
+        self.config.timeout_connect = Some(t);
+        self
+    }
+
+    /// Limits each read: how long the server may stay silent. Default: none.
+    pub fn timeout_read(mut self, t: Duration) -> Self {
+        self.config.timeout_read = Some(t);
+        self
+    }
+
+    /// Limits each write. Default: none.
+    pub fn timeout_write(mut self, t: Duration) -> Self {
+        self.config.timeout_write = Some(t);
+        self
+    }
+
+    /// One deadline for the whole request: resolving, connecting, TLS, sending, the head,
+    /// redirects, and reading the body after `call()` returned. Default: none.
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.config.timeout = Some(t);
+        self
+    }
+
+    /// How many redirects to follow; 0 returns 3xx responses as they are. Default 10.
+    pub fn max_redirects(mut self, n: u32) -> Self {
+        self.config.max_redirects = n;
+        self
+    }
+
+    /// Follow redirects from `https` to `http` (refused by default: it would expose the request
+    /// to the network).
+    pub fn allow_https_downgrade(mut self, allow: bool) -> Self {
+        self.config.allow_https_downgrade = allow;
+        self
+    }
+
+    /// Most bytes a response head may take (and a chunked trailer section). Default 64 KiB.
+    pub fn max_head_size(mut self, bytes: usize) -> Self {
+        self.config.limits.max_head_bytes = bytes.max(64);
+        self
+    }
+
+    /// Most header fields a response may have. Default 100.
+    pub fn max_headers(mut self, n: usize) -> Self {
+        self.config.limits.max_headers = n.max(1);
+        self
+    }
+
+    /// Most idle connections kept per origin. Default 8; 0 disables keep-alive reuse.
+    pub fn max_idle_per_host(mut self, n: usize) -> Self {
+        self.config.pool.max_idle_per_host = n;
+        self
+    }
+
+    /// Most idle connections kept in all. Default 64.
+    pub fn max_idle(mut self, n: usize) -> Self {
+        self.config.pool.max_idle = n;
+        self
+    }
+
+    /// How long an idle connection is kept. Default 90 s.
+    pub fn idle_timeout(mut self, t: Duration) -> Self {
+        self.config.pool.idle_timeout = t;
+        self
+    }
+
+    /// Most bytes [`Response::text`] and [`Response::bytes`] accept. Default 10 MiB.
+    pub fn body_limit(mut self, bytes: u64) -> Self {
+        self.config.body_limit = bytes;
+        self
+    }
+
+    /// The default `User-Agent`; `None` sends none. Default `h1client/<version>`.
+    pub fn user_agent(mut self, ua: Option<&str>) -> Self {
+        self.config.user_agent = ua.map(str::to_string);
+        self
+    }
+
+    /// Calls `f` with an [`Event`](crate::Event) at every step of every request.
+    pub fn trace(mut self, f: impl Fn(&Event<'_>) + Send + Sync + 'static) -> Self {
+        let f: Arc<TraceFn> = Arc::new(f);
+        self.config.tracer = Tracer::new(f);
+        self
+    }
+
+    /// Uses this rustls configuration for `https` (your roots, client certificates for mTLS,
+    /// versions). Its ALPN list is used as given.
+    #[cfg(feature = "tls")]
+    pub fn tls_config(mut self, config: Arc<rustls::ClientConfig>) -> Self {
+        self.config.tls_config = Some(config);
+        self
+    }
+
+    /// Trusts the certificates in this PEM text as roots, in addition to the default ones.
+    /// Invalid PEM is reported by the first `https` request.
+    #[cfg(feature = "tls")]
+    pub fn add_root_certificates_pem(mut self, pem: &[u8]) -> Self {
+        match crate::transport::tls::parse_pem_certificates(pem) {
+            Ok(certs) => self.config.trust.extra_roots.extend(certs),
+            Err(_) => self
+                .config
+                .trust
+                .extra_roots
+                .push(rustls::pki_types::CertificateDer::from(pem.to_vec())),
+        }
+        self
+    }
+
+    /// Trusts only the roots added with
+    /// [`add_root_certificates_pem`](Self::add_root_certificates_pem), not the built-in
+    /// webpki-roots set (what curl's `--cacert` does).
+    #[cfg(feature = "tls")]
+    pub fn only_added_roots(mut self, only: bool) -> Self {
+        self.config.trust.only_extra_roots = only;
+        self
+    }
+
+    /// Trusts the operating system's certificate store as well.
+    #[cfg(feature = "native-roots")]
+    pub fn native_roots(mut self, on: bool) -> Self {
+        self.config.trust.native_roots = on;
+        self
+    }
+
+    /// **Dangerous.** Accepts any server certificate: expired, self-signed, for another name.
+    /// Anyone on the path can then read and change the traffic. For tests against servers you
+    /// control (curl's `-k`). Connections made this way are never reused for verified requests.
+    #[cfg(feature = "tls")]
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.config.trust.accept_invalid_certs = accept;
+        self
+    }
+
+    /// Builds the agent.
+    pub fn build(self) -> Agent {
+        Agent {
+            inner: Arc::new(AgentInner {
+                pool: Arc::new(Pool::new(self.config.pool)),
+                config: self.config,
+                #[cfg(feature = "tls")]
+                tls: std::sync::OnceLock::new(),
+            }),
+        }
+    }
+}
+
+struct AgentInner {
+    config: Config,
+    pool: Arc<Pool<HttpConn>>,
+    #[cfg(feature = "tls")]
+    tls: std::sync::OnceLock<std::result::Result<Arc<rustls::ClientConfig>, String>>,
+}
+
+/// Makes requests; keeps idle connections for reuse. Cheap to clone (the clones share one pool
+/// and configuration) and safe to share between threads.
+#[derive(Clone)]
+pub struct Agent {
+    inner: Arc<AgentInner>,
+}
+
+impl std::fmt::Debug for Agent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Agent")
+            .field("idle_connections", &self.idle_connections())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Agent {
+    fn default() -> Agent {
+        Agent::new()
+    }
+}
+
+macro_rules! method_shortcuts {
+    ($($(#[$doc:meta])* $name:ident => $method:literal),* $(,)?) => {$(
+        $(#[$doc])*
+        pub fn $name(&self, url: &str) -> RequestBuilder {
+            RequestBuilder::new(self.clone(), Cow::Borrowed($method), url)
+        }
+    )*};
+}
+
+impl Agent {
+    /// An agent with the default configuration.
+    pub fn new() -> Agent {
+        AgentBuilder::default().build()
+    }
+
+    /// A builder to configure an agent.
+    pub fn builder() -> AgentBuilder {
+        AgentBuilder::default()
+    }
+
+    /// A request with any method (a token: `PROPFIND`, `PURGE`, …).
+    pub fn request(&self, method: &str, url: &str) -> RequestBuilder {
+        let method = match method {
+            "GET" => Cow::Borrowed("GET"),
+            "POST" => Cow::Borrowed("POST"),
+            other => Cow::Owned(other.to_string()),
+        };
+        RequestBuilder::new(self.clone(), method, url)
+    }
+
+    method_shortcuts! {
+        /// A GET request.
+        get => "GET",
+        /// A HEAD request.
+        head => "HEAD",
+        /// A POST request.
+        post => "POST",
+        /// A PUT request.
+        put => "PUT",
+        /// A DELETE request.
+        delete => "DELETE",
+        /// A PATCH request.
+        patch => "PATCH",
+    }
+
+    /// How many idle connections the pool holds now.
+    pub fn idle_connections(&self) -> usize {
+        self.inner.pool.count(None)
+    }
+
+    /// Closes every idle connection.
+    pub fn close_idle_connections(&self) {
+        self.inner.pool.clear();
+    }
+
+    fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Runs a request: the redirect loop around [`Agent::exchange`].
+    pub(crate) fn run(self, req: RequestBuilder, mut body: Body<'_>) -> Result<Response> {
+        let RequestBuilder {
+            method,
+            url,
+            mut headers,
+            timeout,
+            mut content_type,
+            ..
+        } = req;
+        let mut url = url?;
+        let mut method = method;
+        let config = self.config();
+        let io = IoLimits {
+            read: config.timeout_read,
+            write: config.timeout_write,
+            deadline: timeout
+                .or(config.timeout)
+                .map(|t| Deadline::after(t, "request timeout")),
+        };
+        let mut followed = 0u32;
+        loop {
+            let reader = self.exchange(&method, &url, &headers, content_type, &mut body, &io)?;
+            let next = match reader.conn_head() {
+                Some((status, location))
+                    if config.max_redirects > 0 && redirect::is_redirect(status) =>
+                {
+                    redirect::next(
+                        status,
+                        &method,
+                        location,
+                        &url,
+                        body.replayable(),
+                        config.allow_https_downgrade,
+                    )
+                    .map_err(|e| e.with_host(host_port(&url)))?
+                    .map(|n| (status, n))
+                }
+                _ => None,
+            };
+            let Some((status, next)) = next else {
+                return Ok(Response::new(url, config.body_limit, reader));
+            };
+            if followed == config.max_redirects {
+                let message = format!("stopped after {followed} redirects (the limit)");
+                return Err(
+                    Error::new(ErrorKind::TooManyRedirects, Step::Redirect, message)
+                        .with_host(host_port(&url)),
+                );
+            }
+            followed += 1;
+            discard(reader);
+            let mut dropped: Vec<&str> = Vec::new();
+            if !redirect::same_origin(&url, &next.url) {
+                for name in redirect::CREDENTIAL_HEADERS {
+                    if headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                        dropped.push(name);
+                    }
+                    headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+                }
+            }
+            if next.drop_body {
+                body = Body::Empty;
+                content_type = None;
+                headers.retain(|(n, _)| !redirect::is_content_header(n));
+            }
+            config.tracer.emit(|| Event::Redirect {
+                status,
+                from: url.as_str(),
+                to: next.url.as_str(),
+                dropped: &dropped,
+            });
+            url = next.url;
+            method = next.method;
+        }
+    }
+
+    /// One request/response exchange on one connection (with one retry on a fresh connection
+    /// when a reused one turns out to be dead). Returns the body reader holding the connection,
+    /// its head parsed.
+    fn exchange(
+        &self,
+        method: &str,
+        url: &Url,
+        headers: &[(String, Option<String>)],
+        content_type: Option<&'static str>,
+        body: &mut Body<'_>,
+        io: &IoLimits,
+    ) -> Result<BodyReader> {
+        let config = self.config();
+        let origin = || host_port(url);
+        let host = url.host_str().unwrap_or_default();
+        let port = url.port_or_known_default().unwrap_or(80);
+        let https = url.scheme() == "https";
+        let target = &url[url::Position::BeforePath..url::Position::AfterQuery];
+
+        let userinfo_auth = (!url.username().is_empty() || url.password().is_some()).then(|| {
+            super::auth::basic(
+                &percent_decode(url.username()),
+                &percent_decode(url.password().unwrap_or("")),
+            )
+        });
+        let mut defaults: [(&str, &str); 4] = [("", ""); 4];
+        let mut n = 0;
+        if let Some(ua) = &config.user_agent {
+            defaults[n] = ("User-Agent", ua);
+            n += 1;
+        }
+        defaults[n] = ("Accept", "*/*");
+        n += 1;
+        if let Some(auth) = &userinfo_auth {
+            defaults[n] = ("Authorization", auth);
+            n += 1;
+        }
+        if let Some(ct) = content_type {
+            defaults[n] = ("Content-Type", ct);
+            n += 1;
+        }
+        let framing = body_framing(method, headers, body).map_err(|e| e.with_host(origin()))?;
+        let head = RequestHead {
+            method,
+            target,
+            host: Some(HostHeader {
+                host,
+                port: url.port(),
+            }),
+            defaults: &defaults[..n],
+            user: headers.iter().map(|(n, v)| (n.as_str(), v.as_deref())),
+            body: framing,
+        };
+        head.validate().map_err(|e| e.with_host(origin()))?;
+
+        let has_header = |name: &str| {
+            headers
+                .iter()
+                .any(|(n, v)| v.is_some() && n.eq_ignore_ascii_case(name))
+        };
+        let retryable =
+            (is_idempotent(method) || has_header("idempotency-key")) && body.replayable();
+        let asked_close = headers.iter().any(|(n, v)| {
+            n.eq_ignore_ascii_case("connection")
+                && v.as_deref()
+                    .is_some_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case("close")))
+        });
+        let facts = RequestFacts {
+            head: method == "HEAD",
+            connect: false,
+        };
+        let tls_id = self.tls_id(https);
+        let key = PoolKeyRef {
+            scheme: if https { "https" } else { "http" },
+            host,
+            port,
+            proxy: None,
+            tls_id,
+        };
+
+        let mut fresh_only = false;
+        loop {
+            let mut conn = self.connection(&key, url, io, !retryable, fresh_only)?;
+            conn.wbuf.clear();
+            head.write_validated(&mut conn.wbuf);
+            config
+                .tracer
+                .emit(|| Event::RequestHead { bytes: &conn.wbuf });
+            let reused = conn.reused;
+            let sent = send(&mut conn, body, framing, io);
+            let mut answered_early = false;
+            if let Err(e) = sent {
+                if reused && retryable && !fresh_only && e.kind() == ErrorKind::Io {
+                    let reason = e.to_string();
+                    config.tracer.emit(|| Event::Retry { reason: &reason });
+                    fresh_only = true;
+                    continue;
+                }
+                // The server may have answered (and closed) before taking the whole body.
+                if e.kind() == ErrorKind::Timeout
+                    || conn.read_head(&config.limits, io, &config.tracer).is_err()
+                {
+                    return Err(e);
+                }
+                answered_early = true;
+            } else if let Err((e, received)) = conn.read_head(&config.limits, io, &config.tracer) {
+                if reused && retryable && !fresh_only && received == 0 && e.kind() == ErrorKind::Io
+                {
+                    let reason = e.to_string();
+                    config.tracer.emit(|| Event::Retry { reason: &reason });
+                    fresh_only = true;
+                    continue;
+                }
+                return Err(e);
+            }
+            let head_buf = conn.head_buf();
+            let mut decided = framing::decide(
+                facts,
+                conn.head.status,
+                conn.head.minor_version,
+                conn.head.raw_headers(head_buf),
+            )
+            .map_err(|e| e.with_host(origin()))?;
+            if decided.reusable && (asked_close || answered_early) {
+                decided.reusable = false;
+                decided.close_reason = Some(if asked_close {
+                    "the request asked for Connection: close"
+                } else {
+                    "the server answered before the request body was sent"
+                });
+            }
+            config.tracer.emit(|| Event::Framing {
+                kind: decided.kind,
+                rule: decided.rule,
+            });
+            let pool = Some(self.inner.pool.clone());
+            return Ok(BodyReader::new(
+                conn,
+                pool,
+                decided,
+                config.limits.max_head_bytes,
+                *io,
+                config.tracer.clone(),
+            ));
+        }
+    }
+
+    /// An idle connection for `key`, or a new one.
+    fn connection(
+        &self,
+        key: &PoolKeyRef<'_>,
+        url: &Url,
+        io: &IoLimits,
+        check_idle: bool,
+        fresh_only: bool,
+    ) -> Result<HttpConn> {
+        let tracer = &self.config().tracer;
+        if !fresh_only {
+            while let Some((conn, idle)) = self.inner.pool.take(key) {
+                if check_idle && !conn.stream.is_idle_usable() {
+                    tracer.emit(|| Event::Closed {
+                        reason: "the server closed the idle connection",
+                    });
+                    continue;
+                }
+                tracer.emit(|| Event::Reused {
+                    origin: key.host,
+                    idle,
+                });
+                return Ok(conn);
+            }
+        }
+        self.connect(key, url, io)
+    }
+
+    /// Opens a new connection: resolve, connect, and for https the TLS handshake.
+    fn connect(&self, key: &PoolKeyRef<'_>, url: &Url, io: &IoLimits) -> Result<HttpConn> {
+        let config = self.config();
+        let origin = || host_port(url);
+        let host = match url.host() {
+            Some(url::Host::Domain(d)) => Host::Name(d),
+            Some(url::Host::Ipv4(ip)) => Host::Ip(ip.into()),
+            Some(url::Host::Ipv6(ip)) => Host::Ip(ip.into()),
+            None => {
+                return Err(Error::new(
+                    ErrorKind::InvalidUrl,
+                    Step::Url,
+                    "the URL has no host",
+                ))
+            }
+        };
+        let addrs = connect::resolve(host, key.port, io.deadline, Step::Resolve)
+            .map_err(|e| e.with_host(origin()))?;
+        if let Host::Name(name) = host {
+            config.tracer.emit(|| Event::Resolved {
+                host: name,
+                addrs: &addrs,
+            });
+        }
+        let limits = ConnectLimits {
+            timeout_connect: config.timeout_connect,
+            deadline: io.deadline,
+        };
+        let tcp = connect::connect(&addrs, limits, Step::Connect, &config.tracer)
+            .map_err(|e| e.with_host(origin()))?;
+        let stream = if key.scheme == "https" {
+            self.tls_handshake(tcp, host, io)
+                .map_err(|e| e.with_host(origin()))?
+        } else {
+            Stream::Tcp(tcp)
+        };
+        Ok(HttpConn::new(stream, key.to_owned()))
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_config(&self) -> Result<Arc<rustls::ClientConfig>> {
+        if let Some(c) = &self.config().tls_config {
+            return Ok(c.clone());
+        }
+        let built = self.inner.tls.get_or_init(|| {
+            crate::transport::tls::build_config(&self.config().trust).map_err(|e| e.to_string())
+        });
+        built
+            .clone()
+            .map_err(|m| Error::new(ErrorKind::Tls, Step::TlsHandshake, m))
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_id(&self, https: bool) -> u64 {
+        if !https {
+            return 0;
+        }
+        // The configuration's address identifies it while the agent holds it.
+        match self.tls_config() {
+            Ok(c) => Arc::as_ptr(&c) as usize as u64,
+            Err(_) => u64::MAX,
+        }
+    }
+
+    #[cfg(not(feature = "tls"))]
+    fn tls_id(&self, _https: bool) -> u64 {
+        0
+    }
+
+    #[cfg(feature = "tls")]
+    fn tls_handshake(
+        &self,
+        tcp: std::net::TcpStream,
+        host: Host<'_>,
+        io: &IoLimits,
+    ) -> Result<Stream> {
+        use crate::transport::tls;
+        let config = self.tls_config()?;
+        let name = match host {
+            Host::Name(n) => n.to_string(),
+            Host::Ip(ip) => ip.to_string(),
+        };
+        let mut limit = [self.config().timeout_connect, io.read]
+            .into_iter()
+            .flatten()
+            .min();
+        if let Some(d) = io.deadline {
+            let left = d.remaining().ok_or_else(|| d.error(Step::TlsHandshake))?;
+            limit = Some(limit.map_or(left, |l| l.min(left)));
+        }
+        let stream = tls::handshake(tcp, &name, config, limit).map_err(|e| {
+            match (e.kind(), io.deadline) {
+                (ErrorKind::Timeout, Some(d)) if d.remaining().is_none() => {
+                    d.error(Step::TlsHandshake)
+                }
+                _ => e,
+            }
+        })?;
+        // The handshake left its timeouts on the socket; start from a known state.
+        let _ = stream.sock.set_read_timeout(None);
+        let _ = stream.sock.set_write_timeout(None);
+        let tracer = &self.config().tracer;
+        if tracer.is_on() {
+            let (version, cipher, alpn) = tls::negotiated(&stream);
+            tracer.emit(|| Event::TlsHandshake {
+                version: &version,
+                cipher: &cipher,
+                alpn: alpn.as_deref(),
+            });
+        }
+        Ok(Stream::Tls(Box::new(stream)))
+    }
+
+    #[cfg(not(feature = "tls"))]
+    fn tls_handshake(
+        &self,
+        _tcp: std::net::TcpStream,
+        _host: Host<'_>,
+        _io: &IoLimits,
+    ) -> Result<Stream> {
+        Err(Error::new(
+            ErrorKind::InvalidUrl,
+            Step::Url,
+            "https needs the `tls` feature",
+        ))
+    }
+}
+
+/// `host:port` of a URL, for messages.
+fn host_port(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+/// Decodes `%XX` escapes (URL userinfo is percent-encoded; credentials are sent decoded).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Decides the request body's framing and reconciles it with a user-supplied
+/// `Content-Length` (which must match) or `Transfer-Encoding`.
+fn body_framing(
+    method: &str,
+    headers: &[(String, Option<String>)],
+    body: &Body<'_>,
+) -> Result<BodyFraming> {
+    let invalid = |m: String| Error::new(ErrorKind::InvalidRequest, Step::Request, m);
+    let mut user_length = None;
+    for (name, value) in headers {
+        let Some(value) = value else { continue };
+        if name.eq_ignore_ascii_case("content-length") {
+            let n = framing::parse_digits(value.trim().as_bytes())
+                .ok_or_else(|| invalid(format!("Content-Length {value:?} is not a number")))?;
+            if user_length.is_some_and(|m| m != n) {
+                return Err(invalid("two different Content-Length headers".into()));
+            }
+            user_length = Some(n);
+        } else if name.eq_ignore_ascii_case("transfer-encoding")
+            && !matches!(body, Body::Reader(_, None))
+        {
+            return Err(invalid(
+                "Transfer-Encoding is set by the client for streamed bodies only".into(),
+            ));
+        }
+    }
+    Ok(match body {
+        Body::Empty => match user_length {
+            Some(0) => BodyFraming::Length(0),
+            Some(n) => {
+                return Err(invalid(format!(
+                    "Content-Length {n} given but there is no body"
+                )))
+            }
+            None if expects_body(method) => BodyFraming::Length(0),
+            None => BodyFraming::None,
+        },
+        Body::Bytes(b) => {
+            let len = b.len() as u64;
+            if user_length.is_some_and(|n| n != len) {
+                return Err(invalid(format!(
+                    "Content-Length {} does not match the {len}-byte body",
+                    user_length.unwrap_or(0)
+                )));
+            }
+            BodyFraming::Length(len)
+        }
+        Body::Reader(_, len) => match len.or(user_length) {
+            Some(n) => BodyFraming::Length(n),
+            None => BodyFraming::Chunked,
+        },
+        Body::Seekable(_, _, len) => {
+            if user_length.is_some_and(|n| n != *len) {
+                return Err(invalid(format!(
+                    "Content-Length does not match the {len}-byte file"
+                )));
+            }
+            BodyFraming::Length(*len)
+        }
+    })
+}
+
+/// Writes the head (already in `conn.wbuf`) and the body.
+fn send(
+    conn: &mut HttpConn,
+    body: &mut Body<'_>,
+    framing: BodyFraming,
+    io: &IoLimits,
+) -> Result<()> {
+    conn.arm_write(io)?;
+    let result = match body {
+        Body::Empty => conn.stream.write_all(&conn.wbuf),
+        Body::Bytes(b) if b.len() <= SMALL_BODY => {
+            conn.wbuf.extend_from_slice(b);
+            conn.stream.write_all(&conn.wbuf)
+        }
+        Body::Bytes(b) => write_all_vectored(&mut conn.stream, &[&conn.wbuf, b]),
+        Body::Reader(reader, _) => return send_reader(conn, &mut **reader, framing, io),
+        Body::Seekable(reader, start, _) => {
+            if let Err(e) = reader.seek(std::io::SeekFrom::Start(*start)) {
+                let message = format!(
+                    "rewinding the request body failed: {}",
+                    crate::error::io_phrase(&e)
+                );
+                return Err(Error::new(ErrorKind::Io, Step::ReadUpload, message).with_source(e));
+            }
+            return send_reader(conn, &mut **reader, framing, io);
+        }
+    };
+    result.map_err(|e| conn.write_error(e, io))
+}
+
+fn read_body_source(reader: &mut dyn Read, buf: &mut [u8]) -> Result<usize> {
+    loop {
+        match reader.read(buf) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                let message = crate::error::io_phrase(&e);
+                return Err(Error::new(ErrorKind::Io, Step::ReadUpload, message).with_source(e));
+            }
+        }
+    }
+}
+
+/// Streams a reader: chunked (each read becomes one chunk, sent with its size line in one
+/// write), or raw with a known length that the reader must match exactly.
+fn send_reader(
+    conn: &mut HttpConn,
+    reader: &mut dyn Read,
+    framing: BodyFraming,
+    io: &IoLimits,
+) -> Result<()> {
+    let head_len = conn.wbuf.len();
+    conn.wbuf.resize(head_len + UPLOAD_CHUNK, 0);
+    let mut head_pending = head_len;
+    let mut sent: u64 = 0;
+    let origin = conn.origin().to_string();
+    loop {
+        let (head, data) = conn.wbuf.split_at_mut(head_len);
+        let want = match framing {
+            BodyFraming::Length(total) => (total - sent).min(data.len() as u64) as usize,
+            _ => data.len(),
+        };
+        let n = if want == 0 {
+            0
+        } else {
+            read_body_source(reader, &mut data[..want]).map_err(|e| e.with_host(&origin))?
+        };
+        let head = &head[..head_pending];
+        let result = match framing {
+            BodyFraming::Chunked if n == 0 => {
+                write_all_vectored(&mut conn.stream, &[head, crate::proto::chunked::LAST_CHUNK])
+            }
+            BodyFraming::Chunked => {
+                let mut line = [0u8; 18];
+                let line = crate::proto::chunked::chunk_size_line(n, &mut line);
+                write_all_vectored(&mut conn.stream, &[head, line, &data[..n], b"\r\n"])
+            }
+            _ => write_all_vectored(&mut conn.stream, &[head, &data[..n]]),
+        };
+        result.map_err(|e| conn.write_error(e, io))?;
+        head_pending = 0;
+        sent += n as u64;
+        if n == 0 {
+            break;
+        }
+    }
+    conn.wbuf.truncate(head_len);
+    if let BodyFraming::Length(total) = framing {
+        let mut probe = [0u8; 1];
+        let extra = read_body_source(reader, &mut probe).map_err(|e| e.with_host(&origin))?;
+        if sent != total || extra != 0 {
+            let message = if sent < total {
+                format!("the body reader ended after {sent} of the {total} bytes announced by Content-Length")
+            } else {
+                format!(
+                    "the body reader gave more than the {total} bytes announced by Content-Length"
+                )
+            };
+            return Err(
+                Error::new(ErrorKind::InvalidRequest, Step::Send, message).with_host(origin)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Reads what is left of a redirect response's body so its connection can be reused, unless it
+/// is large or slow to come (then the connection is simply closed).
+fn discard(mut reader: BodyReader) {
+    let mut sink = [0u8; 4096];
+    let mut budget = 64 * 1024;
+    while budget > 0 {
+        match reader.read_body(&mut sink) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => budget -= n.min(budget),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_of_userinfo() {
+        assert_eq!(percent_decode("us%3Aer"), "us:er");
+        assert_eq!(percent_decode("p%40ss%20w"), "p@ss w");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+
+    #[test]
+    fn body_framing_table() {
+        let h = |pairs: &[(&str, &str)]| -> Vec<(String, Option<String>)> {
+            pairs
+                .iter()
+                .map(|(n, v)| (n.to_string(), Some(v.to_string())))
+                .collect()
+        };
+        let mut reader: &[u8] = b"abc";
+        assert_eq!(
+            body_framing("GET", &[], &Body::Empty).unwrap(),
+            BodyFraming::None
+        );
+        assert_eq!(
+            body_framing("POST", &[], &Body::Empty).unwrap(),
+            BodyFraming::Length(0)
+        );
+        assert_eq!(
+            body_framing("POST", &[], &Body::Bytes(b"abc")).unwrap(),
+            BodyFraming::Length(3)
+        );
+        assert_eq!(
+            body_framing("POST", &h(&[("content-length", "3")]), &Body::Bytes(b"abc")).unwrap(),
+            BodyFraming::Length(3)
+        );
+        assert_eq!(
+            body_framing("PUT", &[], &Body::Reader(&mut reader, None)).unwrap(),
+            BodyFraming::Chunked
+        );
+        assert_eq!(
+            body_framing(
+                "PUT",
+                &h(&[("Content-Length", "3")]),
+                &Body::Reader(&mut reader, None)
+            )
+            .unwrap(),
+            BodyFraming::Length(3)
+        );
+        for (headers, body) in [
+            (h(&[("Content-Length", "4")]), Body::Bytes(b"abc")),
+            (h(&[("Content-Length", "x")]), Body::Bytes(b"abc")),
+            (h(&[("Content-Length", "1")]), Body::Empty),
+            (h(&[("Transfer-Encoding", "chunked")]), Body::Bytes(b"abc")),
+        ] {
+            let e = body_framing("POST", &headers, &body).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{headers:?}");
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! One HTTP/1.1 connection: a [`Stream`] with one reused read buffer, one reused write buffer,
+//! and the timeouts that apply to each blocking call.
+//!
+//! The read buffer holds the response head while the [`Response`](crate::Response) is looked at
+//! (headers are offsets into it, nothing is copied), then serves as read-ahead for the body.
+//! Reads bigger than what is buffered go straight from the socket into the caller's memory.
+
+use crate::error::{Error, ErrorKind, Result, Step};
+use crate::proto::response::{may_be_complete, Limits, ResponseHead};
+use crate::trace::{Event, Tracer};
+use crate::transport::connect::Deadline;
+use crate::transport::pool::Pooled;
+use crate::transport::{PoolKey, Stream};
+use std::io::{self, Read};
+use std::time::Duration;
+
+/// Initial size of a connection's read buffer (it grows, up to the head limit, only for heads).
+const READ_BUF: usize = 16 * 1024;
+
+/// The time limits that apply to each blocking call of one request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IoLimits {
+    /// Each read may wait this long.
+    pub read: Option<Duration>,
+    /// Each write may wait this long.
+    pub write: Option<Duration>,
+    /// Everything must be done by then.
+    pub deadline: Option<Deadline>,
+}
+
+impl IoLimits {
+    /// The socket timeout to set for one call limited by `per_call`: the smaller of it and the
+    /// time left before the deadline. Err when the deadline has passed.
+    fn socket_timeout(&self, per_call: Option<Duration>, step: Step) -> Result<Option<Duration>> {
+        match self.deadline {
+            None => Ok(per_call),
+            Some(d) => {
+                let left = d.remaining().ok_or_else(|| d.error(step))?;
+                Ok(Some(per_call.map_or(left, |p| p.min(left))))
+            }
+        }
+    }
+
+    /// The error for a blocking call that timed out: which limit it was.
+    pub fn timeout_error(&self, per_call: Option<Duration>, what: &str, step: Step) -> Error {
+        if let Some(d) = self.deadline {
+            if d.remaining().is_none() {
+                return d.error(step);
+            }
+        }
+        match per_call {
+            Some(t) => Error::new(
+                ErrorKind::Timeout,
+                step,
+                format!("{what} timeout of {t:?} expired"),
+            ),
+            None => Error::new(ErrorKind::Timeout, step, "timed out"),
+        }
+    }
+}
+
+/// A connection with its buffers; what the pool keeps.
+pub struct HttpConn {
+    pub(crate) stream: Stream,
+    key: PoolKey,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// The request head (and small bodies) are written here, then sent in one call.
+    pub(crate) wbuf: Vec<u8>,
+    /// The last response head parsed; offsets into `buf` at `head_at`.
+    pub(crate) head: ResponseHead,
+    head_at: usize,
+    read_timeout: Option<Duration>,
+    write_timeout: Option<Duration>,
+    /// Has this connection carried a request before the current one?
+    pub(crate) reused: bool,
+}
+
+impl Pooled for HttpConn {
+    fn key(&self) -> &PoolKey {
+        &self.key
+    }
+}
+
+impl HttpConn {
+    /// Wraps a freshly opened stream.
+    pub fn new(stream: Stream, key: PoolKey) -> HttpConn {
+        HttpConn {
+            stream,
+            key,
+            buf: vec![0; READ_BUF],
+            start: 0,
+            end: 0,
+            wbuf: Vec::with_capacity(1024),
+            head: ResponseHead::default(),
+            head_at: 0,
+            read_timeout: None,
+            write_timeout: None,
+            reused: false,
+        }
+    }
+
+    /// The origin, `host:port`, for messages.
+    pub fn origin(&self) -> &PoolKey {
+        &self.key
+    }
+
+    fn err(&self, e: Error) -> Error {
+        e.with_host(&self.key)
+    }
+
+    fn io_err(
+        &self,
+        e: io::Error,
+        io: &IoLimits,
+        per_call: Option<Duration>,
+        what: &str,
+        step: Step,
+    ) -> Error {
+        let e = match e.kind() {
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+                io.timeout_error(per_call, what, step)
+            }
+            _ => Error::io(step, e),
+        };
+        self.err(e)
+    }
+
+    /// Sets the socket's read timeout for the next read (a system call only when it changes).
+    fn arm_read(&mut self, io: &IoLimits, step: Step) -> Result<()> {
+        let want = io.socket_timeout(io.read, step).map_err(|e| self.err(e))?;
+        if want != self.read_timeout {
+            self.stream
+                .set_read_timeout(want)
+                .map_err(|e| self.err(Error::io(step, e)))?;
+            self.read_timeout = want;
+        }
+        Ok(())
+    }
+
+    /// Sets the socket's write timeout for the next write.
+    pub fn arm_write(&mut self, io: &IoLimits) -> Result<()> {
+        let want = io
+            .socket_timeout(io.write, Step::Send)
+            .map_err(|e| self.err(e))?;
+        if want != self.write_timeout {
+            self.stream
+                .set_write_timeout(want)
+                .map_err(|e| self.err(Error::io(Step::Send, e)))?;
+            self.write_timeout = want;
+        }
+        Ok(())
+    }
+
+    /// The error for a failed write.
+    pub fn write_error(&self, e: io::Error, io: &IoLimits) -> Error {
+        self.io_err(e, io, io.write, "write", Step::Send)
+    }
+
+    /// Bytes received but not yet consumed.
+    pub fn buffered(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// Marks `n` buffered bytes as consumed.
+    pub fn consume(&mut self, n: usize) {
+        self.start = (self.start + n).min(self.end);
+    }
+
+    /// Reads more bytes from the socket into the buffer; returns how many (0 at end of stream).
+    /// The head, if still buffered, may be moved or overwritten.
+    pub fn fill(&mut self, io: &IoLimits, step: Step) -> Result<usize> {
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        } else if self.end == self.buf.len() {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        self.arm_read(io, step)?;
+        loop {
+            match self.stream.read(&mut self.buf[self.end..]) {
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(self.io_err(e, io, io.read, "read", step)),
+            }
+        }
+    }
+
+    /// Reads straight from the socket into `out` (the buffer must be empty).
+    pub fn read_direct(&mut self, out: &mut [u8], io: &IoLimits, step: Step) -> Result<usize> {
+        debug_assert!(self.start == self.end);
+        self.arm_read(io, step)?;
+        loop {
+            match self.stream.read(out) {
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(self.io_err(e, io, io.read, "read", step)),
+            }
+        }
+    }
+
+    /// Reads the next final response head (skipping and reporting interim 1xx heads) into
+    /// `self.head`. Returns how many response bytes arrived before an error, so the caller can
+    /// tell "nothing came back" (retry on a fresh connection) from "a response broke off".
+    pub fn read_head(
+        &mut self,
+        limits: &Limits,
+        io: &IoLimits,
+        tracer: &Tracer,
+    ) -> std::result::Result<(), (Error, usize)> {
+        let mut received = self.end - self.start;
+        let mut interim_bytes = 0usize;
+        let mut scanned = 0;
+        if self.start > 0 && self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+        loop {
+            if may_be_complete(self.buffered(), scanned) {
+                let (start, end) = (self.start, self.end);
+                match self.head.parse(&mut self.buf[start..end], limits) {
+                    Ok(Some(len)) => {
+                        let interim = self.head.is_interim();
+                        tracer.emit(|| Event::ResponseHead {
+                            bytes: &self.buf[start..start + len],
+                            interim,
+                        });
+                        self.start += len;
+                        scanned = 0;
+                        if !interim {
+                            self.head_at = start;
+                            return Ok(());
+                        }
+                        interim_bytes += len;
+                        if interim_bytes > limits.max_head_bytes {
+                            let msg = format!(
+                                "interim (1xx) responses exceed the limit of {} bytes",
+                                limits.max_head_bytes
+                            );
+                            return Err((
+                                self.err(Error::new(ErrorKind::Protocol, Step::ReceiveHead, msg)),
+                                received,
+                            ));
+                        }
+                        continue;
+                    }
+                    Ok(None) => {}
+                    Err(e) => return Err((self.err(e), received)),
+                }
+            } else if self.buffered().len() >= limits.max_head_bytes {
+                let msg = format!(
+                    "response head exceeds the limit of {} bytes",
+                    limits.max_head_bytes
+                );
+                return Err((
+                    self.err(Error::new(ErrorKind::Protocol, Step::ReceiveHead, msg)),
+                    received,
+                ));
+            }
+            scanned = self.buffered().len();
+            // Make room: move the partial head to the front, grow the buffer if it is full.
+            if self.end == self.buf.len() {
+                if self.start > 0 {
+                    self.buf.copy_within(self.start..self.end, 0);
+                    self.end -= self.start;
+                    self.start = 0;
+                } else {
+                    let grown = (self.buf.len() * 2)
+                        .min(limits.max_head_bytes + READ_BUF)
+                        .max(self.buf.len() + 1);
+                    self.buf.resize(grown, 0);
+                }
+            }
+            match self.fill(io, Step::ReceiveHead) {
+                Ok(0) => {
+                    let e = if received == 0 {
+                        Error::new(
+                            ErrorKind::Io,
+                            Step::ReceiveHead,
+                            "connection closed before any response byte (empty reply)",
+                        )
+                        .with_source(io::Error::from(io::ErrorKind::UnexpectedEof))
+                    } else {
+                        Error::new(
+                            ErrorKind::Protocol,
+                            Step::ReceiveHead,
+                            format!("connection closed in the middle of the response head, after {received} bytes"),
+                        )
+                    };
+                    return Err((self.err(e), received));
+                }
+                Ok(n) => received += n,
+                Err(e) => return Err((e, received)),
+            }
+        }
+    }
+
+    /// The bytes of the last response head, as received (obs-folds replaced by spaces).
+    pub fn head_bytes(&self) -> &[u8] {
+        self.buf
+            .get(self.head_at..self.head_at + self.head.len)
+            .unwrap_or_default()
+    }
+
+    /// Is the response head still in the buffer (no body read has overwritten it)?
+    pub fn head_buf(&self) -> &[u8] {
+        self.buf.get(self.head_at..).unwrap_or_default()
+    }
+
+    /// Forgets unread bytes (before writing a new request).
+    pub fn clear_input(&mut self) {
+        self.start = 0;
+        self.end = 0;
+    }
+}

@@ -1,0 +1,19 @@
+//! What users call: the [`Agent`](crate::Agent), the request builder, the response, and the
+//! policies between "I asked for a URL" and "here is the response" (redirects, retries,
+//! credentials).
+//!
+//! | module | does | RFC |
+//! |---|---|---|
+//! | [`agent`] | configuration, the pool, the request loop, retry of stale connections | RFC 9112 §9.3, RFC 9110 §9.2.2 |
+//! | [`request`] | the request builder and body sources | RFC 9110 §8.6, RFC 9112 §6 |
+//! | [`response`] | the response head and the streaming body reader | RFC 9112 §6.3, §7.1 |
+//! | [`redirect`] | where a redirect goes, with which method, body and credentials | RFC 9110 §15.4 |
+//! | [`auth`] | Basic credentials | RFC 7617 |
+//! | [`conn`] | one connection's buffers and timeouts | RFC 9112 §9 |
+
+pub mod agent;
+pub mod auth;
+pub mod conn;
+pub mod redirect;
+pub mod request;
+pub mod response;

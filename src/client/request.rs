@@ -1,0 +1,239 @@
+//! Building a request: method, URL, headers, query, credentials, and the body it carries.
+//!
+//! A [`RequestBuilder`] is made by [`Agent::request`](crate::Agent::request) (or `get`, `post`,
+//! …) and finished by one of the sending calls, which run the request and return the
+//! [`Response`](crate::Response) head:
+//!
+//! | call | body on the wire |
+//! |---|---|
+//! | [`call`](RequestBuilder::call) | none (`Content-Length: 0` for POST, PUT, PATCH, RFC 9110 §8.6) |
+//! | [`send`](RequestBuilder::send) | the bytes, with `Content-Length` (RFC 9112 §6.2) |
+//! | [`send_form`](RequestBuilder::send_form) | `application/x-www-form-urlencoded` pairs |
+//! | [`send_reader`](RequestBuilder::send_reader) | streamed with `Transfer-Encoding: chunked` (RFC 9112 §7.1), or with `Content-Length` when the caller set one |
+//! | [`send_reader_sized`](RequestBuilder::send_reader_sized) | streamed with `Content-Length` |
+//! | [`send_file`](RequestBuilder::send_file) | streamed with `Content-Length`, replayable by seeking |
+//!
+//! Nothing is checked when a header is added; the whole request is validated before anything is
+//! sent (see [`proto::request`](crate::proto::request)), so a bad header is an `InvalidRequest`
+//! error from the sending call and no byte leaves the machine.
+
+use super::agent::Agent;
+use crate::error::{Error, ErrorKind, Result, Step};
+use crate::Response;
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{Read, Seek};
+use std::time::Duration;
+use url::Url;
+
+/// A body to send, as the request loop sees it.
+pub(crate) enum Body<'a> {
+    /// No body.
+    Empty,
+    /// Bytes in memory: sent with Content-Length, replayable on retry and redirect.
+    Bytes(&'a [u8]),
+    /// A stream: sent chunked (or with the user's Content-Length), read once, not replayable.
+    Reader(&'a mut dyn Read, Option<u64>),
+    /// A seekable stream of known length from a start position: replayed by seeking back.
+    Seekable(&'a mut dyn ReadSeek, u64, u64),
+}
+
+/// `Read + Seek`, as one trait object.
+pub(crate) trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+impl Body<'_> {
+    /// Can the body be sent again (retry on a fresh connection, 307/308 redirect)?
+    pub(crate) fn replayable(&self) -> bool {
+        !matches!(self, Body::Reader(..))
+    }
+}
+
+/// A request being built. Finish it with [`call`](Self::call), [`send`](Self::send),
+/// [`send_form`](Self::send_form) or [`send_reader`](Self::send_reader).
+#[must_use = "a request does nothing until it is sent with call(), send(), …"]
+pub struct RequestBuilder {
+    pub(crate) agent: Agent,
+    pub(crate) method: Cow<'static, str>,
+    pub(crate) url: std::result::Result<Url, Error>,
+    /// User headers in order; `None` removes a default header of that name.
+    pub(crate) headers: Vec<(String, Option<String>)>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) content_type: Option<&'static str>,
+}
+
+impl std::fmt::Debug for RequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestBuilder")
+            .field("method", &self.method)
+            .field("url", &self.url.as_ref().map(Url::as_str).ok())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parses a URL given by the user: it must be `http` or `https` and have a host. Raw control
+/// characters are refused rather than silently dropped (the URL standard strips tabs and
+/// newlines, which would hide an injection attempt).
+pub(crate) fn parse_url(input: &str) -> Result<Url> {
+    let bad = |why: &str| {
+        Error::new(
+            ErrorKind::InvalidUrl,
+            Step::Url,
+            format!("{input:?}: {why}"),
+        )
+    };
+    if let Some(c) = input.chars().find(|c| c.is_control()) {
+        return Err(bad(&format!("contains the control character {c:?}")));
+    }
+    // RFC 9110 §4.2.1: an http(s) URI has an authority with a non-empty host. The URL standard
+    // would read "http:///path" or "http:path" as host "path"; refuse both.
+    if let Some(colon) = input.find(':') {
+        let rest = &input[colon + 1..];
+        let scheme = &input[..colon];
+        if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+            match rest.strip_prefix("//") {
+                None => return Err(bad("no authority (expected scheme://host)")),
+                Some(after) if after.starts_with(['/', '?', '#']) || after.is_empty() => {
+                    return Err(bad("empty host"));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let url = Url::parse(input).map_err(|e| bad(&e.to_string()))?;
+    check_url(&url).map_err(|why| bad(&why))?;
+    Ok(url)
+}
+
+/// Checks that a URL is one this client can fetch: scheme http or https, a non-empty host.
+pub(crate) fn check_url(url: &Url) -> std::result::Result<(), String> {
+    match url.scheme() {
+        "http" | "https" => {}
+        other => {
+            return Err(format!(
+                "unsupported scheme {other:?} (only http and https)"
+            ))
+        }
+    }
+    #[cfg(not(feature = "tls"))]
+    if url.scheme() == "https" {
+        return Err("https needs the `tls` feature".to_string());
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("no host".to_string());
+    }
+    Ok(())
+}
+
+impl RequestBuilder {
+    pub(crate) fn new(agent: Agent, method: Cow<'static, str>, url: &str) -> RequestBuilder {
+        RequestBuilder {
+            agent,
+            method,
+            url: parse_url(url),
+            headers: Vec::new(),
+            timeout: None,
+            content_type: None,
+        }
+    }
+
+    /// Adds a header. Several headers of the same name are all sent, in order; a header named
+    /// like a default one (`User-Agent`, `Accept`, `Host`) replaces that default. Validated when
+    /// the request is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), Some(value.into())));
+        self
+    }
+
+    /// Removes a header: the user's and the default one of that name (`User-Agent`,
+    /// `Accept`, even `Host`) are not sent — curl's `-H 'Name:'`.
+    pub fn remove_header(mut self, name: impl Into<String>) -> Self {
+        let name = name.into();
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        self.headers.push((name, None));
+        self
+    }
+
+    /// Appends `key=value` to the query string, percent-encoded
+    /// (`application/x-www-form-urlencoded`, as an HTML form would).
+    pub fn query(mut self, key: &str, value: &str) -> Self {
+        if let Ok(url) = &mut self.url {
+            url.query_pairs_mut().append_pair(key, value);
+        }
+        self
+    }
+
+    /// Sends `Authorization: Basic …` with these credentials (RFC 7617).
+    pub fn basic_auth(self, user: &str, password: &str) -> Self {
+        let value = super::auth::basic(user, password);
+        self.remove_header("Authorization")
+            .header("Authorization", value)
+    }
+
+    /// Sends `Authorization: Bearer <token>` (RFC 6750).
+    pub fn bearer_auth(self, token: &str) -> Self {
+        self.remove_header("Authorization")
+            .header("Authorization", format!("Bearer {token}"))
+    }
+
+    /// A deadline for this request only, replacing the agent's `timeout`: everything from
+    /// resolving the name to the end of the body.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sends the request without a body.
+    pub fn call(self) -> Result<Response> {
+        self.agent.clone().run(self, Body::Empty)
+    }
+
+    /// Sends the request with `body`, framed by `Content-Length`.
+    pub fn send(self, body: impl AsRef<[u8]>) -> Result<Response> {
+        self.agent.clone().run(self, Body::Bytes(body.as_ref()))
+    }
+
+    /// Sends the request with a body read from `reader` as it goes (constant memory), framed with
+    /// `Transfer-Encoding: chunked` — or, when a `Content-Length` header was set, with that
+    /// length, checking that the reader gives exactly that many bytes.
+    pub fn send_reader(self, mut reader: impl Read) -> Result<Response> {
+        self.agent
+            .clone()
+            .run(self, Body::Reader(&mut reader, None))
+    }
+
+    /// Sends exactly `len` bytes read from `reader`, framed with `Content-Length: len`; an error
+    /// if the reader gives fewer or more.
+    pub fn send_reader_sized(self, mut reader: impl Read, len: u64) -> Result<Response> {
+        self.agent
+            .clone()
+            .run(self, Body::Reader(&mut reader, Some(len)))
+    }
+
+    /// Sends a file from its current position to its end, framed with `Content-Length`. Unlike a
+    /// plain reader it can be sent again — after a 307/308 redirect or a retry — by seeking back.
+    /// A file that is not a regular file (a pipe, a device) is streamed chunked instead.
+    pub fn send_file(self, mut file: File) -> Result<Response> {
+        let regular = file.metadata().map(|m| m.is_file().then_some(m.len()));
+        let start = file.stream_position();
+        match (regular, start) {
+            (Ok(Some(size)), Ok(start)) => {
+                let len = size.saturating_sub(start);
+                self.agent
+                    .clone()
+                    .run(self, Body::Seekable(&mut file, start, len))
+            }
+            _ => self.send_reader(file),
+        }
+    }
+
+    /// Sends the pairs as an `application/x-www-form-urlencoded` body (spaces become `+`, other
+    /// reserved bytes are percent-encoded).
+    pub fn send_form<K: AsRef<str>, V: AsRef<str>>(mut self, pairs: &[(K, V)]) -> Result<Response> {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))
+            .finish();
+        self.content_type = Some("application/x-www-form-urlencoded");
+        self.send(body.as_bytes())
+    }
+}

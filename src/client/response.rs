@@ -1,0 +1,561 @@
+//! The response: its status and headers, read in place from the connection's buffer, and its
+//! body as a streaming [`BodyReader`] that gives the connection back to the pool when it reaches
+//! a clean end.
+//!
+//! The body is delimited exactly as [`proto::framing`](crate::proto::framing) decided (RFC 9112
+//! §6.3), and a body that ends before its framing says is an error from `read()` — never a short
+//! `Ok(0)` that would pass a truncated file off as complete:
+//!
+//! - `Content-Length`: the connection closing before that many bytes is an `Io` error
+//!   (`UnexpectedEof`) naming how many of how many arrived;
+//! - chunked: closing anywhere before the last chunk and the end of the trailer section is an
+//!   error too; bad chunk framing is a `Protocol` error;
+//! - until close: the close is the end. Over TLS only a `close_notify` proves it; a bare TCP close
+//!   is reported as truncation (RFC 8446 §6.1, RFC 9112 §9.8).
+//!
+//! A connection goes back to the pool only when its body was read to that clean end, the
+//! framing allows reuse, and no byte beyond the body arrived (extra bytes are never taken as the
+//! next response). Dropping a reader before the end closes the connection.
+
+use super::conn::{HttpConn, IoLimits};
+use crate::error::{Error, ErrorKind, Result, Step};
+use crate::proto::chunked::ChunkedDecoder;
+use crate::proto::framing::{BodyKind, Framing};
+use crate::trace::{Event, Tracer};
+use crate::transport::pool::Pool;
+use std::io::{self, Read};
+use std::sync::Arc;
+use url::Url;
+
+/// An HTTP response whose head has been read; the body is still on the connection.
+///
+/// A 4xx or 5xx status is a `Response` like any other (see [`Response::error_for_status`]).
+pub struct Response {
+    url: Url,
+    status: u16,
+    minor_version: u8,
+    body_limit: u64,
+    body: BodyReader,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("url", &self.url.as_str())
+            .field("status", &self.status)
+            .field("reason", &self.reason())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Response {
+    pub(crate) fn new(url: Url, body_limit: u64, body: BodyReader) -> Response {
+        let (status, minor_version) = body
+            .conn
+            .as_ref()
+            .map_or((0, 1), |c| (c.head.status, c.head.minor_version));
+        Response {
+            url,
+            status,
+            minor_version,
+            body_limit,
+            body,
+        }
+    }
+
+    fn head_parts(&self) -> Option<(&crate::proto::response::ResponseHead, &[u8])> {
+        self.body.conn.as_ref().map(|c| (&c.head, c.head_buf()))
+    }
+
+    /// The status code: `200`, `404`, …
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The reason phrase: `OK`, `Not Found`, … (may be empty; it carries no meaning).
+    pub fn reason(&self) -> &str {
+        self.head_parts().map_or("", |(h, buf)| h.reason(buf))
+    }
+
+    /// The protocol version of the response: `HTTP/1.1` or `HTTP/1.0`.
+    pub fn http_version(&self) -> &'static str {
+        if self.minor_version == 0 {
+            "HTTP/1.0"
+        } else {
+            "HTTP/1.1"
+        }
+    }
+
+    /// The first value of the header `name` (case-insensitive), trimmed of surrounding
+    /// whitespace. Values that are not UTF-8 are read as ISO-8859-1 (RFC 9110 §5.5).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head_parts().and_then(|(h, buf)| h.header(buf, name))
+    }
+
+    /// The raw bytes of the first value of the header `name`.
+    pub fn header_bytes(&self, name: &str) -> Option<&[u8]> {
+        self.head_parts()
+            .and_then(|(h, buf)| h.header_bytes(buf, name))
+    }
+
+    /// Every value of the header `name`, in order.
+    pub fn header_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// All header fields in the order received, duplicates kept: `(name, value)`.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.head_parts()
+            .into_iter()
+            .flat_map(|(h, buf)| h.headers(buf))
+    }
+
+    /// The response head exactly as received, from the status line to the empty line.
+    pub fn raw_head(&self) -> &[u8] {
+        self.body.conn.as_ref().map_or(&[][..], |c| c.head_bytes())
+    }
+
+    /// The URL this response came from: the final one, after redirects.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The length of the body when the framing announces it (`Content-Length`), else `None`.
+    pub fn content_length(&self) -> Option<u64> {
+        self.body.expected
+    }
+
+    /// The body as a stream: `Read + Send + 'static`, constant memory for any size, no limit.
+    pub fn into_reader(self) -> BodyReader {
+        self.body
+    }
+
+    /// Reads the whole body, refusing more than the agent's body limit (default 10 MiB) with
+    /// [`ErrorKind::BodyTooLarge`].
+    pub fn bytes(self) -> Result<Vec<u8>> {
+        let limit = self.body_limit;
+        let mut reader = self.into_reader();
+        let capacity = reader.expected.unwrap_or(0).min(limit).min(16 << 20) as usize;
+        let mut out = Vec::with_capacity(capacity);
+        let mut limited = (&mut reader).take(limit.saturating_add(1));
+        limited.read_to_end(&mut out).map_err(Error::from)?;
+        if out.len() as u64 > limit {
+            return Err(Error::new(
+                ErrorKind::BodyTooLarge,
+                Step::ReceiveBody,
+                format!("the body is larger than the limit of {limit} bytes (use into_reader to stream it)"),
+            )
+            .with_host(reader.origin()));
+        }
+        Ok(out)
+    }
+
+    /// Reads the whole body as text. It must be UTF-8 unless the `Content-Type` charset says
+    /// ISO-8859-1 (also called latin1); invalid text is an error, never silently replaced.
+    /// Same limit as [`bytes`](Response::bytes).
+    pub fn text(self) -> Result<String> {
+        let latin1 = self.header("content-type").is_some_and(is_latin1);
+        let origin = self.body.origin();
+        let bytes = self.bytes()?;
+        if latin1 {
+            return Ok(bytes.iter().map(|&b| char::from(b)).collect());
+        }
+        String::from_utf8(bytes).map_err(|e| {
+            Error::new(
+                ErrorKind::Decode,
+                Step::ReceiveBody,
+                format!(
+                    "the body is not valid UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+            .with_host(origin)
+        })
+    }
+
+    /// Turns a 4xx or 5xx response into an [`ErrorKind::Status`] error (its message names the
+    /// status and the URL); any other response is returned unchanged.
+    pub fn error_for_status(self) -> Result<Response> {
+        if self.status < 400 {
+            return Ok(self);
+        }
+        let message = format!("HTTP {} {} for {}", self.status, self.reason(), self.url);
+        let origin = self.body.origin();
+        Err(Error::new(ErrorKind::Status, Step::Status, message)
+            .with_host(origin)
+            .with_status(self.status))
+    }
+}
+
+fn is_latin1(content_type: &str) -> bool {
+    content_type.split(';').skip(1).any(|param| {
+        let mut kv = param.splitn(2, '=');
+        let key = kv.next().unwrap_or("").trim();
+        let value = kv.next().unwrap_or("").trim().trim_matches('"');
+        key.eq_ignore_ascii_case("charset")
+            && ["iso-8859-1", "latin1", "iso_8859-1", "l1", "us-ascii"]
+                .iter()
+                .any(|c| value.eq_ignore_ascii_case(c))
+    })
+}
+
+enum State {
+    Length(u64),
+    Chunked(ChunkedDecoder),
+    UntilClose,
+    Done,
+}
+
+/// The response body as a stream of bytes.
+///
+/// Reads give the body after transfer decoding. At the clean end the connection goes back to the
+/// agent's pool; a failure is an error from `read()` (kind recoverable with
+/// [`Error::from`]`(io_error)`), never a silent early end.
+pub struct BodyReader {
+    conn: Option<HttpConn>,
+    pool: Option<Arc<Pool<HttpConn>>>,
+    state: State,
+    framing: Framing,
+    io: IoLimits,
+    tracer: Tracer,
+    delivered: u64,
+    expected: Option<u64>,
+    trailers: Vec<(String, String)>,
+    failed: Option<(ErrorKind, String)>,
+}
+
+impl std::fmt::Debug for BodyReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BodyReader")
+            .field("delivered", &self.delivered)
+            .field("expected", &self.expected)
+            .field("done", &matches!(self.state, State::Done))
+            .finish_non_exhaustive()
+    }
+}
+
+impl BodyReader {
+    pub(crate) fn new(
+        conn: HttpConn,
+        pool: Option<Arc<Pool<HttpConn>>>,
+        framing: Framing,
+        max_trailer_bytes: usize,
+        io: IoLimits,
+        tracer: Tracer,
+    ) -> BodyReader {
+        let (state, expected) = match framing.kind {
+            BodyKind::Empty => (State::Length(0), Some(0)),
+            BodyKind::Length(n) => (State::Length(n), Some(n)),
+            BodyKind::Chunked => (State::Chunked(ChunkedDecoder::new(max_trailer_bytes)), None),
+            BodyKind::UntilClose => (State::UntilClose, None),
+        };
+        BodyReader {
+            conn: Some(conn),
+            pool,
+            state,
+            framing,
+            io,
+            tracer,
+            delivered: 0,
+            expected,
+            trailers: Vec::new(),
+            failed: None,
+        }
+    }
+
+    fn origin(&self) -> String {
+        self.conn
+            .as_ref()
+            .map_or_else(String::new, |c| c.origin().to_string())
+    }
+
+    /// The status and `Location` of the response whose head is in the connection's buffer.
+    pub(crate) fn conn_head(&self) -> Option<(u16, Option<&str>)> {
+        let conn = self.conn.as_ref()?;
+        Some((
+            conn.head.status,
+            conn.head.header(conn.head_buf(), "location"),
+        ))
+    }
+
+    /// Body bytes delivered so far.
+    pub fn delivered(&self) -> u64 {
+        self.delivered
+    }
+
+    /// The total body length when the framing announced it (`Content-Length`).
+    pub fn expected_len(&self) -> Option<u64> {
+        self.expected
+    }
+
+    /// Has the body been read to its end?
+    pub fn is_done(&self) -> bool {
+        matches!(self.state, State::Done)
+    }
+
+    /// The trailer fields of a chunked body (RFC 9112 §7.1.2), once the body has been read to its
+    /// end; empty before, and for other framings.
+    pub fn trailers(&self) -> &[(String, String)] {
+        &self.trailers
+    }
+
+    /// The clean end: report it, and give the connection back to the pool if it may be reused.
+    fn finish(&mut self) {
+        if let State::Chunked(d) = &self.state {
+            self.trailers = parse_trailers(d.trailers());
+        }
+        self.state = State::Done;
+        let delivered = self.delivered;
+        self.tracer.emit(|| Event::BodyDone { bytes: delivered });
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        let reason = if !self.framing.reusable {
+            self.framing
+                .close_reason
+                .unwrap_or("the framing does not allow reuse")
+        } else if !conn.buffered().is_empty() {
+            "bytes arrived after the end of the body"
+        } else {
+            conn.reused = true;
+            match self.pool.as_ref().map(|p| p.put(conn)) {
+                Some(None) => {
+                    self.tracer.emit(|| Event::Pooled);
+                    return;
+                }
+                _ => "connection pooling is disabled",
+            }
+        };
+        self.tracer.emit(|| Event::Closed { reason });
+    }
+
+    fn fail(&mut self, e: Error) -> Error {
+        self.failed = Some((e.kind(), e.to_string()));
+        self.state = State::Done;
+        if let Some(conn) = self.conn.take() {
+            let reason = e.to_string();
+            self.tracer.emit(|| Event::Closed { reason: &reason });
+            drop(conn);
+        }
+        e
+    }
+
+    /// Reads body bytes into `out`; the typed form of `Read::read`.
+    pub fn read_body(&mut self, out: &mut [u8]) -> Result<usize> {
+        if let Some((kind, message)) = &self.failed {
+            return Err(Error::new(
+                *kind,
+                Step::ReceiveBody,
+                format!("the body already failed: {message}"),
+            ));
+        }
+        match self.step(out) {
+            Ok(n) => {
+                self.delivered += n as u64;
+                Ok(n)
+            }
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    fn step(&mut self, out: &mut [u8]) -> Result<usize> {
+        let Some(conn) = self.conn.as_mut() else {
+            return Ok(0);
+        };
+        if out.is_empty() {
+            return Ok(0);
+        }
+        let (n, end) = match &mut self.state {
+            State::Done => return Ok(0),
+            State::Length(left) => {
+                read_length(conn, left, self.expected.unwrap_or(0), out, &self.io)?
+            }
+            State::Chunked(decoder) => read_chunked(conn, decoder, self.delivered, out, &self.io)?,
+            State::UntilClose => read_until_close(conn, out, &self.io)?,
+        };
+        if end {
+            self.finish();
+        }
+        Ok(n)
+    }
+}
+
+fn truncated(conn: &HttpConn, what: String) -> Error {
+    Error::new(ErrorKind::Io, Step::ReceiveBody, what)
+        .with_source(io::Error::from(io::ErrorKind::UnexpectedEof))
+        .with_host(conn.origin())
+}
+
+/// Copies buffered bytes into `out` (at most `max`).
+fn take_buffered(conn: &mut HttpConn, out: &mut [u8], max: usize) -> usize {
+    let n = max.min(out.len()).min(conn.buffered().len());
+    out[..n].copy_from_slice(&conn.buffered()[..n]);
+    conn.consume(n);
+    n
+}
+
+/// A `Content-Length` body: `left` bytes to go. Returns (bytes read, body complete).
+fn read_length(
+    conn: &mut HttpConn,
+    left: &mut u64,
+    total: u64,
+    out: &mut [u8],
+    io: &IoLimits,
+) -> Result<(usize, bool)> {
+    if *left == 0 {
+        return Ok((0, true));
+    }
+    let want = (*left).min(out.len() as u64) as usize;
+    let n = if conn.buffered().is_empty() {
+        conn.read_direct(&mut out[..want], io, Step::ReceiveBody)?
+    } else {
+        take_buffered(conn, out, want)
+    };
+    if n == 0 {
+        let got = total - *left;
+        return Err(truncated(
+            conn,
+            format!("connection closed after {got} of {total} body bytes"),
+        ));
+    }
+    *left -= n as u64;
+    Ok((n, *left == 0))
+}
+
+/// A chunked body. Decodes whole runs of buffered input at once; large chunk data goes straight
+/// from the socket into `out`.
+fn read_chunked(
+    conn: &mut HttpConn,
+    decoder: &mut ChunkedDecoder,
+    delivered: u64,
+    out: &mut [u8],
+    io: &IoLimits,
+) -> Result<(usize, bool)> {
+    loop {
+        if !conn.buffered().is_empty() {
+            let (used, produced) = decoder
+                .decode(conn.buffered(), out)
+                .map_err(|e| e.with_host(conn.origin()))?;
+            conn.consume(used);
+            if decoder.is_done() || produced > 0 {
+                return Ok((produced, decoder.is_done()));
+            }
+            continue;
+        }
+        let direct = decoder.data_remaining().min(out.len() as u64) as usize;
+        let n = if direct >= 4096 {
+            let n = conn.read_direct(&mut out[..direct], io, Step::ReceiveBody)?;
+            if n > 0 {
+                decoder.consume_data(n as u64);
+                return Ok((n, false));
+            }
+            n
+        } else {
+            conn.fill(io, Step::ReceiveBody)?
+        };
+        if n == 0 {
+            return Err(truncated(
+                conn,
+                format!(
+                    "connection closed in the middle of the chunked body, after {delivered} bytes"
+                ),
+            ));
+        }
+    }
+}
+
+/// A body delimited by the end of the connection.
+fn read_until_close(conn: &mut HttpConn, out: &mut [u8], io: &IoLimits) -> Result<(usize, bool)> {
+    if !conn.buffered().is_empty() {
+        return Ok((take_buffered(conn, out, usize::MAX), false));
+    }
+    match conn.read_direct(out, io, Step::ReceiveBody) {
+        Ok(n) => Ok((n, n == 0)),
+        Err(e) if e.io_kind() == Some(io::ErrorKind::UnexpectedEof) && conn.stream.is_tls() => {
+            Err(truncated(
+                conn,
+                "connection closed without TLS close_notify: the body may be truncated".to_string(),
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Parses a trailer section (`Name: value\r\n…\r\n`) into owned fields; malformed lines are
+/// skipped (trailers are advisory, RFC 9110 §6.5).
+fn parse_trailers(raw: &[u8]) -> Vec<(String, String)> {
+    if raw.is_empty() {
+        return Vec::new();
+    }
+    let mut slots = [httparse::EMPTY_HEADER; 64];
+    match httparse::parse_headers(raw, &mut slots) {
+        Ok(httparse::Status::Complete((_, fields))) => fields
+            .iter()
+            .map(|h| {
+                (
+                    h.name.to_string(),
+                    String::from_utf8_lossy(h.value).into_owned(),
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl Read for BodyReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        self.read_body(out).map_err(io::Error::from)
+    }
+}
+
+impl Drop for BodyReader {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        // The rest of the body may already be in the buffer: finish cleanly, keep the connection.
+        let complete = match self.state {
+            State::Length(left) if left <= conn.buffered().len() as u64 => {
+                conn.consume(left as usize);
+                self.delivered += left;
+                true
+            }
+            _ => false,
+        };
+        if complete {
+            self.finish();
+        } else {
+            self.tracer.emit(|| Event::Closed {
+                reason: "the body was not read to its end",
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin1_charset_detection() {
+        assert!(is_latin1("text/plain; charset=ISO-8859-1"));
+        assert!(is_latin1("text/html;charset=\"latin1\""));
+        assert!(!is_latin1("text/plain; charset=utf-8"));
+        assert!(!is_latin1("text/plain"));
+    }
+
+    #[test]
+    fn trailers_are_parsed() {
+        let t = parse_trailers(b"X-Sum: 1\r\nX-Other: yes\r\n\r\n");
+        assert_eq!(
+            t,
+            [
+                ("X-Sum".to_string(), "1".to_string()),
+                ("X-Other".to_string(), "yes".to_string())
+            ]
+        );
+        assert!(parse_trailers(b"").is_empty());
+    }
+}
