@@ -1,0 +1,405 @@
+//! `h1client`: a curl-compatible command line on top of the library.
+//!
+//! Everything HTTP is a library call a program could make; this file only turns flags into
+//! builder calls, writes bytes where curl would write them, and maps errors to curl's exit codes.
+
+#![forbid(unsafe_code)]
+
+mod args;
+
+use args::{Args, Data, Parsed};
+use h1client::{Agent, Error, ErrorKind, Event, Response, Step};
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::sync::{Arc, Mutex};
+
+fn main() {
+    let code = match args::parse(std::env::args_os().skip(1)) {
+        Parsed::Exit(code, message) => {
+            if code == 0 {
+                println!("{message}");
+            } else {
+                eprintln!("h1client: {message}");
+            }
+            code
+        }
+        Parsed::Run(a) => run(&a),
+    };
+    std::process::exit(code);
+}
+
+/// Where response heads wait to be written (`-i`, `-I`): they arrive through trace events while
+/// the library works, and are written before the body of the transfer they belong to.
+type Heads = Arc<Mutex<Vec<u8>>>;
+
+fn run(a: &Args) -> i32 {
+    let heads: Heads = Arc::default();
+    let agent = match build_agent(a, heads.clone()) {
+        Ok(agent) => agent,
+        Err((code, message)) => return report(a, code, &message),
+    };
+    let data = match request_data(a) {
+        Ok(d) => d,
+        Err(message) => return report(a, 26, &message),
+    };
+    let mut last = 0;
+    for (i, url) in a.urls.iter().enumerate() {
+        heads.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        last = match transfer(&agent, a, url, a.outputs.get(i), data.as_deref(), &heads) {
+            Ok(()) => 0,
+            Err((code, message)) => report(a, code, &message),
+        };
+    }
+    last
+}
+
+fn report(a: &Args, code: i32, message: &str) -> i32 {
+    if !a.silent || a.show_error {
+        eprintln!("h1client: ({code}) {message}");
+    }
+    code
+}
+
+fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
+    let mut b = Agent::builder().max_redirects(if a.location {
+        a.max_redirs.unwrap_or(50)
+    } else {
+        0
+    });
+    if let Some(t) = a.max_time {
+        b = b.timeout(t);
+    }
+    if let Some(t) = a.connect_timeout {
+        b = b.timeout_connect(t);
+    }
+    if let Some(path) = &a.cacert {
+        let pem = std::fs::read(path)
+            .map_err(|e| (77, format!("cannot read the CA file {path}: {e}")))?;
+        b = b.add_root_certificates_pem(&pem).only_added_roots(true);
+    }
+    if a.insecure {
+        b = b.danger_accept_invalid_certs(true);
+    }
+    let verbose = a.verbose;
+    let keep_heads = a.include || a.head;
+    if verbose || keep_heads {
+        b = b.trace(move |event| {
+            if keep_heads {
+                if let Event::ResponseHead { bytes, .. } = event {
+                    heads
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .extend_from_slice(bytes);
+                }
+            }
+            if verbose {
+                print_verbose(event);
+            }
+        });
+    }
+    Ok(b.build())
+}
+
+/// curl's `-v` style: `*` notes, `>` sent head lines, `<` received head lines, on stderr.
+fn print_verbose(event: &Event<'_>) {
+    let mut err = io::stderr().lock();
+    let lines = |err: &mut io::StderrLock<'_>, prefix: &str, bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        for line in text.split('\n') {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            let _ = writeln!(err, "{prefix} {line}");
+        }
+    };
+    let _ = match event {
+        Event::Resolved { host, addrs } => {
+            let list: Vec<String> = addrs.iter().map(ToString::to_string).collect();
+            writeln!(err, "* Resolved {host} to {}", list.join(", "))
+        }
+        Event::Connecting { addr } => writeln!(err, "*   Trying {addr}..."),
+        Event::Connected { addr, elapsed } => {
+            writeln!(err, "* Connected to {addr} in {elapsed:.1?}")
+        }
+        Event::TlsHandshake {
+            version,
+            cipher,
+            alpn,
+        } => {
+            writeln!(
+                err,
+                "* TLS connection using {version} / {cipher}, ALPN: {}",
+                alpn.unwrap_or("none")
+            )
+        }
+        Event::Reused { origin, idle } => writeln!(
+            err,
+            "* Re-using the connection to {origin} (idle {idle:.1?})"
+        ),
+        Event::RequestHead { bytes } => {
+            lines(&mut err, ">", bytes.strip_suffix(b"\r\n").unwrap_or(bytes));
+            Ok(())
+        }
+        Event::ResponseHead { bytes, .. } => {
+            lines(&mut err, "<", bytes.strip_suffix(b"\r\n").unwrap_or(bytes));
+            Ok(())
+        }
+        Event::Framing { rule, .. } => writeln!(err, "* Body length: {rule}"),
+        Event::Pooled => writeln!(err, "* Connection left open for reuse"),
+        Event::Closed { reason } => writeln!(err, "* Closing connection: {reason}"),
+        Event::Retry { reason } => writeln!(err, "* {reason}; retrying on a new connection"),
+        Event::Redirect {
+            status,
+            to,
+            dropped,
+            ..
+        } => {
+            if dropped.is_empty() {
+                writeln!(err, "* {status} redirect to {to}")
+            } else {
+                writeln!(
+                    err,
+                    "* {status} redirect to {to} (not sending {} to the new origin)",
+                    dropped.join(", ")
+                )
+            }
+        }
+        _ => Ok(()),
+    };
+}
+
+/// The body given with `-d`, `--data-binary`, `--data-raw`: the parts joined with `&`.
+fn request_data(a: &Args) -> Result<Option<Vec<u8>>, String> {
+    if a.data.is_empty() {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    for (i, d) in a.data.iter().enumerate() {
+        if i > 0 {
+            out.push(b'&');
+        }
+        match d {
+            Data::Raw(s) => out.extend_from_slice(s.as_bytes()),
+            Data::Ascii(s) | Data::Binary(s) => match s.strip_prefix('@') {
+                None => out.extend_from_slice(s.as_bytes()),
+                Some(path) => {
+                    let mut bytes = Vec::new();
+                    let read = if path == "-" {
+                        io::stdin().lock().read_to_end(&mut bytes)
+                    } else {
+                        File::open(path).and_then(|mut f| f.read_to_end(&mut bytes))
+                    };
+                    read.map_err(|e| format!("cannot read {path}: {e}"))?;
+                    if matches!(d, Data::Ascii(_)) {
+                        bytes.retain(|&b| b != b'\r' && b != b'\n');
+                    }
+                    out.extend_from_slice(&bytes);
+                }
+            },
+        }
+    }
+    Ok(Some(out))
+}
+
+/// curl's reading of a URL argument: no scheme means `http://`; only http and https are spoken.
+fn normalize_url(input: &str) -> Result<String, (i32, String)> {
+    let scheme_end = input.find("://").filter(|&i| {
+        let s = &input[..i];
+        !s.is_empty()
+            && s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    match scheme_end {
+        None => Ok(format!("http://{input}")),
+        Some(i) => {
+            let scheme = input[..i].to_ascii_lowercase();
+            if scheme == "http" || scheme == "https" {
+                Ok(input.to_string())
+            } else {
+                Err((1, format!("protocol \"{scheme}\" not supported")))
+            }
+        }
+    }
+}
+
+/// `-T file` to a URL ending in `/` uploads to that directory under the file's name (curl).
+fn upload_url(url: String, path: &str) -> String {
+    if path == "-" || !url.ends_with('/') {
+        return url;
+    }
+    let name = std::path::Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    format!("{url}{}", encoded.replace('+', "%20"))
+}
+
+fn transfer(
+    agent: &Agent,
+    a: &Args,
+    url: &str,
+    output: Option<&String>,
+    data: Option<&[u8]>,
+    heads: &Heads,
+) -> Result<(), (i32, String)> {
+    let mut url = normalize_url(url)?;
+    if let Some(path) = &a.upload {
+        url = upload_url(url, path);
+    }
+    let mut body = data;
+    if a.get {
+        if let Some(d) = body.take() {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            url = format!("{url}{sep}{}", String::from_utf8_lossy(d));
+        }
+    }
+    let method = match (&a.method, a.head, &a.upload, body) {
+        (Some(m), ..) => m.clone(),
+        (None, true, ..) => "HEAD".into(),
+        (None, false, Some(_), _) => "PUT".into(),
+        (None, false, None, Some(_)) => "POST".into(),
+        _ => "GET".into(),
+    };
+    let mut req = agent.request(&method, &url);
+    let mut has_content_type = false;
+    for h in &a.headers {
+        if let Some((name, value)) = h.split_once(':') {
+            let value = value.trim();
+            has_content_type |= name.trim().eq_ignore_ascii_case("content-type");
+            req = if value.is_empty() {
+                req.remove_header(name.trim())
+            } else {
+                req.header(name.trim(), value)
+            };
+        } else if let Some(name) = h.strip_suffix(';') {
+            req = req.header(name.trim(), "");
+        }
+    }
+    if let Some(ua) = &a.user_agent {
+        req = if ua.is_empty() {
+            req.remove_header("User-Agent")
+        } else {
+            req.remove_header("User-Agent").header("User-Agent", ua)
+        };
+    }
+    if let Some(user) = &a.user {
+        let (name, password) = user.split_once(':').unwrap_or((user, ""));
+        req = req.basic_auth(name, password);
+    }
+    let result = match (&a.upload, body) {
+        (Some(path), _) if path == "-" => req.send_reader(io::stdin().lock()),
+        (Some(path), _) => {
+            let file = File::open(path).map_err(|e| (26, format!("cannot open {path}: {e}")))?;
+            req.send_file(file)
+        }
+        (None, Some(d)) => {
+            if !has_content_type {
+                req = req.header("Content-Type", "application/x-www-form-urlencoded");
+            }
+            req.send(d)
+        }
+        (None, None) => req.call(),
+    };
+    let mut out = open_output(output)?;
+    let resp = result.map_err(|e| {
+        let _ = write_heads(heads, &mut out, a);
+        (exit_code(&e), e.to_string())
+    })?;
+    if a.fail && resp.status() >= 400 {
+        return Err((
+            22,
+            format!("The requested URL returned error: {}", resp.status()),
+        ));
+    }
+    if a.location && a.max_redirs == Some(0) && is_followable(&resp) {
+        return Err((47, "Maximum (0) redirects followed".into()));
+    }
+    write_heads(heads, &mut out, a).map_err(|e| (23, format!("failed writing the output: {e}")))?;
+    copy_body(resp, &mut out)
+}
+
+fn is_followable(resp: &Response) -> bool {
+    h1client::client::redirect::is_redirect(resp.status())
+        && resp
+            .header("location")
+            .is_some_and(|l| !l.trim().is_empty())
+}
+
+fn write_heads(heads: &Heads, out: &mut impl Write, a: &Args) -> io::Result<()> {
+    if !(a.include || a.head) {
+        return Ok(());
+    }
+    let mut heads = heads.lock().unwrap_or_else(|p| p.into_inner());
+    let r = out.write_all(&heads);
+    heads.clear();
+    r
+}
+
+/// Standard output as an unbuffered file (the body is written in large pieces), or the `-o`
+/// file.
+fn open_output(path: Option<&String>) -> Result<File, (i32, String)> {
+    match path.map(String::as_str) {
+        None | Some("-") => {
+            use std::os::fd::AsFd;
+            io::stdout()
+                .as_fd()
+                .try_clone_to_owned()
+                .map(File::from)
+                .map_err(|e| (23, format!("cannot use standard output: {e}")))
+        }
+        Some(p) => File::create(p).map_err(|e| (23, format!("cannot create {p}: {e}"))),
+    }
+}
+
+fn copy_body(resp: Response, out: &mut File) -> Result<(), (i32, String)> {
+    let mut reader = resp.into_reader();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match reader.read_body(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) => return Err((exit_code(&e), e.to_string())),
+        };
+        out.write_all(&buf[..n])
+            .map_err(|e| (23, format!("failed writing the body: {e}")))?;
+    }
+}
+
+/// curl's exit code for a library error.
+fn exit_code(e: &Error) -> i32 {
+    let eof = e.io_kind() == Some(io::ErrorKind::UnexpectedEof);
+    match e.kind() {
+        ErrorKind::InvalidUrl => 3,
+        ErrorKind::InvalidRequest if e.step() == Step::Send => 26,
+        ErrorKind::InvalidRequest => 2,
+        ErrorKind::Dns if e.step() == Step::ResolveProxy => 5,
+        ErrorKind::Dns => 6,
+        ErrorKind::Connect => 7,
+        ErrorKind::Tls if is_certificate_problem(e) => 60,
+        ErrorKind::Tls => 35,
+        ErrorKind::Timeout => 28,
+        ErrorKind::Io => match e.step() {
+            Step::ReadUpload => 26,
+            Step::Send => 55,
+            Step::ReceiveHead if eof => 52,
+            Step::ReceiveBody if eof => 18,
+            _ => 56,
+        },
+        ErrorKind::Protocol if e.step() == Step::ReceiveBody => 56,
+        ErrorKind::Protocol => 8,
+        ErrorKind::TooManyRedirects => 47,
+        ErrorKind::RedirectRefused => 1,
+        ErrorKind::Status => 22,
+        ErrorKind::BodyTooLarge => 63,
+        ErrorKind::Proxy => 56,
+        ErrorKind::Decode => 61,
+        _ => 1,
+    }
+}
+
+fn is_certificate_problem(e: &Error) -> bool {
+    let source = std::error::Error::source(e);
+    source
+        .and_then(|s| s.downcast_ref::<h1client::rustls::Error>())
+        .is_some_and(h1client::transport::tls::is_certificate_error)
+}
