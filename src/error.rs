@@ -166,10 +166,7 @@ impl Error {
     }
 
     /// Attaches the underlying cause.
-    pub(crate) fn with_source(
-        mut self,
-        source: impl std::error::Error + Send + Sync + 'static,
-    ) -> Error {
+    pub(crate) fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Error {
         self.inner.source = Some(Box::new(source));
         self
     }
@@ -322,11 +319,7 @@ mod tests {
 
     #[test]
     fn display_names_step_host_and_cause() {
-        let e = Error::io(
-            Step::Connect,
-            io::Error::from(io::ErrorKind::ConnectionRefused),
-        )
-        .with_host("127.0.0.1:9");
+        let e = Error::io(Step::Connect, io::Error::from(io::ErrorKind::ConnectionRefused)).with_host("127.0.0.1:9");
         assert_eq!(e.to_string(), "connect to 127.0.0.1:9: connection refused");
         assert_eq!(e.kind(), ErrorKind::Connect);
         assert_eq!(e.io_kind(), Some(io::ErrorKind::ConnectionRefused));
@@ -344,10 +337,7 @@ mod tests {
 
     #[test]
     fn timeouts_are_classified_as_timeout() {
-        let e = Error::io(
-            Step::ReceiveHead,
-            io::Error::from(io::ErrorKind::WouldBlock),
-        );
+        let e = Error::io(Step::ReceiveHead, io::Error::from(io::ErrorKind::WouldBlock));
         assert!(e.is_timeout());
     }
 

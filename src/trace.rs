@@ -140,10 +140,6 @@ impl Tracer {
 
 impl fmt::Debug for Tracer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_some() {
-            "Tracer(on)"
-        } else {
-            "Tracer(off)"
-        })
+        f.write_str(if self.0.is_some() { "Tracer(on)" } else { "Tracer(off)" })
     }
 }

@@ -181,7 +181,7 @@ impl AgentBuilder {
         self
     }
 
-    /// Calls `f` with an [`Event`](crate::Event) at every step of every request.
+    /// Calls `f` with an [`Event`] at every step of every request.
     pub fn trace(mut self, f: impl Fn(&Event<'_>) + Send + Sync + 'static) -> Self {
         let f: Arc<TraceFn> = Arc::new(f);
         self.config.tracer = Tracer::new(f);
@@ -344,9 +344,13 @@ impl Agent {
             mut headers,
             timeout,
             mut content_type,
+            invalid,
             ..
         } = req;
         let mut url = url?;
+        if let Some(e) = invalid {
+            return Err(e.with_host(host_port(&url)));
+        }
         let mut method = method;
         let config = self.config();
         let io = IoLimits {
@@ -360,9 +364,7 @@ impl Agent {
         loop {
             let reader = self.exchange(&method, &url, &headers, content_type, &mut body, &io)?;
             let next = match reader.conn_head() {
-                Some((status, location))
-                    if config.max_redirects > 0 && redirect::is_redirect(status) =>
-                {
+                Some((status, location)) if config.max_redirects > 0 && redirect::is_redirect(status) => {
                     redirect::next(
                         status,
                         &method,
@@ -381,10 +383,7 @@ impl Agent {
             };
             if followed == config.max_redirects {
                 let message = format!("stopped after {followed} redirects (the limit)");
-                return Err(
-                    Error::new(ErrorKind::TooManyRedirects, Step::Redirect, message)
-                        .with_host(host_port(&url)),
-                );
+                return Err(Error::new(ErrorKind::TooManyRedirects, Step::Redirect, message).with_host(host_port(&url)));
             }
             followed += 1;
             discard(reader);
@@ -432,12 +431,16 @@ impl Agent {
         let https = url.scheme() == "https";
         let target = &url[url::Position::BeforePath..url::Position::AfterQuery];
 
-        let userinfo_auth = (!url.username().is_empty() || url.password().is_some()).then(|| {
+        let userinfo_auth = match (!url.username().is_empty() || url.password().is_some()).then(|| {
             super::auth::basic(
                 &percent_decode(url.username()),
                 &percent_decode(url.password().unwrap_or("")),
             )
-        });
+        }) {
+            Some(Err(why)) => return Err(Error::new(ErrorKind::InvalidRequest, Step::Request, why).with_host(origin())),
+            Some(Ok(v)) => Some(v),
+            None => None,
+        };
         let mut defaults: [(&str, &str); 4] = [("", ""); 4];
         let mut n = 0;
         if let Some(ua) = &config.user_agent {
@@ -458,23 +461,15 @@ impl Agent {
         let head = RequestHead {
             method,
             target,
-            host: Some(HostHeader {
-                host,
-                port: url.port(),
-            }),
+            host: Some(HostHeader { host, port: url.port() }),
             defaults: &defaults[..n],
             user: headers.iter().map(|(n, v)| (n.as_str(), v.as_deref())),
             body: framing,
         };
         head.validate().map_err(|e| e.with_host(origin()))?;
 
-        let has_header = |name: &str| {
-            headers
-                .iter()
-                .any(|(n, v)| v.is_some() && n.eq_ignore_ascii_case(name))
-        };
-        let retryable =
-            (is_idempotent(method) || has_header("idempotency-key")) && body.replayable();
+        let has_header = |name: &str| headers.iter().any(|(n, v)| v.is_some() && n.eq_ignore_ascii_case(name));
+        let retryable = (is_idempotent(method) || has_header("idempotency-key")) && body.replayable();
         let asked_close = headers.iter().any(|(n, v)| {
             n.eq_ignore_ascii_case("connection")
                 && v.as_deref()
@@ -498,9 +493,7 @@ impl Agent {
             let mut conn = self.connection(&key, url, io, !retryable, fresh_only)?;
             conn.wbuf.clear();
             head.write_validated(&mut conn.wbuf);
-            config
-                .tracer
-                .emit(|| Event::RequestHead { bytes: &conn.wbuf });
+            config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
             let reused = conn.reused;
             let sent = send(&mut conn, body, framing, io);
             let mut answered_early = false;
@@ -511,16 +504,15 @@ impl Agent {
                     fresh_only = true;
                     continue;
                 }
-                // The server may have answered (and closed) before taking the whole body.
-                if e.kind() == ErrorKind::Timeout
-                    || conn.read_head(&config.limits, io, &config.tracer).is_err()
-                {
+                // A failed write may mean the server answered (and closed) before taking the
+                // whole body: read that answer if there is one.
+                let network = e.kind() == ErrorKind::Io && e.step() == Step::Send;
+                if !network || conn.read_head(&config.limits, io, &config.tracer).is_err() {
                     return Err(e);
                 }
                 answered_early = true;
             } else if let Err((e, received)) = conn.read_head(&config.limits, io, &config.tracer) {
-                if reused && retryable && !fresh_only && received == 0 && e.kind() == ErrorKind::Io
-                {
+                if reused && retryable && !fresh_only && received == 0 && e.kind() == ErrorKind::Io {
                     let reason = e.to_string();
                     config.tracer.emit(|| Event::Retry { reason: &reason });
                     fresh_only = true;
@@ -578,10 +570,7 @@ impl Agent {
                     });
                     continue;
                 }
-                tracer.emit(|| Event::Reused {
-                    origin: key.host,
-                    idle,
-                });
+                tracer.emit(|| Event::Reused { origin: key.host, idle });
                 return Ok(conn);
             }
         }
@@ -596,16 +585,9 @@ impl Agent {
             Some(url::Host::Domain(d)) => Host::Name(d),
             Some(url::Host::Ipv4(ip)) => Host::Ip(ip.into()),
             Some(url::Host::Ipv6(ip)) => Host::Ip(ip.into()),
-            None => {
-                return Err(Error::new(
-                    ErrorKind::InvalidUrl,
-                    Step::Url,
-                    "the URL has no host",
-                ))
-            }
+            None => return Err(Error::new(ErrorKind::InvalidUrl, Step::Url, "the URL has no host")),
         };
-        let addrs = connect::resolve(host, key.port, io.deadline, Step::Resolve)
-            .map_err(|e| e.with_host(origin()))?;
+        let addrs = connect::resolve(host, key.port, io.deadline, Step::Resolve).map_err(|e| e.with_host(origin()))?;
         if let Host::Name(name) = host {
             config.tracer.emit(|| Event::Resolved {
                 host: name,
@@ -616,11 +598,9 @@ impl Agent {
             timeout_connect: config.timeout_connect,
             deadline: io.deadline,
         };
-        let tcp = connect::connect(&addrs, limits, Step::Connect, &config.tracer)
-            .map_err(|e| e.with_host(origin()))?;
+        let tcp = connect::connect(&addrs, limits, Step::Connect, &config.tracer).map_err(|e| e.with_host(origin()))?;
         let stream = if key.scheme == "https" {
-            self.tls_handshake(tcp, host, io)
-                .map_err(|e| e.with_host(origin()))?
+            self.tls_handshake(tcp, host, io).map_err(|e| e.with_host(origin()))?
         } else {
             Stream::Tcp(tcp)
         };
@@ -632,9 +612,10 @@ impl Agent {
         if let Some(c) = &self.config().tls_config {
             return Ok(c.clone());
         }
-        let built = self.inner.tls.get_or_init(|| {
-            crate::transport::tls::build_config(&self.config().trust).map_err(|e| e.to_string())
-        });
+        let built = self
+            .inner
+            .tls
+            .get_or_init(|| crate::transport::tls::build_config(&self.config().trust).map_err(|e| e.to_string()));
         built
             .clone()
             .map_err(|m| Error::new(ErrorKind::Tls, Step::TlsHandshake, m))
@@ -658,33 +639,21 @@ impl Agent {
     }
 
     #[cfg(feature = "tls")]
-    fn tls_handshake(
-        &self,
-        tcp: std::net::TcpStream,
-        host: Host<'_>,
-        io: &IoLimits,
-    ) -> Result<Stream> {
+    fn tls_handshake(&self, tcp: std::net::TcpStream, host: Host<'_>, io: &IoLimits) -> Result<Stream> {
         use crate::transport::tls;
         let config = self.tls_config()?;
         let name = match host {
             Host::Name(n) => n.to_string(),
             Host::Ip(ip) => ip.to_string(),
         };
-        let mut limit = [self.config().timeout_connect, io.read]
-            .into_iter()
-            .flatten()
-            .min();
+        let mut limit = [self.config().timeout_connect, io.read].into_iter().flatten().min();
         if let Some(d) = io.deadline {
             let left = d.remaining().ok_or_else(|| d.error(Step::TlsHandshake))?;
             limit = Some(limit.map_or(left, |l| l.min(left)));
         }
-        let stream = tls::handshake(tcp, &name, config, limit).map_err(|e| {
-            match (e.kind(), io.deadline) {
-                (ErrorKind::Timeout, Some(d)) if d.remaining().is_none() => {
-                    d.error(Step::TlsHandshake)
-                }
-                _ => e,
-            }
+        let stream = tls::handshake(tcp, &name, config, limit).map_err(|e| match (e.kind(), io.deadline) {
+            (ErrorKind::Timeout, Some(d)) if d.remaining().is_none() => d.error(Step::TlsHandshake),
+            _ => e,
         })?;
         // The handshake left its timeouts on the socket; start from a known state.
         let _ = stream.sock.set_read_timeout(None);
@@ -702,12 +671,7 @@ impl Agent {
     }
 
     #[cfg(not(feature = "tls"))]
-    fn tls_handshake(
-        &self,
-        _tcp: std::net::TcpStream,
-        _host: Host<'_>,
-        _io: &IoLimits,
-    ) -> Result<Stream> {
+    fn tls_handshake(&self, _tcp: std::net::TcpStream, _host: Host<'_>, _io: &IoLimits) -> Result<Stream> {
         Err(Error::new(
             ErrorKind::InvalidUrl,
             Step::Url,
@@ -752,11 +716,7 @@ fn percent_decode(s: &str) -> String {
 
 /// Decides the request body's framing and reconciles it with a user-supplied
 /// `Content-Length` (which must match) or `Transfer-Encoding`.
-fn body_framing(
-    method: &str,
-    headers: &[(String, Option<String>)],
-    body: &Body<'_>,
-) -> Result<BodyFraming> {
+fn body_framing(method: &str, headers: &[(String, Option<String>)], body: &Body<'_>) -> Result<BodyFraming> {
     let invalid = |m: String| Error::new(ErrorKind::InvalidRequest, Step::Request, m);
     let mut user_length = None;
     for (name, value) in headers {
@@ -768,9 +728,7 @@ fn body_framing(
                 return Err(invalid("two different Content-Length headers".into()));
             }
             user_length = Some(n);
-        } else if name.eq_ignore_ascii_case("transfer-encoding")
-            && !matches!(body, Body::Reader(_, None))
-        {
+        } else if name.eq_ignore_ascii_case("transfer-encoding") && !matches!(body, Body::Reader(_, None)) {
             return Err(invalid(
                 "Transfer-Encoding is set by the client for streamed bodies only".into(),
             ));
@@ -779,11 +737,7 @@ fn body_framing(
     Ok(match body {
         Body::Empty => match user_length {
             Some(0) => BodyFraming::Length(0),
-            Some(n) => {
-                return Err(invalid(format!(
-                    "Content-Length {n} given but there is no body"
-                )))
-            }
+            Some(n) => return Err(invalid(format!("Content-Length {n} given but there is no body"))),
             None if expects_body(method) => BodyFraming::Length(0),
             None => BodyFraming::None,
         },
@@ -803,9 +757,7 @@ fn body_framing(
         },
         Body::Seekable(_, _, len) => {
             if user_length.is_some_and(|n| n != *len) {
-                return Err(invalid(format!(
-                    "Content-Length does not match the {len}-byte file"
-                )));
+                return Err(invalid(format!("Content-Length does not match the {len}-byte file")));
             }
             BodyFraming::Length(*len)
         }
@@ -813,12 +765,7 @@ fn body_framing(
 }
 
 /// Writes the head (already in `conn.wbuf`) and the body.
-fn send(
-    conn: &mut HttpConn,
-    body: &mut Body<'_>,
-    framing: BodyFraming,
-    io: &IoLimits,
-) -> Result<()> {
+fn send(conn: &mut HttpConn, body: &mut Body<'_>, framing: BodyFraming, io: &IoLimits) -> Result<()> {
     conn.arm_write(io)?;
     let result = match body {
         Body::Empty => conn.stream.write_all(&conn.wbuf),
@@ -830,10 +777,7 @@ fn send(
         Body::Reader(reader, _) => return send_reader(conn, &mut **reader, framing, io),
         Body::Seekable(reader, start, _) => {
             if let Err(e) = reader.seek(std::io::SeekFrom::Start(*start)) {
-                let message = format!(
-                    "rewinding the request body failed: {}",
-                    crate::error::io_phrase(&e)
-                );
+                let message = format!("rewinding the request body failed: {}", crate::error::io_phrase(&e));
                 return Err(Error::new(ErrorKind::Io, Step::ReadUpload, message).with_source(e));
             }
             return send_reader(conn, &mut **reader, framing, io);
@@ -857,12 +801,7 @@ fn read_body_source(reader: &mut dyn Read, buf: &mut [u8]) -> Result<usize> {
 
 /// Streams a reader: chunked (each read becomes one chunk, sent with its size line in one
 /// write), or raw with a known length that the reader must match exactly.
-fn send_reader(
-    conn: &mut HttpConn,
-    reader: &mut dyn Read,
-    framing: BodyFraming,
-    io: &IoLimits,
-) -> Result<()> {
+fn send_reader(conn: &mut HttpConn, reader: &mut dyn Read, framing: BodyFraming, io: &IoLimits) -> Result<()> {
     let head_len = conn.wbuf.len();
     conn.wbuf.resize(head_len + UPLOAD_CHUNK, 0);
     let mut head_pending = head_len;
@@ -906,13 +845,9 @@ fn send_reader(
             let message = if sent < total {
                 format!("the body reader ended after {sent} of the {total} bytes announced by Content-Length")
             } else {
-                format!(
-                    "the body reader gave more than the {total} bytes announced by Content-Length"
-                )
+                format!("the body reader gave more than the {total} bytes announced by Content-Length")
             };
-            return Err(
-                Error::new(ErrorKind::InvalidRequest, Step::Send, message).with_host(origin)
-            );
+            return Err(Error::new(ErrorKind::InvalidRequest, Step::Send, message).with_host(origin));
         }
     }
     Ok(())
@@ -952,14 +887,8 @@ mod tests {
                 .collect()
         };
         let mut reader: &[u8] = b"abc";
-        assert_eq!(
-            body_framing("GET", &[], &Body::Empty).unwrap(),
-            BodyFraming::None
-        );
-        assert_eq!(
-            body_framing("POST", &[], &Body::Empty).unwrap(),
-            BodyFraming::Length(0)
-        );
+        assert_eq!(body_framing("GET", &[], &Body::Empty).unwrap(), BodyFraming::None);
+        assert_eq!(body_framing("POST", &[], &Body::Empty).unwrap(), BodyFraming::Length(0));
         assert_eq!(
             body_framing("POST", &[], &Body::Bytes(b"abc")).unwrap(),
             BodyFraming::Length(3)
@@ -973,12 +902,7 @@ mod tests {
             BodyFraming::Chunked
         );
         assert_eq!(
-            body_framing(
-                "PUT",
-                &h(&[("Content-Length", "3")]),
-                &Body::Reader(&mut reader, None)
-            )
-            .unwrap(),
+            body_framing("PUT", &h(&[("Content-Length", "3")]), &Body::Reader(&mut reader, None)).unwrap(),
             BodyFraming::Length(3)
         );
         for (headers, body) in [

@@ -5,13 +5,20 @@
 //! the only encoding needed, so it is written here in a few lines rather than pulled in as a
 //! dependency.
 
-/// The `Authorization` value for Basic authentication.
-pub fn basic(user: &str, password: &str) -> String {
+/// The `Authorization` value for Basic authentication. The user may not contain a colon, and
+/// neither may contain control characters (RFC 7617 §2).
+pub fn basic(user: &str, password: &str) -> Result<String, String> {
+    if user.contains(':') {
+        return Err("a Basic auth user name cannot contain ':' (RFC 7617 §2)".to_string());
+    }
+    if user.chars().chain(password.chars()).any(char::is_control) {
+        return Err("Basic auth credentials cannot contain control characters (RFC 7617 §2)".to_string());
+    }
     let mut raw = Vec::with_capacity(user.len() + 1 + password.len());
     raw.extend_from_slice(user.as_bytes());
     raw.push(b':');
     raw.extend_from_slice(password.as_bytes());
-    format!("Basic {}", base64(&raw))
+    Ok(format!("Basic {}", base64(&raw)))
 }
 
 /// Standard base64 with padding (RFC 4648 §4).
@@ -19,11 +26,7 @@ pub fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for group in input.chunks(3) {
-        let b = [
-            group[0],
-            *group.get(1).unwrap_or(&0),
-            *group.get(2).unwrap_or(&0),
-        ];
+        let b = [group[0], *group.get(1).unwrap_or(&0), *group.get(2).unwrap_or(&0)];
         let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
         for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
             if i <= group.len() {
@@ -60,13 +63,10 @@ mod tests {
     #[test]
     fn basic_auth_value() {
         // RFC 7617 §2 example
-        assert_eq!(
-            basic("Aladdin", "open sesame"),
-            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
-        );
-        assert_eq!(
-            basic("user", "pa:ss"),
-            format!("Basic {}", base64(b"user:pa:ss"))
-        );
+        assert_eq!(basic("Aladdin", "open sesame").unwrap(), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert_eq!(basic("user", "pa:ss").unwrap(), format!("Basic {}", base64(b"user:pa:ss")));
+        assert!(basic("us:er", "p").is_err());
+        assert!(basic("user\r\n", "p").is_err());
+        assert!(basic("user", "p\0").is_err());
     }
 }

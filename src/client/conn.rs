@@ -49,11 +49,7 @@ impl IoLimits {
             }
         }
         match per_call {
-            Some(t) => Error::new(
-                ErrorKind::Timeout,
-                step,
-                format!("{what} timeout of {t:?} expired"),
-            ),
+            Some(t) => Error::new(ErrorKind::Timeout, step, format!("{what} timeout of {t:?} expired")),
             None => Error::new(ErrorKind::Timeout, step, "timed out"),
         }
     }
@@ -110,18 +106,9 @@ impl HttpConn {
         e.with_host(&self.key)
     }
 
-    fn io_err(
-        &self,
-        e: io::Error,
-        io: &IoLimits,
-        per_call: Option<Duration>,
-        what: &str,
-        step: Step,
-    ) -> Error {
+    fn io_err(&self, e: io::Error, io: &IoLimits, per_call: Option<Duration>, what: &str, step: Step) -> Error {
         let e = match e.kind() {
-            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
-                io.timeout_error(per_call, what, step)
-            }
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => io.timeout_error(per_call, what, step),
             _ => Error::io(step, e),
         };
         self.err(e)
@@ -141,9 +128,7 @@ impl HttpConn {
 
     /// Sets the socket's write timeout for the next write.
     pub fn arm_write(&mut self, io: &IoLimits) -> Result<()> {
-        let want = io
-            .socket_timeout(io.write, Step::Send)
-            .map_err(|e| self.err(e))?;
+        let want = io.socket_timeout(io.write, Step::Send).map_err(|e| self.err(e))?;
         if want != self.write_timeout {
             self.stream
                 .set_write_timeout(want)
@@ -254,10 +239,7 @@ impl HttpConn {
                     Err(e) => return Err((self.err(e), received)),
                 }
             } else if self.buffered().len() >= limits.max_head_bytes {
-                let msg = format!(
-                    "response head exceeds the limit of {} bytes",
-                    limits.max_head_bytes
-                );
+                let msg = format!("response head exceeds the limit of {} bytes", limits.max_head_bytes);
                 return Err((
                     self.err(Error::new(ErrorKind::Protocol, Step::ReceiveHead, msg)),
                     received,

@@ -98,9 +98,7 @@ pub fn next(
 
 /// Do two URLs have the same origin: scheme, host and port (RFC 6454 §4)?
 pub fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
+    a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// Headers that must not follow a redirect to another origin.
@@ -140,15 +138,7 @@ mod tests {
             (304, "GET", true, None, false),
         ];
         for (status, method, replayable, want, drop) in cases {
-            let got = next(
-                *status,
-                method,
-                Some("/next"),
-                &u("http://a/x"),
-                *replayable,
-                false,
-            )
-            .unwrap();
+            let got = next(*status, method, Some("/next"), &u("http://a/x"), *replayable, false).unwrap();
             match (got, want) {
                 (None, None) => {}
                 (Some(n), Some(m)) => {
@@ -172,9 +162,7 @@ mod tests {
             ("http://h/s", "/a b", "http://h/a%20b"),
         ];
         for (from, location, want) in cases {
-            let n = next(302, "GET", Some(location), &u(from), true, true)
-                .unwrap()
-                .unwrap();
+            let n = next(302, "GET", Some(location), &u(from), true, true).unwrap().unwrap();
             assert_eq!(n.url.as_str(), want, "{from} + {location}");
         }
     }
@@ -195,10 +183,7 @@ mod tests {
 
     #[test]
     fn no_location_is_not_followed() {
-        assert_eq!(
-            next(302, "GET", None, &u("http://h/"), true, false).unwrap(),
-            None
-        );
+        assert_eq!(next(302, "GET", None, &u("http://h/"), true, false).unwrap(), None);
         assert_eq!(
             next(302, "GET", Some("  "), &u("http://h/"), true, false).unwrap(),
             None
@@ -210,20 +195,12 @@ mod tests {
         assert!(same_origin(&u("http://h/a"), &u("http://h:80/b")));
         assert!(!same_origin(&u("http://h/a"), &u("http://h:81/a")));
         assert!(!same_origin(&u("http://h/a"), &u("https://h/a")));
-        assert!(!same_origin(
-            &u("http://127.0.0.1/"),
-            &u("http://localhost/")
-        ));
+        assert!(!same_origin(&u("http://127.0.0.1/"), &u("http://localhost/")));
     }
 
     #[test]
     fn content_headers() {
-        for h in [
-            "Content-Type",
-            "content-length",
-            "Transfer-Encoding",
-            "Expect",
-        ] {
+        for h in ["Content-Type", "content-length", "Transfer-Encoding", "Expect"] {
             assert!(is_content_header(h));
         }
         for h in ["Accept", "Authorization", "Content"] {

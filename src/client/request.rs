@@ -2,7 +2,7 @@
 //!
 //! A [`RequestBuilder`] is made by [`Agent::request`](crate::Agent::request) (or `get`, `post`,
 //! …) and finished by one of the sending calls, which run the request and return the
-//! [`Response`](crate::Response) head:
+//! [`Response`] head:
 //!
 //! | call | body on the wire |
 //! |---|---|
@@ -60,6 +60,8 @@ pub struct RequestBuilder {
     pub(crate) headers: Vec<(String, Option<String>)>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) content_type: Option<&'static str>,
+    /// A problem found while building, reported when the request is sent.
+    pub(crate) invalid: Option<Error>,
 }
 
 impl std::fmt::Debug for RequestBuilder {
@@ -75,13 +77,7 @@ impl std::fmt::Debug for RequestBuilder {
 /// characters are refused rather than silently dropped (the URL standard strips tabs and
 /// newlines, which would hide an injection attempt).
 pub(crate) fn parse_url(input: &str) -> Result<Url> {
-    let bad = |why: &str| {
-        Error::new(
-            ErrorKind::InvalidUrl,
-            Step::Url,
-            format!("{input:?}: {why}"),
-        )
-    };
+    let bad = |why: &str| Error::new(ErrorKind::InvalidUrl, Step::Url, format!("{input:?}: {why}"));
     if let Some(c) = input.chars().find(|c| c.is_control()) {
         return Err(bad(&format!("contains the control character {c:?}")));
     }
@@ -109,11 +105,7 @@ pub(crate) fn parse_url(input: &str) -> Result<Url> {
 pub(crate) fn check_url(url: &Url) -> std::result::Result<(), String> {
     match url.scheme() {
         "http" | "https" => {}
-        other => {
-            return Err(format!(
-                "unsupported scheme {other:?} (only http and https)"
-            ))
-        }
+        other => return Err(format!("unsupported scheme {other:?} (only http and https)")),
     }
     #[cfg(not(feature = "tls"))]
     if url.scheme() == "https" {
@@ -134,6 +126,7 @@ impl RequestBuilder {
             headers: Vec::new(),
             timeout: None,
             content_type: None,
+            invalid: None,
         }
     }
 
@@ -164,10 +157,15 @@ impl RequestBuilder {
     }
 
     /// Sends `Authorization: Basic …` with these credentials (RFC 7617).
-    pub fn basic_auth(self, user: &str, password: &str) -> Self {
-        let value = super::auth::basic(user, password);
-        self.remove_header("Authorization")
-            .header("Authorization", value)
+    pub fn basic_auth(mut self, user: &str, password: &str) -> Self {
+        match super::auth::basic(user, password) {
+            Ok(value) => self.remove_header("Authorization").header("Authorization", value),
+            Err(why) => {
+                self.invalid
+                    .get_or_insert(Error::new(ErrorKind::InvalidRequest, Step::Request, why));
+                self
+            }
+        }
     }
 
     /// Sends `Authorization: Bearer <token>` (RFC 6750).
@@ -197,17 +195,13 @@ impl RequestBuilder {
     /// `Transfer-Encoding: chunked` — or, when a `Content-Length` header was set, with that
     /// length, checking that the reader gives exactly that many bytes.
     pub fn send_reader(self, mut reader: impl Read) -> Result<Response> {
-        self.agent
-            .clone()
-            .run(self, Body::Reader(&mut reader, None))
+        self.agent.clone().run(self, Body::Reader(&mut reader, None))
     }
 
     /// Sends exactly `len` bytes read from `reader`, framed with `Content-Length: len`; an error
     /// if the reader gives fewer or more.
     pub fn send_reader_sized(self, mut reader: impl Read, len: u64) -> Result<Response> {
-        self.agent
-            .clone()
-            .run(self, Body::Reader(&mut reader, Some(len)))
+        self.agent.clone().run(self, Body::Reader(&mut reader, Some(len)))
     }
 
     /// Sends a file from its current position to its end, framed with `Content-Length`. Unlike a
@@ -219,9 +213,7 @@ impl RequestBuilder {
         match (regular, start) {
             (Ok(Some(size)), Ok(start)) => {
                 let len = size.saturating_sub(start);
-                self.agent
-                    .clone()
-                    .run(self, Body::Seekable(&mut file, start, len))
+                self.agent.clone().run(self, Body::Seekable(&mut file, start, len))
             }
             _ => self.send_reader(file),
         }

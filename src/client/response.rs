@@ -94,8 +94,7 @@ impl Response {
 
     /// The raw bytes of the first value of the header `name`.
     pub fn header_bytes(&self, name: &str) -> Option<&[u8]> {
-        self.head_parts()
-            .and_then(|(h, buf)| h.header_bytes(buf, name))
+        self.head_parts().and_then(|(h, buf)| h.header_bytes(buf, name))
     }
 
     /// Every value of the header `name`, in order.
@@ -107,9 +106,7 @@ impl Response {
 
     /// All header fields in the order received, duplicates kept: `(name, value)`.
     pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.head_parts()
-            .into_iter()
-            .flat_map(|(h, buf)| h.headers(buf))
+        self.head_parts().into_iter().flat_map(|(h, buf)| h.headers(buf))
     }
 
     /// The response head exactly as received, from the status line to the empty line.
@@ -266,18 +263,13 @@ impl BodyReader {
     }
 
     fn origin(&self) -> String {
-        self.conn
-            .as_ref()
-            .map_or_else(String::new, |c| c.origin().to_string())
+        self.conn.as_ref().map_or_else(String::new, |c| c.origin().to_string())
     }
 
     /// The status and `Location` of the response whose head is in the connection's buffer.
     pub(crate) fn conn_head(&self) -> Option<(u16, Option<&str>)> {
         let conn = self.conn.as_ref()?;
-        Some((
-            conn.head.status,
-            conn.head.header(conn.head_buf(), "location"),
-        ))
+        Some((conn.head.status, conn.head.header(conn.head_buf(), "location")))
     }
 
     /// Body bytes delivered so far.
@@ -313,9 +305,7 @@ impl BodyReader {
             return;
         };
         let reason = if !self.framing.reusable {
-            self.framing
-                .close_reason
-                .unwrap_or("the framing does not allow reuse")
+            self.framing.close_reason.unwrap_or("the framing does not allow reuse")
         } else if !conn.buffered().is_empty() {
             "bytes arrived after the end of the body"
         } else {
@@ -369,9 +359,7 @@ impl BodyReader {
         }
         let (n, end) = match &mut self.state {
             State::Done => return Ok(0),
-            State::Length(left) => {
-                read_length(conn, left, self.expected.unwrap_or(0), out, &self.io)?
-            }
+            State::Length(left) => read_length(conn, left, self.expected.unwrap_or(0), out, &self.io)?,
             State::Chunked(decoder) => read_chunked(conn, decoder, self.delivered, out, &self.io)?,
             State::UntilClose => read_until_close(conn, out, &self.io)?,
         };
@@ -458,9 +446,7 @@ fn read_chunked(
         if n == 0 {
             return Err(truncated(
                 conn,
-                format!(
-                    "connection closed in the middle of the chunked body, after {delivered} bytes"
-                ),
+                format!("connection closed in the middle of the chunked body, after {delivered} bytes"),
             ));
         }
     }
@@ -473,12 +459,10 @@ fn read_until_close(conn: &mut HttpConn, out: &mut [u8], io: &IoLimits) -> Resul
     }
     match conn.read_direct(out, io, Step::ReceiveBody) {
         Ok(n) => Ok((n, n == 0)),
-        Err(e) if e.io_kind() == Some(io::ErrorKind::UnexpectedEof) && conn.stream.is_tls() => {
-            Err(truncated(
-                conn,
-                "connection closed without TLS close_notify: the body may be truncated".to_string(),
-            ))
-        }
+        Err(e) if e.io_kind() == Some(io::ErrorKind::UnexpectedEof) && conn.stream.is_tls() => Err(truncated(
+            conn,
+            "connection closed without TLS close_notify: the body may be truncated".to_string(),
+        )),
         Err(e) => Err(e),
     }
 }
@@ -493,12 +477,7 @@ fn parse_trailers(raw: &[u8]) -> Vec<(String, String)> {
     match httparse::parse_headers(raw, &mut slots) {
         Ok(httparse::Status::Complete((_, fields))) => fields
             .iter()
-            .map(|h| {
-                (
-                    h.name.to_string(),
-                    String::from_utf8_lossy(h.value).into_owned(),
-                )
-            })
+            .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
             .collect(),
         _ => Vec::new(),
     }

@@ -83,10 +83,7 @@ impl ChunkedDecoder {
     /// A decoder for one body; the trailer section may take at most `max_trailer_bytes`.
     pub fn new(max_trailer_bytes: usize) -> ChunkedDecoder {
         ChunkedDecoder {
-            state: State::Size {
-                value: 0,
-                digits: 0,
-            },
+            state: State::Size { value: 0, digits: 0 },
             line_len: 0,
             trailers: Vec::new(),
             max_trailer_bytes,
@@ -113,11 +110,7 @@ impl ChunkedDecoder {
     pub fn consume_data(&mut self, n: u64) {
         if let State::Data(left) = self.state {
             let left = left.saturating_sub(n);
-            self.state = if left == 0 {
-                State::DataCr
-            } else {
-                State::Data(left)
-            };
+            self.state = if left == 0 { State::DataCr } else { State::Data(left) };
         }
     }
 
@@ -176,38 +169,24 @@ impl ChunkedDecoder {
                             digits: digits + 1,
                         }
                     }
-                    None if digits == 0 => {
-                        return Err(protocol(format!(
-                            "chunk size expected, found byte 0x{b:02x}"
-                        )))
-                    }
+                    None if digits == 0 => return Err(protocol(format!("chunk size expected, found byte 0x{b:02x}"))),
                     None => match b {
                         b'\r' => State::SizeLf { value },
                         b' ' | b'\t' | b';' => State::SizeRest { value },
-                        _ => {
-                            return Err(protocol(format!(
-                                "invalid byte 0x{b:02x} after chunk size"
-                            )))
-                        }
+                        _ => return Err(protocol(format!("invalid byte 0x{b:02x} after chunk size"))),
                     },
                 }
             }
             State::SizeRest { value } => {
                 self.line_len += 1;
                 if self.line_len > MAX_CHUNK_LINE {
-                    return Err(protocol(format!(
-                        "chunk size line longer than {MAX_CHUNK_LINE} bytes"
-                    )));
+                    return Err(protocol(format!("chunk size line longer than {MAX_CHUNK_LINE} bytes")));
                 }
                 match b {
                     b'\r' => State::SizeLf { value },
                     b'\n' => return Err(protocol("bare LF in chunk size line (CRLF required)")),
                     b'\t' => State::SizeRest { value },
-                    0..=0x1f | 0x7f => {
-                        return Err(protocol(format!(
-                            "control byte 0x{b:02x} in chunk extension"
-                        )))
-                    }
+                    0..=0x1f | 0x7f => return Err(protocol(format!("control byte 0x{b:02x} in chunk extension"))),
                     _ => State::SizeRest { value },
                 }
             }
@@ -227,10 +206,7 @@ impl ChunkedDecoder {
                 _ => return Err(protocol("chunk data not followed by CRLF")),
             },
             State::DataLf => match b {
-                b'\n' => State::Size {
-                    value: 0,
-                    digits: 0,
-                },
+                b'\n' => State::Size { value: 0, digits: 0 },
                 _ => return Err(protocol("chunk data not followed by CRLF")),
             },
             State::TrailerStart => match b {
@@ -314,10 +290,7 @@ mod tests {
         for piece in 1..8 {
             for out_size in [1, 3, 1 << 20] {
                 let split = decode_in_pieces(input, piece, out_size);
-                assert_eq!(
-                    split, whole,
-                    "piece {piece} out {out_size} differs for {input:?}"
-                );
+                assert_eq!(split, whole, "piece {piece} out {out_size} differs for {input:?}");
             }
         }
         whole
@@ -352,11 +325,7 @@ mod tests {
     #[test]
     fn chunked_decoding_table() {
         let ok: &[(&[u8], &[u8], &[u8])] = &[
-            (
-                b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
-                b"hello world",
-                b"",
-            ),
+            (b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", b"hello world", b""),
             (
                 b"5;name=value\r\nhello\r\n6;a=\"q;uo\\\"ted\";b\r\n world\r\n0;last=1\r\n\r\n",
                 b"hello world",
@@ -382,24 +351,15 @@ mod tests {
     #[test]
     fn chunked_errors_table() {
         let bad: &[(&[u8], &str)] = &[
-            (
-                b"10000000000000005\r\nhello\r\n0\r\n\r\n",
-                "more than 16 hex digits",
-            ),
+            (b"10000000000000005\r\nhello\r\n0\r\n\r\n", "more than 16 hex digits"),
             (b"+5\r\nhello\r\n0\r\n\r\n", "chunk size expected"),
             (b"-5\r\nhello\r\n0\r\n\r\n", "chunk size expected"),
-            (
-                b"0x5\r\nhello\r\n0\r\n\r\n",
-                "invalid byte 0x78 after chunk size",
-            ),
+            (b"0x5\r\nhello\r\n0\r\n\r\n", "invalid byte 0x78 after chunk size"),
             (b"\r\nhello\r\n0\r\n\r\n", "chunk size expected"),
             (b" 5\r\nhello\r\n0\r\n\r\n", "chunk size expected"),
             (b"5\r\nhelloXX0\r\n\r\n", "not followed by CRLF"),
             (b"5\r\nhello\n0\r\n\r\n", "not followed by CRLF"),
-            (
-                b"5\nhello\r\n0\r\n\r\n",
-                "invalid byte 0x0a after chunk size",
-            ),
+            (b"5\nhello\r\n0\r\n\r\n", "invalid byte 0x0a after chunk size"),
             (b"5;a\nhello\r\n0\r\n\r\n", "bare LF"),
             (b"5;a\0b\r\nhello\r\n0\r\n\r\n", "control byte 0x00"),
             (b"5\rhello", "not terminated by CRLF"),
@@ -436,10 +396,7 @@ mod tests {
         }
         input.extend_from_slice(b"\r\n");
         let e = decode_all(&input).unwrap_err();
-        assert!(
-            e.contains("trailer section exceeds the limit of 1024 bytes"),
-            "{e}"
-        );
+        assert!(e.contains("trailer section exceeds the limit of 1024 bytes"), "{e}");
     }
 
     #[test]
@@ -473,9 +430,6 @@ mod tests {
         assert_eq!(chunk_size_line(0, &mut buf), b"0\r\n");
         assert_eq!(chunk_size_line(255, &mut buf), b"ff\r\n");
         assert_eq!(chunk_size_line(16384, &mut buf), b"4000\r\n");
-        assert_eq!(
-            chunk_size_line(usize::MAX, &mut buf),
-            b"ffffffffffffffff\r\n"
-        );
+        assert_eq!(chunk_size_line(usize::MAX, &mut buf), b"ffffffffffffffff\r\n");
     }
 }

@@ -171,9 +171,7 @@ pub fn decide<'h>(
                 chunked_count += usize::from(last_coding_chunked);
             }
             if !any {
-                return Err(protocol(
-                    "empty Transfer-Encoding (RFC 9112 §6.1)".to_string(),
-                ));
+                return Err(protocol("empty Transfer-Encoding (RFC 9112 §6.1)".to_string()));
             }
         } else if name.eq_ignore_ascii_case("content-length") {
             if let Err(e) = content_length_of(value, &mut content_length) {
@@ -201,11 +199,7 @@ pub fn decide<'h>(
     };
     let framing = |kind, rule, reusable: bool, why: Option<&'static str>| {
         let reusable = reusable && persistent;
-        let close_reason = if reusable {
-            None
-        } else {
-            why.or(persist_reason)
-        };
+        let close_reason = if reusable { None } else { why.or(persist_reason) };
         Framing {
             kind,
             rule,
@@ -245,12 +239,7 @@ pub fn decide<'h>(
             None
         };
         return Ok(if last_coding_chunked {
-            framing(
-                BodyKind::Chunked,
-                Rule::Chunked,
-                suspicious.is_none(),
-                suspicious,
-            )
+            framing(BodyKind::Chunked, Rule::Chunked, suspicious.is_none(), suspicious)
         } else {
             framing(
                 BodyKind::UntilClose,
@@ -265,12 +254,7 @@ pub fn decide<'h>(
         return Err(e);
     }
     if let Some(n) = content_length {
-        return Ok(framing(
-            BodyKind::Length(n),
-            Rule::ContentLength,
-            true,
-            None,
-        ));
+        return Ok(framing(BodyKind::Length(n), Rule::ContentLength, true, None));
     }
     // 5. Until close.
     Ok(framing(
@@ -299,12 +283,7 @@ mod tests {
     };
 
     fn run(req: RequestFacts, status: u16, minor: u8, headers: &[(&str, &str)]) -> Result<Framing> {
-        decide(
-            req,
-            status,
-            minor,
-            headers.iter().map(|(n, v)| (*n, v.as_bytes())),
-        )
+        decide(req, status, minor, headers.iter().map(|(n, v)| (*n, v.as_bytes())))
     }
 
     #[test]
@@ -331,38 +310,14 @@ mod tests {
                 Length(u64::MAX),
                 true,
             ),
+            (GET, 200, 1, &[("Transfer-Encoding", "chunked")], Chunked, true),
+            (GET, 200, 1, &[("Transfer-Encoding", "  CHUNKED  ")], Chunked, true),
+            (GET, 200, 1, &[("Transfer-Encoding", "gzip, chunked")], Chunked, true),
             (
                 GET,
                 200,
                 1,
-                &[("Transfer-Encoding", "chunked")],
-                Chunked,
-                true,
-            ),
-            (
-                GET,
-                200,
-                1,
-                &[("Transfer-Encoding", "  CHUNKED  ")],
-                Chunked,
-                true,
-            ),
-            (
-                GET,
-                200,
-                1,
-                &[("Transfer-Encoding", "gzip, chunked")],
-                Chunked,
-                true,
-            ),
-            (
-                GET,
-                200,
-                1,
-                &[
-                    ("Transfer-Encoding", "gzip"),
-                    ("Transfer-Encoding", "chunked"),
-                ],
+                &[("Transfer-Encoding", "gzip"), ("Transfer-Encoding", "chunked")],
                 Chunked,
                 true,
             ),
@@ -374,14 +329,7 @@ mod tests {
                 UntilClose,
                 false,
             ),
-            (
-                GET,
-                200,
-                1,
-                &[("Transfer-Encoding", "xchunked")],
-                UntilClose,
-                false,
-            ),
+            (GET, 200, 1, &[("Transfer-Encoding", "xchunked")], UntilClose, false),
             (
                 GET,
                 200,
@@ -406,14 +354,7 @@ mod tests {
                 Chunked,
                 false,
             ),
-            (
-                GET,
-                200,
-                0,
-                &[("Transfer-Encoding", "chunked")],
-                Chunked,
-                false,
-            ),
+            (GET, 200, 0, &[("Transfer-Encoding", "chunked")], Chunked, false),
             (GET, 200, 1, &[], UntilClose, false),
             (
                 GET,
@@ -441,14 +382,7 @@ mod tests {
                 true,
             ),
             (HEAD, 200, 1, &[("Content-Length", "1000")], Empty, true),
-            (
-                HEAD,
-                200,
-                1,
-                &[("Transfer-Encoding", "chunked")],
-                Empty,
-                true,
-            ),
+            (HEAD, 200, 1, &[("Transfer-Encoding", "chunked")], Empty, true),
             (GET, 204, 1, &[("Content-Length", "5")], Empty, true),
             (GET, 304, 1, &[("Content-Length", "10")], Empty, true),
             (GET, 100, 1, &[("Content-Length", "5")], Empty, true),
@@ -457,8 +391,7 @@ mod tests {
             (CONNECT, 407, 1, &[("Content-Length", "5")], Length(5), true),
         ];
         for (req, status, minor, headers, kind, reusable) in cases {
-            let f =
-                run(*req, *status, *minor, headers).unwrap_or_else(|e| panic!("{headers:?}: {e}"));
+            let f = run(*req, *status, *minor, headers).unwrap_or_else(|e| panic!("{headers:?}: {e}"));
             assert_eq!(f.kind, *kind, "{status} {headers:?}");
             assert_eq!(f.reusable, *reusable, "{status} HTTP/1.{minor} {headers:?}");
             assert_eq!(f.close_reason.is_none(), f.reusable, "{headers:?}");
@@ -478,21 +411,12 @@ mod tests {
             (&[("Content-Length", "0x5")], "invalid Content-Length"),
             (&[("Content-Length", "5 5")], "invalid Content-Length"),
             (&[("Content-Length", "abc")], "invalid Content-Length"),
-            (
-                &[("Content-Length", "18446744073709551616")],
-                "invalid Content-Length",
-            ),
+            (&[("Content-Length", "18446744073709551616")], "invalid Content-Length"),
             (&[("Content-Length", "")], "empty Content-Length"),
             (&[("Content-Length", " , ")], "empty Content-Length"),
+            (&[("Transfer-Encoding", "chunked, chunked")], "more than once"),
             (
-                &[("Transfer-Encoding", "chunked, chunked")],
-                "more than once",
-            ),
-            (
-                &[
-                    ("Transfer-Encoding", "chunked"),
-                    ("Transfer-Encoding", "chunked"),
-                ],
+                &[("Transfer-Encoding", "chunked"), ("Transfer-Encoding", "chunked")],
                 "more than once",
             ),
             (&[("Transfer-Encoding", "")], "empty Transfer-Encoding"),
@@ -521,15 +445,7 @@ mod tests {
     fn parse_digits_is_strict() {
         assert_eq!(parse_digits(b"0"), Some(0));
         assert_eq!(parse_digits(b"007"), Some(7));
-        for bad in [
-            &b""[..],
-            b"+1",
-            b"-1",
-            b" 1",
-            b"1 ",
-            b"0x1",
-            b"99999999999999999999",
-        ] {
+        for bad in [&b""[..], b"+1", b"-1", b" 1", b"1 ", b"0x1", b"99999999999999999999"] {
             assert_eq!(parse_digits(bad), None, "{bad:?}");
         }
     }

@@ -38,10 +38,7 @@ pub fn is_token(s: &[u8]) -> bool {
 
 /// Trims optional whitespace (`OWS = *( SP / HTAB )`, RFC 9110 §5.6.3) from both ends.
 pub fn trim_ows(s: &[u8]) -> &[u8] {
-    let start = s
-        .iter()
-        .position(|&b| b != b' ' && b != b'\t')
-        .unwrap_or(s.len());
+    let start = s.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(s.len());
     let end = s
         .iter()
         .rposition(|&b| b != b' ' && b != b'\t')
@@ -52,10 +49,7 @@ pub fn trim_ows(s: &[u8]) -> &[u8] {
 /// Iterates over the elements of a comma-separated list field value (RFC 9110 §5.6.1), trimmed
 /// of whitespace, skipping empty elements (`a, , b` is `a`, `b`).
 pub fn list_elements(value: &[u8]) -> impl Iterator<Item = &[u8]> {
-    value
-        .split(|&b| b == b',')
-        .map(trim_ows)
-        .filter(|e| !e.is_empty())
+    value.split(|&b| b == b',').map(trim_ows).filter(|e| !e.is_empty())
 }
 
 /// Appends the decimal digits of `n` to `out` (no allocation, no formatting machinery).

@@ -21,7 +21,7 @@
 //! - `Content-Length` and `Transfer-Encoding` are written from the body's framing only; the caller
 //!   has already reconciled any user-supplied value with the body.
 //!
-//! A violation is an [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) error and the
+//! A violation is an [`ErrorKind::InvalidRequest`] error and the
 //! output buffer is left as it was.
 
 use super::{is_token, push_decimal, trim_ows};
@@ -79,10 +79,7 @@ fn is_framing_header(name: &str) -> bool {
 /// Checks a field value (RFC 9110 §5.5): no control bytes except HTAB. Returns it trimmed.
 pub fn check_value<'v>(name: &str, value: &'v str) -> Result<&'v [u8]> {
     let bytes = value.as_bytes();
-    if let Some(&bad) = bytes
-        .iter()
-        .find(|&&b| (b < 0x20 && b != b'\t') || b == 0x7f)
-    {
+    if let Some(&bad) = bytes.iter().find(|&&b| (b < 0x20 && b != b'\t') || b == 0x7f) {
         return Err(invalid(format!(
             "the value of header {name:?} contains the control byte 0x{bad:02x} (CR, LF and NUL would corrupt the request)"
         )));
@@ -154,9 +151,7 @@ where
             }
         }
         if hosts > 1 {
-            return Err(invalid(
-                "more than one Host header (RFC 9112 §3.2)".to_string(),
-            ));
+            return Err(invalid("more than one Host header (RFC 9112 §3.2)".to_string()));
         }
         for (name, value) in self.defaults {
             check_name(name)?;
@@ -200,11 +195,8 @@ where
         }
         for (name, value) in self.user.clone() {
             let Some(value) = value else { continue };
-            let is_default = name.eq_ignore_ascii_case("host")
-                || self
-                    .defaults
-                    .iter()
-                    .any(|(d, _)| d.eq_ignore_ascii_case(name));
+            let is_default =
+                name.eq_ignore_ascii_case("host") || self.defaults.iter().any(|(d, _)| d.eq_ignore_ascii_case(name));
             if !is_default && !is_framing_header(name) {
                 push_field(out, name, trim_ows(value.as_bytes()));
             }
@@ -237,10 +229,7 @@ where
 /// Is the method idempotent (RFC 9110 §9.2.2), so that a request that got no answer may be sent
 /// again automatically?
 pub fn is_idempotent(method: &str) -> bool {
-    matches!(
-        method,
-        "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
-    )
+    matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE")
 }
 
 /// Does the method define a meaning for enclosed content, so that an empty body should still be
@@ -325,15 +314,9 @@ mod tests {
 
     #[test]
     fn framing_headers_come_from_the_body_only() {
-        let user = [
-            ("Content-Length", Some("99")),
-            ("Transfer-Encoding", Some("gzip")),
-        ];
+        let user = [("Content-Length", Some("99")), ("Transfer-Encoding", Some("gzip"))];
         let s = write(head("POST", "/", &user, BodyFraming::Length(3))).unwrap();
-        assert!(
-            s.ends_with("Accept: */*\r\nContent-Length: 3\r\n\r\n"),
-            "{s}"
-        );
+        assert!(s.ends_with("Accept: */*\r\nContent-Length: 3\r\n\r\n"), "{s}");
         let s = write(head("PUT", "/", &[], BodyFraming::Chunked)).unwrap();
         assert!(s.ends_with("Transfer-Encoding: chunked\r\n\r\n"), "{s}");
     }
@@ -373,15 +356,8 @@ mod tests {
         ];
         for (method, target, user, needle) in cases {
             let err = write(head(method, target, user, BodyFraming::None)).unwrap_err();
-            assert_eq!(
-                err.kind(),
-                ErrorKind::InvalidRequest,
-                "{method:?} {target:?} {user:?}"
-            );
-            assert!(
-                err.to_string().contains(needle),
-                "{err} should mention {needle}"
-            );
+            assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{method:?} {target:?} {user:?}");
+            assert!(err.to_string().contains(needle), "{err} should mention {needle}");
         }
     }
 

@@ -160,18 +160,11 @@ impl ResponseHead {
                     limits.max_headers
                 )))
             }
-            Err(e) => {
-                return Err(protocol(format!(
-                    "malformed response head: {}",
-                    describe(e)
-                )))
-            }
+            Err(e) => return Err(protocol(format!("malformed response head: {}", describe(e)))),
         };
         let status = resp.code.unwrap_or(0);
         if !(100..=599).contains(&status) {
-            return Err(protocol(format!(
-                "status code {status:03} is outside 100..=599"
-            )));
+            return Err(protocol(format!("status code {status:03} is outside 100..=599")));
         }
         self.status = status;
         self.minor_version = resp.version.unwrap_or(1);
@@ -195,9 +188,7 @@ impl ResponseHead {
             .map(|f| &mut f.value)
             .chain(std::iter::once(&mut self.reason));
         for span in spans {
-            let bytes = buf
-                .get(span.start as usize..span.end as usize)
-                .unwrap_or_default();
+            let bytes = buf.get(span.start as usize..span.end as usize).unwrap_or_default();
             if std::str::from_utf8(bytes).is_ok() {
                 continue;
             }
@@ -216,14 +207,8 @@ impl ResponseHead {
     }
 
     fn text<'b>(&'b self, buf: &'b [u8], span: Span) -> &'b str {
-        let source = if span.transcoded {
-            &self.transcoded[..]
-        } else {
-            buf
-        };
-        let bytes = source
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or_default();
+        let source = if span.transcoded { &self.transcoded[..] } else { buf };
+        let bytes = source.get(span.start as usize..span.end as usize).unwrap_or_default();
         // Every span was checked (or made) UTF-8 in `transcode_non_utf8`.
         std::str::from_utf8(bytes).unwrap_or_default()
     }
@@ -269,10 +254,7 @@ impl ResponseHead {
 
     /// All header fields with raw value bytes, in order: `(name, value bytes)`; for framing
     /// decisions, which must see exactly what was received.
-    pub fn raw_headers<'b>(
-        &'b self,
-        buf: &'b [u8],
-    ) -> impl Iterator<Item = (&'b str, &'b [u8])> + 'b {
+    pub fn raw_headers<'b>(&'b self, buf: &'b [u8]) -> impl Iterator<Item = (&'b str, &'b [u8])> + 'b {
         self.fields.iter().map(move |f| {
             let value = if f.value.transcoded {
                 self.raw_value_of(buf, f).unwrap_or_default()
@@ -298,10 +280,7 @@ impl ResponseHead {
 /// The reason phrase: what follows `HTTP/1.x NNN ` on the status line, up to its end.
 fn reason_span(buf: &[u8]) -> Span {
     // httparse skipped empty lines before the status line; do the same.
-    let start = buf
-        .iter()
-        .position(|&b| b != b'\r' && b != b'\n')
-        .unwrap_or(0);
+    let start = buf.iter().position(|&b| b != b'\r' && b != b'\n').unwrap_or(0);
     let line = buf.get(start..).unwrap_or_default();
     let end = line
         .iter()
@@ -335,9 +314,7 @@ mod tests {
     fn parse(raw: &[u8]) -> Result<Option<(ResponseHead, Vec<u8>)>> {
         let mut buf = raw.to_vec();
         let mut head = ResponseHead::default();
-        Ok(head
-            .parse(&mut buf, &Limits::default())?
-            .map(|_| (head, buf)))
+        Ok(head.parse(&mut buf, &Limits::default())?.map(|_| (head, buf)))
     }
 
     #[test]
@@ -369,23 +346,14 @@ mod tests {
             (b"HTTP/1.1 200 \xc3\x96k\xff\r\n\r\n", Ok(200)),
             (b"HTTP/1.1 200 OK\nContent-Length: 5\n\n", Ok(200)),
             (b"\r\nHTTP/1.1 204 No Content\r\n\r\n", Ok(204)),
-            (
-                b"HTTP/2.0 200 OK\r\n\r\n",
-                Err("not an HTTP/1.0 or HTTP/1.1"),
-            ),
+            (b"HTTP/2.0 200 OK\r\n\r\n", Err("not an HTTP/1.0 or HTTP/1.1")),
             (b"ICY 200 OK\r\n\r\n", Err("not an HTTP/1.0 or HTTP/1.1")),
             (b"hello world\n\n", Err("malformed")),
             (b"HTTP/1.1 20 OK\r\n\r\n", Err("invalid status code")),
             (b"HTTP/1.1 099 Low\r\n\r\n", Err("outside 100..=599")),
             (b"HTTP/1.1 600 High\r\n\r\n", Err("outside 100..=599")),
-            (
-                b"HTTP/1.1 200 OK\r\nX Bad: y\r\n\r\n",
-                Err("invalid header name"),
-            ),
-            (
-                b"HTTP/1.1 200 OK\r\n: novalue\r\n\r\n",
-                Err("invalid header name"),
-            ),
+            (b"HTTP/1.1 200 OK\r\nX Bad: y\r\n\r\n", Err("invalid header name")),
+            (b"HTTP/1.1 200 OK\r\n: novalue\r\n\r\n", Err("invalid header name")),
             (
                 b"HTTP/1.1 200 OK\r\nContent-Length : 5\r\n\r\n",
                 Err("invalid header name"),
@@ -421,9 +389,7 @@ mod tests {
 
     #[test]
     fn latin1_value_is_transcoded_and_raw_bytes_kept() {
-        let (h, buf) = parse(b"HTTP/1.1 200 OK\r\nX-Name: Andr\xe9\r\n\r\n")
-            .unwrap()
-            .unwrap();
+        let (h, buf) = parse(b"HTTP/1.1 200 OK\r\nX-Name: Andr\xe9\r\n\r\n").unwrap().unwrap();
         assert_eq!(h.header(&buf, "x-name"), Some("André"));
         assert_eq!(h.header_bytes(&buf, "x-name"), Some(&b"Andr\xe9"[..]));
         let raw: Vec<_> = h.raw_headers(&buf).collect();
@@ -453,10 +419,7 @@ mod tests {
         let mut raw = b"HTTP/1.1 200 OK\r\nX-Huge: ".to_vec();
         raw.resize(70_000, b'b');
         let e = parse(&raw).unwrap_err();
-        assert!(
-            e.to_string().contains("exceeds the limit of 65536 bytes"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("exceeds the limit of 65536 bytes"), "{e}");
         // a complete head within the limit followed by a long body is fine
         let mut ok = b"HTTP/1.1 200 OK\r\n\r\n".to_vec();
         ok.resize(70_000, b'x');
@@ -474,13 +437,7 @@ mod tests {
 
     #[test]
     fn interim_detection() {
-        for (status, interim) in [
-            (100, true),
-            (103, true),
-            (101, false),
-            (199, true),
-            (200, false),
-        ] {
+        for (status, interim) in [(100, true), (103, true), (101, false), (199, true), (200, false)] {
             let h = ResponseHead {
                 status,
                 ..ResponseHead::default()

@@ -49,9 +49,7 @@ impl Deadline {
 
     /// Time left, or `None` when it has passed.
     pub fn remaining(&self) -> Option<Duration> {
-        self.at
-            .checked_duration_since(Instant::now())
-            .filter(|d| !d.is_zero())
+        self.at.checked_duration_since(Instant::now()).filter(|d| !d.is_zero())
     }
 
     /// The error for having passed it.
@@ -83,19 +81,12 @@ pub enum Host<'a> {
 
 /// Resolves `host:port` to addresses, ordered for connecting (RFC 8305 §4). Runs off-thread
 /// when `deadline` is set, so the deadline bounds it.
-pub fn resolve(
-    host: Host<'_>,
-    port: u16,
-    deadline: Option<Deadline>,
-    step: Step,
-) -> Result<Vec<SocketAddr>> {
+pub fn resolve(host: Host<'_>, port: u16, deadline: Option<Deadline>, step: Step) -> Result<Vec<SocketAddr>> {
     let name = match host {
         Host::Ip(ip) => return Ok(vec![SocketAddr::new(ip, port)]),
         Host::Name(name) => name,
     };
-    let lookup = move |name: &str| -> io::Result<Vec<SocketAddr>> {
-        Ok((name, port).to_socket_addrs()?.collect())
-    };
+    let lookup = move |name: &str| -> io::Result<Vec<SocketAddr>> { Ok((name, port).to_socket_addrs()?.collect()) };
     let found = match deadline {
         None => lookup(name),
         Some(deadline) => {
@@ -116,10 +107,7 @@ pub fn resolve(
     };
     let addrs = found.map_err(|e| {
         let msg = io_phrase(&e);
-        let msg = if msg.contains("failed to lookup")
-            || msg.contains("Name or service")
-            || msg.contains("not known")
-        {
+        let msg = if msg.contains("failed to lookup") || msg.contains("Name or service") || msg.contains("not known") {
             "no such host".to_string()
         } else {
             msg
@@ -127,11 +115,7 @@ pub fn resolve(
         Error::new(ErrorKind::Dns, step, msg).with_source(e)
     })?;
     if addrs.is_empty() {
-        return Err(Error::new(
-            ErrorKind::Dns,
-            step,
-            "the name has no addresses",
-        ));
+        return Err(Error::new(ErrorKind::Dns, step, "the name has no addresses"));
     }
     Ok(interleave(addrs))
 }
@@ -161,9 +145,7 @@ pub struct ConnectLimits {
 impl ConnectLimits {
     /// The deadline for one attempt started now.
     fn attempt_deadline(&self) -> Option<Deadline> {
-        let per = self
-            .timeout_connect
-            .map(|t| Deadline::after(t, "connect timeout"));
+        let per = self.timeout_connect.map(|t| Deadline::after(t, "connect timeout"));
         Deadline::earliest(per, self.deadline)
     }
 }
@@ -182,12 +164,7 @@ fn attempt(addr: SocketAddr, deadline: Option<Deadline>) -> io::Result<TcpStream
 
 /// Connects to the first address that answers, racing them as described in the module
 /// documentation. `step` is [`Step::Connect`] or [`Step::ConnectProxy`].
-pub fn connect(
-    addrs: &[SocketAddr],
-    limits: ConnectLimits,
-    step: Step,
-    tracer: &Tracer,
-) -> Result<TcpStream> {
+pub fn connect(addrs: &[SocketAddr], limits: ConnectLimits, step: Step, tracer: &Tracer) -> Result<TcpStream> {
     let started = Instant::now();
     let result = if let [addr] = addrs {
         tracer.emit(|| Event::Connecting { addr: *addr });
@@ -289,11 +266,7 @@ fn race(
             match d.remaining() {
                 Some(left) => wait = wait.min(left),
                 None => {
-                    failures.push((
-                        addrs[next.saturating_sub(1)],
-                        io::ErrorKind::TimedOut.into(),
-                        Some(d),
-                    ));
+                    failures.push((addrs[next.saturating_sub(1)], io::ErrorKind::TimedOut.into(), Some(d)));
                     return Err(failures);
                 }
             }
@@ -318,27 +291,12 @@ mod tests {
 
     #[test]
     fn interleave_puts_ipv6_first_and_alternates() {
-        let a: Vec<SocketAddr> = [
-            "1.1.1.1:80",
-            "2.2.2.2:80",
-            "[::1]:80",
-            "3.3.3.3:80",
-            "[::2]:80",
-        ]
-        .iter()
-        .map(|s| s.parse().unwrap())
-        .collect();
+        let a: Vec<SocketAddr> = ["1.1.1.1:80", "2.2.2.2:80", "[::1]:80", "3.3.3.3:80", "[::2]:80"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
         let got: Vec<String> = interleave(a).iter().map(ToString::to_string).collect();
-        assert_eq!(
-            got,
-            [
-                "[::1]:80",
-                "1.1.1.1:80",
-                "[::2]:80",
-                "2.2.2.2:80",
-                "3.3.3.3:80"
-            ]
-        );
+        assert_eq!(got, ["[::1]:80", "1.1.1.1:80", "[::2]:80", "2.2.2.2:80", "3.3.3.3:80"]);
     }
 
     #[test]
@@ -355,13 +313,7 @@ mod tests {
         let closed = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = closed.local_addr().unwrap();
         drop(closed);
-        let e = connect(
-            &[addr],
-            ConnectLimits::default(),
-            Step::Connect,
-            &Tracer::none(),
-        )
-        .unwrap_err();
+        let e = connect(&[addr], ConnectLimits::default(), Step::Connect, &Tracer::none()).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Connect);
         assert_eq!(e.to_string(), "connect: connection refused");
     }
@@ -374,13 +326,7 @@ mod tests {
         drop(closed);
         let addrs = [dead, open.local_addr().unwrap()];
         let started = Instant::now();
-        let s = connect(
-            &addrs,
-            ConnectLimits::default(),
-            Step::Connect,
-            &Tracer::none(),
-        )
-        .unwrap();
+        let s = connect(&addrs, ConnectLimits::default(), Step::Connect, &Tracer::none()).unwrap();
         assert_eq!(s.peer_addr().unwrap(), open.local_addr().unwrap());
         assert!(
             started.elapsed() < ATTEMPT_DELAY,
@@ -396,13 +342,7 @@ mod tests {
         ];
         let addrs: Vec<SocketAddr> = listeners.iter().map(|l| l.local_addr().unwrap()).collect();
         drop(listeners);
-        let e = connect(
-            &addrs,
-            ConnectLimits::default(),
-            Step::Connect,
-            &Tracer::none(),
-        )
-        .unwrap_err();
+        let e = connect(&addrs, ConnectLimits::default(), Step::Connect, &Tracer::none()).unwrap_err();
         let text = e.to_string();
         assert!(text.contains("connection refused (tried "), "{text}");
         for a in &addrs {

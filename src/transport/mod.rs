@@ -322,10 +322,7 @@ mod tests {
             calls: 0,
         };
         write_all_vectored(&mut w, &parts[..4]).unwrap();
-        assert_eq!(
-            w.calls, 1,
-            "one system call when the writer takes everything"
-        );
+        assert_eq!(w.calls, 1, "one system call when the writer takes everything");
     }
 
     #[test]
@@ -341,13 +338,7 @@ mod tests {
         assert!(k.matches(&r));
         assert!(!k.matches(&PoolKeyRef { tls_id: 8, ..r }));
         assert!(!k.matches(&PoolKeyRef { port: 444, ..r }));
-        assert!(!k.matches(&PoolKeyRef {
-            proxy: Some("p"),
-            ..r
-        }));
-        assert!(!k.matches(&PoolKeyRef {
-            scheme: "http",
-            ..r
-        }));
+        assert!(!k.matches(&PoolKeyRef { proxy: Some("p"), ..r }));
+        assert!(!k.matches(&PoolKeyRef { scheme: "http", ..r }));
     }
 }

@@ -63,9 +63,7 @@ impl<T: Pooled> Pool<T> {
     fn lock(&self) -> MutexGuard<'_, Vec<Idle<T>>> {
         // A panic while holding the lock cannot leave the list inconsistent (every operation
         // is a single push or remove), so a poisoned lock is still usable.
-        self.idle
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Takes the most recently parked connection for `key`, with how long it was idle.

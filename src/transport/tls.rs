@@ -20,10 +20,7 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{
-    CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore,
-    SignatureScheme,
-};
+use rustls::{CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use std::io;
 use std::net::TcpStream;
 use std::sync::Arc;
@@ -41,13 +38,7 @@ pub fn provider() -> Arc<CryptoProvider> {
 pub fn parse_pem_certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>> {
     let certs = CertificateDer::pem_slice_iter(pem)
         .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| {
-            Error::new(
-                ErrorKind::Tls,
-                Step::Request,
-                format!("invalid PEM certificate: {e}"),
-            )
-        })?;
+        .map_err(|e| Error::new(ErrorKind::Tls, Step::Request, format!("invalid PEM certificate: {e}")))?;
     if certs.is_empty() {
         return Err(Error::new(
             ErrorKind::Tls,
@@ -77,13 +68,7 @@ pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
     let provider = provider();
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| {
-            Error::new(
-                ErrorKind::Tls,
-                Step::Request,
-                format!("tls configuration: {e}"),
-            )
-        })?;
+        .map_err(|e| Error::new(ErrorKind::Tls, Step::Request, format!("tls configuration: {e}")))?;
     let mut config = if trust.accept_invalid_certs {
         builder
             .dangerous()
@@ -101,13 +86,9 @@ pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
             }
         }
         for cert in &trust.extra_roots {
-            roots.add(cert.clone()).map_err(|e| {
-                Error::new(
-                    ErrorKind::Tls,
-                    Step::Request,
-                    format!("unusable root certificate: {e}"),
-                )
-            })?;
+            roots
+                .add(cert.clone())
+                .map_err(|e| Error::new(ErrorKind::Tls, Step::Request, format!("unusable root certificate: {e}")))?;
         }
         builder.with_root_certificates(roots).with_no_client_auth()
     };
@@ -130,9 +111,8 @@ pub fn handshake(
             format!("{host:?} is not a valid TLS server name"),
         )
     })?;
-    let mut conn = ClientConnection::new(config, name).map_err(|e| {
-        Error::new(ErrorKind::Tls, Step::TlsHandshake, e.to_string()).with_source(e)
-    })?;
+    let mut conn = ClientConnection::new(config, name)
+        .map_err(|e| Error::new(ErrorKind::Tls, Step::TlsHandshake, e.to_string()).with_source(e))?;
     let mut tcp = tcp;
     tcp.set_read_timeout(timeout)
         .and_then(|()| tcp.set_write_timeout(timeout))
@@ -144,8 +124,7 @@ pub fn handshake(
     }
     // Flush what the handshake left to send (the client Finished).
     while conn.wants_write() {
-        conn.write_tls(&mut tcp)
-            .map_err(|e| handshake_error(e, host))?;
+        conn.write_tls(&mut tcp).map_err(|e| handshake_error(e, host))?;
     }
     Ok(rustls::StreamOwned::new(conn, tcp))
 }
@@ -160,10 +139,7 @@ pub fn negotiated(s: &TlsStream) -> (String, String, Option<String>) {
         .conn
         .negotiated_cipher_suite()
         .map_or_else(|| "unknown".into(), |c| format!("{:?}", c.suite()));
-    let alpn = s
-        .conn
-        .alpn_protocol()
-        .map(|p| String::from_utf8_lossy(p).into_owned());
+    let alpn = s.conn.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned());
     (version, cipher, alpn)
 }
 
@@ -178,30 +154,18 @@ pub fn is_certificate_error(e: &rustls::Error) -> bool {
 }
 
 fn handshake_error(e: io::Error, host: &str) -> Error {
-    if matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    ) {
-        return Error::new(
-            ErrorKind::Timeout,
-            Step::TlsHandshake,
-            "timed out during the handshake",
-        )
-        .with_source(e);
+    if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) {
+        return Error::new(ErrorKind::Timeout, Step::TlsHandshake, "timed out during the handshake").with_source(e);
     }
     let rustls_error = e
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         .cloned();
     match rustls_error {
-        Some(tls) => {
-            Error::new(ErrorKind::Tls, Step::TlsHandshake, describe(&tls, host)).with_source(tls)
-        }
+        Some(tls) => Error::new(ErrorKind::Tls, Step::TlsHandshake, describe(&tls, host)).with_source(tls),
         None => {
             let message = match e.kind() {
-                io::ErrorKind::UnexpectedEof => {
-                    "the server closed the connection during the handshake".to_string()
-                }
+                io::ErrorKind::UnexpectedEof => "the server closed the connection during the handshake".to_string(),
                 _ => crate::error::io_phrase(&e),
             };
             Error::new(ErrorKind::Tls, Step::TlsHandshake, message).with_source(e)
@@ -212,15 +176,11 @@ fn handshake_error(e: io::Error, host: &str) -> Error {
 fn describe(e: &rustls::Error, host: &str) -> String {
     match e {
         rustls::Error::InvalidCertificate(c) => match c {
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                "certificate expired".into()
-            }
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => "certificate expired".into(),
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
                 "certificate not yet valid".into()
             }
-            CertificateError::UnknownIssuer => {
-                "certificate issuer is not trusted (unknown issuer)".into()
-            }
+            CertificateError::UnknownIssuer => "certificate issuer is not trusted (unknown issuer)".into(),
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
                 format!("certificate is not valid for the name {host:?}")
             }
@@ -259,12 +219,7 @@ impl ServerCertVerifier for AcceptAnyCertificate {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
     }
 
     fn verify_tls13_signature(
@@ -273,12 +228,7 @@ impl ServerCertVerifier for AcceptAnyCertificate {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {

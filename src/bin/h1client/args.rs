@@ -125,12 +125,8 @@ fn parse_inner(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>,
         match arg {
             Short('X') | Long("request") => a.method = Some(string(p.value()?, "-X")?),
             Short('H') | Long("header") => a.headers.push(string(p.value()?, "-H")?),
-            Short('d') | Long("data") | Long("data-ascii") => {
-                a.data.push(Data::Ascii(string(p.value()?, "-d")?))
-            }
-            Long("data-binary") => a
-                .data
-                .push(Data::Binary(string(p.value()?, "--data-binary")?)),
+            Short('d') | Long("data") | Long("data-ascii") => a.data.push(Data::Ascii(string(p.value()?, "-d")?)),
+            Long("data-binary") => a.data.push(Data::Binary(string(p.value()?, "--data-binary")?)),
             Long("data-raw") => a.data.push(Data::Raw(string(p.value()?, "--data-raw")?)),
             Short('G') | Long("get") => a.get = true,
             Short('T') | Long("upload-file") => a.upload = Some(string(p.value()?, "-T")?),
@@ -154,14 +150,9 @@ fn parse_inner(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>,
             Short('s') | Long("silent") => a.silent = true,
             Short('S') | Long("show-error") => a.show_error = true,
             Short('f') | Long("fail") => a.fail = true,
-            Short('m') | Long("max-time") => {
-                a.max_time = Some(seconds(&string(p.value()?, "-m")?, "-m")?)
-            }
+            Short('m') | Long("max-time") => a.max_time = Some(seconds(&string(p.value()?, "-m")?, "-m")?),
             Long("connect-timeout") => {
-                a.connect_timeout = Some(seconds(
-                    &string(p.value()?, "--connect-timeout")?,
-                    "--connect-timeout",
-                )?)
+                a.connect_timeout = Some(seconds(&string(p.value()?, "--connect-timeout")?, "--connect-timeout")?)
             }
             Long("cacert") => a.cacert = Some(string(p.value()?, "--cacert")?),
             Short('k') | Long("insecure") => a.insecure = true,
@@ -169,10 +160,7 @@ fn parse_inner(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>,
             Short('A') | Long("user-agent") => a.user_agent = Some(string(p.value()?, "-A")?),
             Short('h') | Long("help") => return Err(Stop::Print(USAGE.to_string())),
             Short('V') | Long("version") => {
-                return Err(Stop::Print(format!(
-                    "h1client {}",
-                    env!("CARGO_PKG_VERSION")
-                )));
+                return Err(Stop::Print(format!("h1client {}", env!("CARGO_PKG_VERSION"))));
             }
             Value(v) => a.urls.push(string(v, "URL")?),
             other => return Err(Stop::Usage(format!("{}\n{USAGE}", other.unexpected()))),
@@ -197,14 +185,7 @@ mod tests {
 
     #[test]
     fn combined_short_flags_and_attached_values() {
-        let a = run(&[
-            "-sSfL",
-            "-XPOST",
-            "http://h/",
-            "-o",
-            "out",
-            "--max-time=2.5",
-        ]);
+        let a = run(&["-sSfL", "-XPOST", "http://h/", "-o", "out", "--max-time=2.5"]);
         assert!(a.silent && a.show_error && a.fail && a.location);
         assert_eq!(a.method.as_deref(), Some("POST"));
         assert_eq!(a.outputs, ["out"]);

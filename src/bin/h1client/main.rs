@@ -61,11 +61,7 @@ fn report(a: &Args, code: i32, message: &str) -> i32 {
 }
 
 fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
-    let mut b = Agent::builder().max_redirects(if a.location {
-        a.max_redirs.unwrap_or(50)
-    } else {
-        0
-    });
+    let mut b = Agent::builder().max_redirects(if a.location { a.max_redirs.unwrap_or(50) } else { 0 });
     if let Some(t) = a.max_time {
         b = b.timeout(t);
     }
@@ -73,8 +69,7 @@ fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
         b = b.timeout_connect(t);
     }
     if let Some(path) = &a.cacert {
-        let pem = std::fs::read(path)
-            .map_err(|e| (77, format!("cannot read the CA file {path}: {e}")))?;
+        let pem = std::fs::read(path).map_err(|e| (77, format!("cannot read the CA file {path}: {e}")))?;
         b = b.add_root_certificates_pem(&pem).only_added_roots(true);
     }
     if a.insecure {
@@ -86,10 +81,7 @@ fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
         b = b.trace(move |event| {
             if keep_heads {
                 if let Event::ResponseHead { bytes, .. } = event {
-                    heads
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .extend_from_slice(bytes);
+                    heads.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(bytes);
                 }
             }
             if verbose {
@@ -119,21 +111,14 @@ fn print_verbose(event: &Event<'_>) {
         Event::Connected { addr, elapsed } => {
             writeln!(err, "* Connected to {addr} in {elapsed:.1?}")
         }
-        Event::TlsHandshake {
-            version,
-            cipher,
-            alpn,
-        } => {
+        Event::TlsHandshake { version, cipher, alpn } => {
             writeln!(
                 err,
                 "* TLS connection using {version} / {cipher}, ALPN: {}",
                 alpn.unwrap_or("none")
             )
         }
-        Event::Reused { origin, idle } => writeln!(
-            err,
-            "* Re-using the connection to {origin} (idle {idle:.1?})"
-        ),
+        Event::Reused { origin, idle } => writeln!(err, "* Re-using the connection to {origin} (idle {idle:.1?})"),
         Event::RequestHead { bytes } => {
             lines(&mut err, ">", bytes.strip_suffix(b"\r\n").unwrap_or(bytes));
             Ok(())
@@ -147,10 +132,7 @@ fn print_verbose(event: &Event<'_>) {
         Event::Closed { reason } => writeln!(err, "* Closing connection: {reason}"),
         Event::Retry { reason } => writeln!(err, "* {reason}; retrying on a new connection"),
         Event::Redirect {
-            status,
-            to,
-            dropped,
-            ..
+            status, to, dropped, ..
         } => {
             if dropped.is_empty() {
                 writeln!(err, "* {status} redirect to {to}")
@@ -306,10 +288,7 @@ fn transfer(
         (exit_code(&e), e.to_string())
     })?;
     if a.fail && resp.status() >= 400 {
-        return Err((
-            22,
-            format!("The requested URL returned error: {}", resp.status()),
-        ));
+        return Err((22, format!("The requested URL returned error: {}", resp.status())));
     }
     if a.location && a.max_redirs == Some(0) && is_followable(&resp) {
         return Err((47, "Maximum (0) redirects followed".into()));
@@ -320,9 +299,7 @@ fn transfer(
 
 fn is_followable(resp: &Response) -> bool {
     h1client::client::redirect::is_redirect(resp.status())
-        && resp
-            .header("location")
-            .is_some_and(|l| !l.trim().is_empty())
+        && resp.header("location").is_some_and(|l| !l.trim().is_empty())
 }
 
 fn write_heads(heads: &Heads, out: &mut impl Write, a: &Args) -> io::Result<()> {
