@@ -26,7 +26,13 @@ struct Case {
 }
 
 const fn case(name: &'static str, raw: &'static [u8], close: bool, want: Want) -> Case {
-    Case { name, method: "GET", raw, close, want }
+    Case {
+        name,
+        method: "GET",
+        raw,
+        close,
+        want,
+    }
 }
 
 const CASES: &[Case] = &[
@@ -90,15 +96,30 @@ fn agent() -> Agent {
 #[test]
 fn framing_table() {
     for c in CASES {
-        let then = if c.close { Act::Close } else { Act::Drain(Duration::from_secs(5)) };
+        let then = if c.close {
+            Act::Close
+        } else {
+            Act::Drain(Duration::from_secs(5))
+        };
         let server = Server::conns(vec![vec![Act::Read, send(c.raw), then]]);
-        let got = agent().request(c.method, &server.url("/")).call().and_then(|r| r.bytes());
+        let got = agent()
+            .request(c.method, &server.url("/"))
+            .call()
+            .and_then(|r| r.bytes());
         match (&c.want, got) {
             (Body(want), Ok(body)) => assert_eq!(body, *want, "{}", c.name),
             (Fail(kind, needle), Err(e)) => {
                 assert_eq!(e.kind(), *kind, "{}: {e}", c.name);
-                assert!(e.to_string().contains(needle), "{}: {e:?} should say {needle:?}", c.name);
-                assert!(e.to_string().contains(&server.addr.to_string()), "{}: {e} names the host", c.name);
+                assert!(
+                    e.to_string().contains(needle),
+                    "{}: {e:?} should say {needle:?}",
+                    c.name
+                );
+                assert!(
+                    e.to_string().contains(&server.addr.to_string()),
+                    "{}: {e} names the host",
+                    c.name
+                );
             }
             (want, got) => panic!("{}: want {want:?}, got {got:?}", c.name),
         }
@@ -122,8 +143,16 @@ fn large_bodies_arrive_intact_in_every_framing() {
     chunked.extend_from_slice(b"0\r\n\r\n");
     let mut until_close = b"HTTP/1.1 200 OK\r\n\r\n".to_vec();
     until_close.extend_from_slice(&body);
-    for (raw, close) in [(support::resp("200 OK", &[], &body), false), (chunked, false), (until_close, true)] {
-        let then = if close { Act::Close } else { Act::Drain(Duration::from_secs(5)) };
+    for (raw, close) in [
+        (support::resp("200 OK", &[], &body), false),
+        (chunked, false),
+        (until_close, true),
+    ] {
+        let then = if close {
+            Act::Close
+        } else {
+            Act::Drain(Duration::from_secs(5))
+        };
         let server = Server::conns(vec![vec![Act::Read, Act::Send(raw), then]]);
         let mut reader = agent().get(&server.url("/")).call().unwrap().into_reader();
         let mut got = Vec::new();
@@ -204,8 +233,21 @@ fn head_limits_are_enforced_and_configurable() {
     let err = agent().get(&server.url("/")).call().unwrap_err();
     assert!(err.to_string().contains("exceeds the limit of 65536 bytes"), "{err}");
 
-    let server = Server::conns(vec![vec![Act::Read, send(support::resp("200 OK", &["X-Big: 0123456789012345678901234567890123456789012345678901234567890123456789"], b"ok")), Act::Close]]);
-    let err = Agent::builder().max_head_size(64).build().get(&server.url("/")).call().unwrap_err();
+    let server = Server::conns(vec![vec![
+        Act::Read,
+        send(support::resp(
+            "200 OK",
+            &["X-Big: 0123456789012345678901234567890123456789012345678901234567890123456789"],
+            b"ok",
+        )),
+        Act::Close,
+    ]]);
+    let err = Agent::builder()
+        .max_head_size(64)
+        .build()
+        .get(&server.url("/"))
+        .call()
+        .unwrap_err();
     assert!(err.to_string().contains("exceeds the limit of 64 bytes"), "{err}");
 }
 
@@ -256,16 +298,31 @@ fn endless_trailers_hit_the_head_limit() {
 #[test]
 fn body_limit_applies_to_bytes_and_text_but_not_the_reader() {
     let body = vec![b'x'; 5000];
-    let make = || Server::conns(vec![vec![Act::Read, Act::Send(support::resp("200 OK", &[], &body)), Act::Close]]);
+    let make = || {
+        Server::conns(vec![vec![
+            Act::Read,
+            Act::Send(support::resp("200 OK", &[], &body)),
+            Act::Close,
+        ]])
+    };
     let limited = Agent::builder().body_limit(4096).build();
     let server = make();
     let err = limited.get(&server.url("/")).call().unwrap().bytes().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::BodyTooLarge);
     let server = make();
-    assert_eq!(limited.get(&server.url("/")).call().unwrap().text().unwrap_err().kind(), ErrorKind::BodyTooLarge);
+    assert_eq!(
+        limited.get(&server.url("/")).call().unwrap().text().unwrap_err().kind(),
+        ErrorKind::BodyTooLarge
+    );
     let server = make();
     let mut all = Vec::new();
-    limited.get(&server.url("/")).call().unwrap().into_reader().read_to_end(&mut all).unwrap();
+    limited
+        .get(&server.url("/"))
+        .call()
+        .unwrap()
+        .into_reader()
+        .read_to_end(&mut all)
+        .unwrap();
     assert_eq!(all.len(), 5000);
 }
 
@@ -273,11 +330,19 @@ fn body_limit_applies_to_bytes_and_text_but_not_the_reader() {
 fn text_decoding() {
     let cases: &[(&[&str], &[u8], Result<&str, ErrorKind>)] = &[
         (&[], "héllo".as_bytes(), Ok("héllo")),
-        (&["Content-Type: text/plain; charset=ISO-8859-1"], b"h\xe9llo", Ok("héllo")),
+        (
+            &["Content-Type: text/plain; charset=ISO-8859-1"],
+            b"h\xe9llo",
+            Ok("héllo"),
+        ),
         (&[], b"h\xe9llo", Err(ErrorKind::Decode)),
     ];
     for (headers, body, want) in cases {
-        let server = Server::conns(vec![vec![Act::Read, Act::Send(support::resp("200 OK", headers, body)), Act::Close]]);
+        let server = Server::conns(vec![vec![
+            Act::Read,
+            Act::Send(support::resp("200 OK", headers, body)),
+            Act::Close,
+        ]]);
         let got = agent().get(&server.url("/")).call().unwrap().text();
         match (got, want) {
             (Ok(t), Ok(w)) => assert_eq!(t, *w),

@@ -70,10 +70,17 @@ pub struct Req {
 
 impl Req {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     pub fn header_all(&self, name: &str) -> Vec<&str> {
-        self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect()
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 }
 
@@ -140,7 +147,9 @@ impl Server {
                 let (sh, st) = (sh.clone(), st.clone());
                 match &mut mode {
                     Mode::Conns(scripts) => match scripts.next() {
-                        Some(script) => workers.push(thread::spawn(move || run_script(stream, script, index, &sh, &st))),
+                        Some(script) => {
+                            workers.push(thread::spawn(move || run_script(stream, script, index, &sh, &st)))
+                        }
                         None => drop(stream),
                     },
                     Mode::Responses(scripts) => {
@@ -153,7 +162,12 @@ impl Server {
                 let _ = w.join();
             }
         });
-        Server { addr, shared, stop, accept: Some(accept) }
+        Server {
+            addr,
+            shared,
+            stop,
+            accept: Some(accept),
+        }
     }
 
     /// `http://127.0.0.1:PORT` + path.
@@ -163,7 +177,13 @@ impl Server {
 
     /// Requests received, over all connections in accept order.
     pub fn requests(&self) -> Vec<Req> {
-        self.shared.lock().unwrap().conns.iter().flat_map(|c| c.requests.clone()).collect()
+        self.shared
+            .lock()
+            .unwrap()
+            .conns
+            .iter()
+            .flat_map(|c| c.requests.clone())
+            .collect()
     }
 
     /// How many connections were accepted.
@@ -173,7 +193,13 @@ impl Server {
 
     /// The raw bytes received on connection `i`.
     pub fn raw(&self, i: usize) -> Vec<u8> {
-        self.shared.lock().unwrap().conns.get(i).map(|c| c.raw.clone()).unwrap_or_default()
+        self.shared
+            .lock()
+            .unwrap()
+            .conns
+            .get(i)
+            .map(|c| c.raw.clone())
+            .unwrap_or_default()
     }
 
     /// Requests received on connection `i`.
@@ -215,7 +241,9 @@ impl Conn<'_> {
                 Ok(0) => return false,
                 Ok(n) => {
                     self.buf.extend_from_slice(&chunk[..n]);
-                    self.shared.lock().unwrap().conns[self.index].raw.extend_from_slice(&chunk[..n]);
+                    self.shared.lock().unwrap().conns[self.index]
+                        .raw
+                        .extend_from_slice(&chunk[..n]);
                     return true;
                 }
                 Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => continue,
@@ -274,7 +302,12 @@ fn run_acts(c: &mut Conn<'_>, script: Vec<Act>, stop: &AtomicBool) -> bool {
                     thread::sleep(pause);
                 }
             }
-            Act::Sleep(d) => thread::sleep(d),
+            Act::Sleep(d) => {
+                let end = Instant::now() + d;
+                while Instant::now() < end && !stop.load(Ordering::SeqCst) {
+                    thread::sleep(Duration::from_millis(10).min(end.saturating_duration_since(Instant::now())));
+                }
+            }
             Act::Drain(d) => {
                 let deadline = Instant::now() + d;
                 while c.more(deadline) {}
@@ -302,7 +335,13 @@ fn linger(c: &mut Conn<'_>) {
 
 fn run_script(stream: TcpStream, script: Vec<Act>, index: usize, shared: &Mutex<Shared>, stop: &AtomicBool) {
     let _ = stream.set_nodelay(true);
-    let mut c = Conn { stream, buf: Vec::new(), index, shared, stop };
+    let mut c = Conn {
+        stream,
+        buf: Vec::new(),
+        index,
+        shared,
+        stop,
+    };
     if run_acts(&mut c, script, stop) {
         linger(&mut c);
     }
@@ -316,12 +355,20 @@ fn run_responses(
     stop: &AtomicBool,
 ) {
     let _ = stream.set_nodelay(true);
-    let mut c = Conn { stream, buf: Vec::new(), index, shared, stop };
+    let mut c = Conn {
+        stream,
+        buf: Vec::new(),
+        index,
+        shared,
+        stop,
+    };
     loop {
         if !c.read_request(false) {
             return;
         }
-        let Some(script) = scripts.lock().unwrap().next() else { return };
+        let Some(script) = scripts.lock().unwrap().next() else {
+            return;
+        };
         if !run_acts(&mut c, script, stop) {
             return;
         }
@@ -352,14 +399,19 @@ pub fn parse_request(buf: &[u8], head_only: bool) -> Option<(Req, usize)> {
         return Some((req, head_len));
     }
     let rest = &buf[head_len..];
-    if req.header("transfer-encoding").is_some_and(|te| te.to_ascii_lowercase().contains("chunked")) {
+    if req
+        .header("transfer-encoding")
+        .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"))
+    {
         req.chunked = true;
         let (body, used) = dechunk(rest)?;
         req.body = body;
         req.body_raw = rest[..used].to_vec();
         return Some((req, head_len + used));
     }
-    let len: usize = req.header("content-length").map_or(0, |v| v.trim().parse().unwrap_or(0));
+    let len: usize = req
+        .header("content-length")
+        .map_or(0, |v| v.trim().parse().unwrap_or(0));
     if rest.len() < len {
         return None;
     }

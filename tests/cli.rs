@@ -1,0 +1,352 @@
+//! The `h1client` command line: curl's flags, curl's output, curl's exit codes.
+
+mod support;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+use support::{ok, resp, send, Act, Server};
+
+const KEEP: Act = Act::Drain(Duration::from_secs(5));
+
+fn cli(args: &[&str]) -> Output {
+    cli_stdin(args, b"")
+}
+
+fn cli_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_h1client"))
+        .args(args)
+        .env_remove("http_proxy")
+        .env_remove("HTTP_PROXY")
+        .env_remove("all_proxy")
+        .env_remove("ALL_PROXY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn one(response: Vec<u8>) -> Server {
+    Server::conns(vec![vec![Act::Read, Act::Send(response), Act::Close]])
+}
+
+#[test]
+fn body_goes_to_stdout_unmodified() {
+    let body: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+    let server = one(resp("200 OK", &[], &body));
+    let out = cli(&["-s", &server.url("/")]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout == body);
+}
+
+#[test]
+fn exit_codes_table() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_url = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    // (server response or None, extra args, exit code)
+    let cases: &[(Option<&[u8]>, &[&str], i32)] = &[
+        (None, &["ftp://127.0.0.1/"], 1),
+        (None, &[], 2),
+        (None, &["--no-such-flag", "http://127.0.0.1/"], 2),
+        (None, &["http://127.0.0.1:99999/"], 3),
+        (None, &["http:///path"], 3),
+        (None, &["http://nonexistent.invalid/"], 6),
+        (Some(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello"), &[], 18),
+        (
+            Some(b"HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnope"),
+            &["-f"],
+            22,
+        ),
+        (Some(b"HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnope"), &[], 0),
+        (Some(b""), &[], 52),
+        (
+            Some(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"),
+            &[],
+            8,
+        ),
+        (
+            Some(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n"),
+            &[],
+            56,
+        ),
+    ];
+    for (response, args, code) in cases {
+        let server = response.map(|r| one(r.to_vec()));
+        let mut argv: Vec<String> = vec!["-s".into()];
+        argv.extend(args.iter().map(|a| a.to_string()));
+        if let Some(s) = &server {
+            argv.push(s.url("/"));
+        }
+        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        let out = cli(&argv);
+        assert_eq!(
+            out.status.code(),
+            Some(*code),
+            "{argv:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(cli(&["-s", &closed_url]).status.code(), Some(7));
+}
+
+#[test]
+fn errors_are_reported_unless_silent() {
+    let out = cli(&["http://127.0.0.1:99999/"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("h1client: (3) invalid URL"),
+        "{out:?}"
+    );
+    let out = cli(&["-s", "http://127.0.0.1:99999/"]);
+    assert!(out.stderr.is_empty());
+    let out = cli(&["-sS", "http://127.0.0.1:99999/"]);
+    assert!(!out.stderr.is_empty());
+}
+
+#[test]
+fn max_time_and_write_error_codes() {
+    let server = Server::conns(vec![vec![Act::Read, Act::Drain(Duration::from_secs(5))]]);
+    assert_eq!(cli(&["-s", "-m", "0.5", &server.url("/")]).status.code(), Some(28));
+    let server = one(ok("hi"));
+    let out = cli(&["-s", "-o", "/nonexistent-dir/out", &server.url("/")]);
+    assert_eq!(out.status.code(), Some(23));
+}
+
+#[test]
+fn include_and_head_show_the_head_as_received() {
+    let raw = b"HTTP/1.1 200 OK\r\nX-A:  spaced\r\nContent-Length: 2\r\n\r\nok";
+    let server = one(raw.to_vec());
+    assert_eq!(cli(&["-s", "-i", &server.url("/")]).stdout, raw);
+    let server = Server::conns(vec![vec![
+        Act::Read,
+        send(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"),
+        KEEP,
+    ]]);
+    let out = cli(&["-s", "-I", &server.url("/")]);
+    assert_eq!(out.stdout, b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+    assert_eq!(server.requests()[0].method, "HEAD");
+}
+
+#[test]
+fn include_with_location_shows_every_head_and_the_final_body() {
+    let server = Server::responses(vec![
+        vec![send(resp("302 Found", &["Location: /b"], b"ignored"))],
+        vec![send(ok("final"))],
+    ]);
+    let out = cli(&["-s", "-i", "-L", &server.url("/a")]);
+    let want = b"HTTP/1.1 302 Found\r\nLocation: /b\r\nContent-Length: 7\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal";
+    assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(want));
+}
+
+#[test]
+fn redirects_only_with_location_and_max_redirs() {
+    let make = || {
+        Server::responses(vec![
+            vec![send(resp("302 Found", &["Location: /2"], b"moved"))],
+            vec![send(resp("302 Found", &["Location: /3"], b""))],
+            vec![send(ok("final"))],
+        ])
+    };
+    let server = make();
+    assert_eq!(cli(&["-s", &server.url("/1")]).stdout, b"moved");
+    let server = make();
+    assert_eq!(cli(&["-s", "-L", &server.url("/1")]).stdout, b"final");
+    let server = make();
+    assert_eq!(
+        cli(&["-s", "-L", "--max-redirs", "1", &server.url("/1")]).status.code(),
+        Some(47)
+    );
+    let server = make();
+    assert_eq!(
+        cli(&["-s", "-L", "--max-redirs", "0", &server.url("/1")]).status.code(),
+        Some(47)
+    );
+}
+
+#[test]
+fn several_urls_share_one_connection_and_headers() {
+    let server = Server::responses(vec![vec![send(ok("1"))], vec![send(ok("22"))], vec![send(ok("333"))]]);
+    let out = cli(&[
+        "-s",
+        "-H",
+        "X-All: 1",
+        &server.url("/a"),
+        &server.url("/b"),
+        &server.url("/c"),
+    ]);
+    assert_eq!(out.stdout, b"122333");
+    assert_eq!(server.connections(), 1);
+    assert!(server.requests().iter().all(|r| r.header("x-all") == Some("1")));
+}
+
+#[test]
+fn fail_does_not_stop_the_next_url() {
+    let server = Server::responses(vec![
+        vec![send(resp("404 Not Found", &[], b"x"))],
+        vec![send(ok("second"))],
+    ]);
+    let out = cli(&["-sf", &server.url("/a"), &server.url("/b")]);
+    assert_eq!(out.stdout, b"second");
+    assert_eq!(out.status.code(), Some(0), "the last transfer decides, as in curl");
+}
+
+#[test]
+fn header_flags() {
+    let server = one(ok("ok"));
+    cli(&[
+        "-s",
+        "-H",
+        "User-Agent:",
+        "-H",
+        "Accept: text/plain",
+        "-H",
+        "X-Empty;",
+        "-A",
+        "ignored",
+        &server.url("/"),
+    ]);
+    let r = &server.requests()[0];
+    assert_eq!(r.header("user-agent"), Some("ignored"), "-A wins over the removal");
+    assert_eq!(r.header("accept"), Some("text/plain"));
+    assert_eq!(r.header("x-empty"), Some(""));
+
+    let server = one(ok("ok"));
+    cli(&["-s", "-H", "User-Agent:", &server.url("/")]);
+    assert!(server.requests()[0].header("user-agent").is_none());
+
+    let server = one(ok("ok"));
+    cli(&["-s", "-A", "probe/1", &server.url("/")]);
+    assert_eq!(server.requests()[0].header("user-agent"), Some("probe/1"));
+}
+
+#[test]
+fn injection_through_flags_sends_nothing() {
+    for args in [
+        &["-A", "ua\r\nX-Injected: yes"][..],
+        &["-H", "X-A: v\r\nX-Injected: yes"],
+        &["-X", "GET / HTTP/1.1\r\nX-Injected: yes\r\nX-Pad:"],
+    ] {
+        let server = Server::conns(vec![]);
+        let mut argv = vec!["-s"];
+        argv.extend_from_slice(args);
+        let url = server.url("/");
+        argv.push(&url);
+        let out = cli(&argv);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert_eq!(server.connections(), 0, "{args:?}: nothing may be sent");
+    }
+}
+
+#[test]
+fn data_flags() {
+    let dir = std::env::temp_dir().join(format!("h1client-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let form = dir.join("form.txt");
+    std::fs::write(&form, b"a=1\nb=2\r\n").unwrap();
+    let bin = dir.join("bin.dat");
+    let binary: Vec<u8> = (0..=255u8).chain(*b"\r\n\r\n").collect();
+    std::fs::write(&bin, &binary).unwrap();
+
+    let server = one(ok("ok"));
+    cli(&["-s", "-d", "a=1", "-d", "b=2", &server.url("/f")]);
+    let r = &server.requests()[0];
+    assert_eq!((r.method.as_str(), r.body.as_slice()), ("POST", &b"a=1&b=2"[..]));
+    assert_eq!(r.header("content-type"), Some("application/x-www-form-urlencoded"));
+
+    let server = one(ok("ok"));
+    cli(&["-s", "-d", &format!("@{}", form.display()), &server.url("/f")]);
+    assert_eq!(server.requests()[0].body, b"a=1b=2");
+
+    let server = one(ok("ok"));
+    cli(&[
+        "-s",
+        "--data-binary",
+        &format!("@{}", bin.display()),
+        "-H",
+        "Content-Type: application/octet-stream",
+        &server.url("/b"),
+    ]);
+    let r = &server.requests()[0];
+    assert_eq!(r.body, binary);
+    assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+
+    let server = one(ok("ok"));
+    cli(&["-s", "-G", "-d", "q=1", &server.url("/s")]);
+    let r = &server.requests()[0];
+    assert_eq!((r.method.as_str(), r.target.as_str()), ("GET", "/s?q=1"));
+
+    let server = one(ok("ok"));
+    cli(&["-s", "-X", "PUT", "-d", "x", &server.url("/")]);
+    assert_eq!(server.requests()[0].method, "PUT");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn upload_flags() {
+    let dir = std::env::temp_dir().join(format!("h1client-cli-up-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("up load.txt");
+    std::fs::write(&file, b"upload body\n").unwrap();
+
+    let server = one(ok("ok"));
+    cli(&["-s", "-T", file.to_str().unwrap(), &server.url("/put")]);
+    let r = &server.requests()[0];
+    assert_eq!((r.method.as_str(), r.header("content-length")), ("PUT", Some("12")));
+    assert_eq!(r.body, b"upload body\n");
+
+    let server = one(ok("ok"));
+    cli(&["-s", "-T", file.to_str().unwrap(), &server.url("/dir/")]);
+    assert_eq!(server.requests()[0].target, "/dir/up%20load.txt");
+
+    let server = one(ok("ok"));
+    cli_stdin(&["-s", "-T", "-", &server.url("/put")], b"from stdin\n");
+    let r = &server.requests()[0];
+    assert!(r.chunked);
+    assert_eq!(r.body, b"from stdin\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn user_flag_sends_basic_auth() {
+    let server = one(ok("ok"));
+    cli(&["-s", "-u", "user:pa:ss", &server.url("/")]);
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some("Basic dXNlcjpwYTpzcw==")
+    );
+}
+
+#[test]
+fn output_file() {
+    let dir = std::env::temp_dir().join(format!("h1client-cli-o-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("out.bin");
+    let server = Server::responses(vec![vec![send(ok("to file"))], vec![send(ok("to stdout"))]]);
+    let out = cli(&["-s", "-o", path.to_str().unwrap(), &server.url("/1"), &server.url("/2")]);
+    assert_eq!(std::fs::read(&path).unwrap(), b"to file");
+    assert_eq!(out.stdout, b"to stdout");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn verbose_shows_both_heads_on_stderr() {
+    let server = one(ok("v"));
+    let out = cli(&["-v", &server.url("/")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("> GET / HTTP/1.1"), "{err}");
+    assert!(err.contains("> Host: 127.0.0.1:"), "{err}");
+    assert!(err.contains("< HTTP/1.1 200 OK"), "{err}");
+    assert!(err.contains("< Content-Length: 1"), "{err}");
+    assert!(err.contains("*   Trying 127.0.0.1:"), "{err}");
+    assert_eq!(out.stdout, b"v");
+}
+
+#[test]
+fn scheme_less_url_means_http() {
+    let server = one(ok("guessed"));
+    let out = cli(&["-s", &server.addr.to_string()]);
+    assert_eq!(out.stdout, b"guessed");
+}

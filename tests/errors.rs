@@ -1,0 +1,113 @@
+//! Every failure is a typed error that says what went wrong, in which step, and with which host.
+
+mod support;
+
+use h1client::{Agent, ErrorKind, Step};
+use std::error::Error as _;
+use std::net::TcpListener;
+use support::{ok, send, Act, Server};
+
+#[test]
+fn invalid_urls_table() {
+    let cases = [
+        ("http://127.0.0.1:99999/", ErrorKind::InvalidUrl, "invalid port"),
+        ("http://127.0.0.1:ab/", ErrorKind::InvalidUrl, "invalid port"),
+        ("http://exa mple.com/", ErrorKind::InvalidUrl, "invalid"),
+        ("http:///path", ErrorKind::InvalidUrl, "empty host"),
+        ("http:path", ErrorKind::InvalidUrl, "no authority"),
+        ("http://", ErrorKind::InvalidUrl, "empty host"),
+        ("ftp://127.0.0.1/", ErrorKind::InvalidUrl, "unsupported scheme \"ftp\""),
+        (
+            "file:///etc/passwd",
+            ErrorKind::InvalidUrl,
+            "unsupported scheme \"file\"",
+        ),
+        ("not a url", ErrorKind::InvalidUrl, "relative URL without a base"),
+        ("", ErrorKind::InvalidUrl, "relative URL without a base"),
+    ];
+    for (url, kind, needle) in cases {
+        let err = h1client::get(url).call().unwrap_err();
+        assert_eq!(err.kind(), kind, "{url}");
+        assert_eq!(err.step(), Step::Url, "{url}");
+        assert!(err.to_string().contains(needle), "{url}: {err}");
+    }
+}
+
+#[test]
+fn uppercase_scheme_is_accepted() {
+    let server = Server::conns(vec![vec![Act::Read, send(ok("ok")), Act::Close]]);
+    let url = server.url("/").replacen("http", "HTTP", 1);
+    assert_eq!(h1client::get(&url).call().unwrap().text().unwrap(), "ok");
+}
+
+#[test]
+fn connection_refused_names_step_and_host() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let err = Agent::new().get(&format!("http://{addr}/")).call().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect);
+    assert_eq!(err.step(), Step::Connect);
+    assert_eq!(err.to_string(), format!("connect to {addr}: connection refused"));
+    assert_eq!(err.host(), Some(addr.to_string().as_str()));
+    let io = err
+        .source()
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .expect("io source kept");
+    assert_eq!(io.kind(), std::io::ErrorKind::ConnectionRefused);
+}
+
+#[test]
+fn unknown_host_is_dns_error() {
+    let err = Agent::new().get("http://nonexistent.invalid/").call().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Dns, "{err}");
+    assert!(err.to_string().starts_with("resolve nonexistent.invalid:80: "), "{err}");
+}
+
+#[test]
+fn error_for_status() {
+    let server = Server::responses(vec![
+        vec![send(support::resp("404 Not Found", &[], b"nope"))],
+        vec![send(support::resp("503 Service Unavailable", &[], b""))],
+        vec![send(ok("fine"))],
+    ]);
+    let agent = Agent::new();
+    let resp = agent
+        .get(&server.url("/missing"))
+        .call()
+        .expect("a 404 is a response, not an error");
+    assert_eq!(resp.status(), 404);
+    let err = resp.error_for_status().unwrap_err();
+    assert_eq!((err.kind(), err.status()), (ErrorKind::Status, Some(404)));
+    assert!(err.to_string().contains("HTTP 404 Not Found for http://"), "{err}");
+    let err = agent
+        .get(&server.url("/down"))
+        .call()
+        .unwrap()
+        .error_for_status()
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    let ok = agent.get(&server.url("/")).call().unwrap().error_for_status().unwrap();
+    assert_eq!(ok.text().unwrap(), "fine");
+}
+
+#[test]
+fn errors_survive_io_read_and_come_back_typed() {
+    use std::io::Read;
+    let server = Server::conns(vec![vec![
+        Act::Read,
+        send(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
+        Act::Close,
+    ]]);
+    let mut reader = Agent::new().get(&server.url("/")).call().unwrap().into_reader();
+    let mut sink = Vec::new();
+    let io = reader.read_to_end(&mut sink).unwrap_err();
+    assert_eq!(io.kind(), std::io::ErrorKind::InvalidData);
+    let err = h1client::Error::from(io);
+    assert_eq!((err.kind(), err.step()), (ErrorKind::Protocol, Step::ReceiveBody));
+    assert!(
+        err.to_string()
+            .starts_with(&format!("read response body from {}: ", server.addr)),
+        "{err}"
+    );
+}
