@@ -63,8 +63,14 @@ mod tests {
     #[test]
     fn basic_auth_value() {
         // RFC 7617 §2 example
-        assert_eq!(basic("Aladdin", "open sesame").unwrap(), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
-        assert_eq!(basic("user", "pa:ss").unwrap(), format!("Basic {}", base64(b"user:pa:ss")));
+        assert_eq!(
+            basic("Aladdin", "open sesame").unwrap(),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
+        assert_eq!(
+            basic("user", "pa:ss").unwrap(),
+            format!("Basic {}", base64(b"user:pa:ss"))
+        );
         assert!(basic("us:er", "p").is_err());
         assert!(basic("user\r\n", "p").is_err());
         assert!(basic("user", "p\0").is_err());
