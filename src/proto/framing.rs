@@ -212,6 +212,16 @@ pub fn decide<'h>(
     if request.head {
         return Ok(framing(BodyKind::Empty, Rule::HeadRequest, true, None));
     }
+    if status == 101 {
+        // The connection now speaks another protocol (RFC 9110 §15.2.2): never reuse it for HTTP.
+        let why = Some("the server switched protocols (101)");
+        return Ok(Framing {
+            kind: BodyKind::Empty,
+            rule: Rule::BodilessStatus,
+            reusable: false,
+            close_reason: why,
+        });
+    }
     if (100..200).contains(&status) || status == 204 || status == 304 {
         return Ok(framing(BodyKind::Empty, Rule::BodilessStatus, true, None));
     }
@@ -386,6 +396,7 @@ mod tests {
             (GET, 204, 1, &[("Content-Length", "5")], Empty, true),
             (GET, 304, 1, &[("Content-Length", "10")], Empty, true),
             (GET, 100, 1, &[("Content-Length", "5")], Empty, true),
+            (GET, 101, 1, &[("Upgrade", "websocket")], Empty, false),
             (GET, 205, 1, &[("Content-Length", "0")], Length(0), true),
             (CONNECT, 200, 1, &[("Content-Length", "5")], Empty, false),
             (CONNECT, 407, 1, &[("Content-Length", "5")], Length(5), true),
