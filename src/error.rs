@@ -185,6 +185,14 @@ impl Error {
         self
     }
 
+    /// Changes the kind and step (for an error made by a lower layer that does not know what the
+    /// exchange was for, such as reading the answer of a proxy).
+    pub(crate) fn reclassify(mut self, kind: ErrorKind, step: Step) -> Error {
+        self.inner.kind = kind;
+        self.inner.step = step;
+        self
+    }
+
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind

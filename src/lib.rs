@@ -32,6 +32,7 @@ pub use client::request::RequestBuilder;
 pub use client::response::{BodyReader, Response};
 pub use error::{Error, ErrorKind, Result, Step};
 pub use trace::Event;
+pub use transport::proxy::Proxy;
 pub use url::Url;
 
 #[cfg(feature = "tls")]

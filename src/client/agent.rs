@@ -29,10 +29,12 @@ use crate::proto::response::Limits;
 use crate::trace::{Event, TraceFn, Tracer};
 use crate::transport::connect::{self, ConnectLimits, Deadline, Host};
 use crate::transport::pool::{Pool, PoolLimits};
+use crate::transport::proxy::{self, percent_decode, EnvProxies, NoProxy, Proxy, ProxyKind, SocksTarget};
 use crate::transport::{write_all_vectored, PoolKeyRef, Stream};
 use crate::{BodyReader, Response};
 use std::borrow::Cow;
 use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
@@ -45,6 +47,17 @@ const SMALL_BODY: usize = 16 * 1024;
 
 /// Chunk size when streaming a body from a reader.
 const UPLOAD_CHUNK: usize = 16 * 1024;
+
+/// Where the proxy settings come from.
+#[derive(Clone, Debug)]
+pub(crate) enum ProxySetting {
+    /// Read from the environment when the agent is built (the default).
+    FromEnv,
+    /// As read from the environment.
+    Env(EnvProxies),
+    /// Set on the builder (`None`: no proxy at all).
+    Explicit(Option<Proxy>),
+}
 
 #[derive(Clone)]
 pub(crate) struct Config {
@@ -59,6 +72,9 @@ pub(crate) struct Config {
     pub body_limit: u64,
     pub user_agent: Option<String>,
     pub tracer: Tracer,
+    pub proxy: ProxySetting,
+    pub no_proxy: Option<NoProxy>,
+    pub unix_socket: Option<std::path::PathBuf>,
     #[cfg(feature = "tls")]
     pub trust: crate::transport::tls::TrustSettings,
     #[cfg(feature = "tls")]
@@ -79,6 +95,9 @@ impl Default for Config {
             body_limit: 10 * 1024 * 1024,
             user_agent: Some(DEFAULT_USER_AGENT.to_string()),
             tracer: Tracer::none(),
+            proxy: ProxySetting::FromEnv,
+            no_proxy: None,
+            unix_socket: None,
             #[cfg(feature = "tls")]
             trust: Default::default(),
             #[cfg(feature = "tls")]
@@ -236,11 +255,53 @@ impl AgentBuilder {
         self
     }
 
+    /// Sends every request through this proxy (`http://`, `socks5://` or `socks5h://`),
+    /// instead of the environment's. Build one with [`Proxy::new`].
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.config.proxy = ProxySetting::Explicit(Some(proxy));
+        self
+    }
+
+    /// Whether to read `http_proxy`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` from the
+    /// environment when the agent is built. Default true; false means no proxy unless
+    /// [`proxy`](Self::proxy) sets one.
+    pub fn proxy_from_env(mut self, read: bool) -> Self {
+        if read {
+            self.config.proxy = ProxySetting::FromEnv;
+        } else if matches!(self.config.proxy, ProxySetting::FromEnv | ProxySetting::Env(_)) {
+            self.config.proxy = ProxySetting::Explicit(None);
+        }
+        self
+    }
+
+    /// Hosts that never go through a proxy, replacing the environment's `NO_PROXY`: a comma
+    /// list of names (matching subdomains too), IP addresses, CIDR blocks, or `*`.
+    pub fn no_proxy(mut self, list: &str) -> Self {
+        self.config.no_proxy = Some(NoProxy::parse(list));
+        self
+    }
+
+    /// Sends every request over this unix domain socket (the URL still gives `Host` and the
+    /// target): a sync program can talk to the Docker engine at `/var/run/docker.sock`.
+    #[cfg(unix)]
+    pub fn unix_socket(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.config.unix_socket = Some(path.into());
+        self
+    }
+
     /// Builds the agent.
-    pub fn build(self) -> Agent {
+    pub fn build(mut self) -> Agent {
+        if let ProxySetting::FromEnv = self.config.proxy {
+            self.config.proxy = ProxySetting::Env(EnvProxies::from_env());
+        }
         Agent {
             inner: Arc::new(AgentInner {
                 pool: Arc::new(Pool::new(self.config.pool)),
+                unix_key: self
+                    .config
+                    .unix_socket
+                    .as_ref()
+                    .map(|p| format!("unix:{}", p.display())),
                 config: self.config,
                 #[cfg(feature = "tls")]
                 tls: std::sync::OnceLock::new(),
@@ -252,6 +313,8 @@ impl AgentBuilder {
 struct AgentInner {
     config: Config,
     pool: Arc<Pool<HttpConn>>,
+    /// The pool key part for a unix socket.
+    unix_key: Option<String>,
     #[cfg(feature = "tls")]
     tls: std::sync::OnceLock<std::result::Result<Arc<rustls::ClientConfig>, String>>,
 }
@@ -429,7 +492,28 @@ impl Agent {
         let host = url.host_str().unwrap_or_default();
         let port = url.port_or_known_default().unwrap_or(80);
         let https = url.scheme() == "https";
-        let target = &url[url::Position::BeforePath..url::Position::AfterQuery];
+        let proxy = self.proxy_for(url);
+        // Through an HTTP proxy a plain http request names the whole URL (absolute-form,
+        // RFC 9112 §3.2.2), without userinfo or fragment; otherwise the path and query
+        // (origin-form, §3.2.1).
+        let path_query = &url[url::Position::BeforePath..url::Position::AfterQuery];
+        let target: Cow<'_, str> = match proxy {
+            Some(p) if p.kind() == ProxyKind::Http && !https => Cow::Owned(format!(
+                "{}://{}{}{path_query}",
+                url.scheme(),
+                host,
+                url.port().map(|p| format!(":{p}")).unwrap_or_default()
+            )),
+            _ => Cow::Borrowed(path_query),
+        };
+        let proxy_auth = match proxy {
+            Some(p) if p.kind() == ProxyKind::Http && !https => p
+                .credentials()
+                .map(|(u, pw)| super::auth::basic(u, pw))
+                .transpose()
+                .map_err(|why| Error::new(ErrorKind::InvalidRequest, Step::Request, why).with_host(origin()))?,
+            _ => None,
+        };
 
         let userinfo_auth = match (!url.username().is_empty() || url.password().is_some()).then(|| {
             super::auth::basic(
@@ -441,7 +525,7 @@ impl Agent {
             Some(Ok(v)) => Some(v),
             None => None,
         };
-        let mut defaults: [(&str, &str); 4] = [("", ""); 4];
+        let mut defaults: [(&str, &str); 5] = [("", ""); 5];
         let mut n = 0;
         if let Some(ua) = &config.user_agent {
             defaults[n] = ("User-Agent", ua);
@@ -453,6 +537,10 @@ impl Agent {
             defaults[n] = ("Authorization", auth);
             n += 1;
         }
+        if let Some(auth) = &proxy_auth {
+            defaults[n] = ("Proxy-Authorization", auth);
+            n += 1;
+        }
         if let Some(ct) = content_type {
             defaults[n] = ("Content-Type", ct);
             n += 1;
@@ -460,7 +548,7 @@ impl Agent {
         let framing = body_framing(method, headers, body).map_err(|e| e.with_host(origin()))?;
         let head = RequestHead {
             method,
-            target,
+            target: &target,
             host: Some(HostHeader { host, port: url.port() }),
             defaults: &defaults[..n],
             user: headers.iter().map(|(n, v)| (n.as_str(), v.as_deref())),
@@ -484,13 +572,13 @@ impl Agent {
             scheme: if https { "https" } else { "http" },
             host,
             port,
-            proxy: None,
+            proxy: self.route_key(proxy),
             tls_id,
         };
 
         let mut fresh_only = false;
         loop {
-            let mut conn = self.connection(&key, url, io, !retryable, fresh_only)?;
+            let mut conn = self.connection(&key, url, proxy, io, !retryable, fresh_only)?;
             conn.wbuf.clear();
             head.write_validated(&mut conn.wbuf);
             config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
@@ -557,6 +645,7 @@ impl Agent {
         &self,
         key: &PoolKeyRef<'_>,
         url: &Url,
+        proxy: Option<&Proxy>,
         io: &IoLimits,
         check_idle: bool,
         fresh_only: bool,
@@ -574,11 +663,51 @@ impl Agent {
                 return Ok(conn);
             }
         }
-        self.connect(key, url, io)
+        let stream = self.open(url, key.port, proxy, io)?;
+        Ok(HttpConn::new(stream, key.to_owned()))
     }
 
-    /// Opens a new connection: resolve, connect, and for https the TLS handshake.
-    fn connect(&self, key: &PoolKeyRef<'_>, url: &Url, io: &IoLimits) -> Result<HttpConn> {
+    /// The proxy a request to `url` goes through, if any: the explicit one, or the
+    /// environment's (never for loopback hosts, which a proxy could not reach), minus the
+    /// `NO_PROXY` exceptions.
+    fn proxy_for(&self, url: &Url) -> Option<&Proxy> {
+        let config = self.config();
+        if config.unix_socket.is_some() {
+            return None;
+        }
+        let host = url.host_str().unwrap_or_default();
+        let (proxy, env_no_proxy) = match &config.proxy {
+            ProxySetting::Explicit(p) => (p.as_ref(), None),
+            ProxySetting::FromEnv => (None, None),
+            ProxySetting::Env(env) => {
+                if is_loopback(url) {
+                    return None;
+                }
+                (
+                    if url.scheme() == "https" {
+                        env.https.as_ref()
+                    } else {
+                        env.http.as_ref()
+                    },
+                    Some(&env.no_proxy),
+                )
+            }
+        };
+        let no_proxy = config.no_proxy.as_ref().or(env_no_proxy);
+        proxy.filter(|_| !no_proxy.is_some_and(|np| np.matches(host)))
+    }
+
+    /// What besides the origin distinguishes a connection: the proxy, or the unix socket.
+    fn route_key<'a>(&'a self, proxy: Option<&'a Proxy>) -> Option<&'a str> {
+        match (&self.inner.unix_key, proxy) {
+            (Some(k), _) => Some(k),
+            (None, p) => p.map(Proxy::key),
+        }
+    }
+
+    /// Opens a new connection for `url`: directly, through a proxy or over a unix socket, then
+    /// TLS for https.
+    fn open(&self, url: &Url, port: u16, proxy: Option<&Proxy>, io: &IoLimits) -> Result<Stream> {
         let config = self.config();
         let origin = || host_port(url);
         let host = match url.host() {
@@ -587,7 +716,67 @@ impl Agent {
             Some(url::Host::Ipv6(ip)) => Host::Ip(ip.into()),
             None => return Err(Error::new(ErrorKind::InvalidUrl, Step::Url, "the URL has no host")),
         };
-        let addrs = connect::resolve(host, key.port, io.deadline, Step::Resolve).map_err(|e| e.with_host(origin()))?;
+        let https = url.scheme() == "https";
+        #[cfg(unix)]
+        if let Some(path) = &config.unix_socket {
+            let display = || format!("unix:{}", path.display());
+            if https {
+                let msg = "https over a unix socket is not supported";
+                return Err(Error::new(ErrorKind::InvalidUrl, Step::Connect, msg).with_host(display()));
+            }
+            let stream = std::os::unix::net::UnixStream::connect(path)
+                .map_err(|e| Error::io(Step::Connect, e).with_host(display()))?;
+            return Ok(Stream::Unix(stream));
+        }
+        let tcp = match proxy {
+            None => self
+                .open_tcp(host, port, io, Step::Resolve, Step::Connect)
+                .map_err(|e| e.with_host(origin()))?,
+            Some(p) => {
+                let at_proxy = |e: Error| e.with_host(p.authority());
+                let proxy_host = match p.host().parse() {
+                    Ok(ip) => Host::Ip(ip),
+                    Err(_) => Host::Name(p.host()),
+                };
+                let mut tcp = self
+                    .open_tcp(proxy_host, p.port(), io, Step::ResolveProxy, Step::ConnectProxy)
+                    .map_err(at_proxy)?;
+                match p.kind() {
+                    ProxyKind::Http if https => {
+                        self.tunnel(tcp, url, port, p, io).map_err(|e| e.with_host(origin()))?
+                    }
+                    ProxyKind::Http => tcp,
+                    kind => {
+                        let target = match (kind, host) {
+                            (ProxyKind::Socks5h, Host::Name(name)) => SocksTarget::Name(name, port),
+                            _ => {
+                                let addrs = connect::resolve(host, port, io.deadline, Step::Resolve)
+                                    .map_err(|e| e.with_host(origin()))?;
+                                SocksTarget::Addr(addrs[0])
+                            }
+                        };
+                        set_handshake_timeouts(&tcp, self.handshake_limit(io, Step::Tunnel)?)
+                            .map_err(|e| Error::io(Step::Tunnel, e).with_host(origin()))?;
+                        proxy::socks5_handshake(&mut tcp, target, p.credentials())
+                            .map_err(|e| e.with_host(origin()))?;
+                        tcp
+                    }
+                }
+            }
+        };
+        if https {
+            self.tls_handshake(tcp, host, io).map_err(|e| e.with_host(origin()))
+        } else {
+            // the handshakes above may have left timeouts on the socket; start clean
+            set_handshake_timeouts(&tcp, None).map_err(|e| Error::io(Step::Connect, e).with_host(origin()))?;
+            Ok(Stream::Tcp(tcp))
+        }
+    }
+
+    /// Resolves and connects (`steps`: for the origin or for the proxy).
+    fn open_tcp(&self, host: Host<'_>, port: u16, io: &IoLimits, resolve: Step, connect: Step) -> Result<TcpStream> {
+        let config = self.config();
+        let addrs = connect::resolve(host, port, io.deadline, resolve)?;
         if let Host::Name(name) = host {
             config.tracer.emit(|| Event::Resolved {
                 host: name,
@@ -598,13 +787,91 @@ impl Agent {
             timeout_connect: config.timeout_connect,
             deadline: io.deadline,
         };
-        let tcp = connect::connect(&addrs, limits, Step::Connect, &config.tracer).map_err(|e| e.with_host(origin()))?;
-        let stream = if key.scheme == "https" {
-            self.tls_handshake(tcp, host, io).map_err(|e| e.with_host(origin()))?
-        } else {
-            Stream::Tcp(tcp)
+        connect::connect(&addrs, limits, connect, &config.tracer)
+    }
+
+    /// The limit for each read and write of a handshake (TLS, SOCKS, CONNECT): the connect
+    /// timeout, the read timeout and the time left, whichever is shortest.
+    fn handshake_limit(&self, io: &IoLimits, step: Step) -> Result<Option<Duration>> {
+        let mut limit = [self.config().timeout_connect, io.read].into_iter().flatten().min();
+        if let Some(d) = io.deadline {
+            let left = d.remaining().ok_or_else(|| d.error(step))?;
+            limit = Some(limit.map_or(left, |l| l.min(left)));
+        }
+        Ok(limit)
+    }
+
+    /// Asks an HTTP proxy for a tunnel to the origin (`CONNECT host:port`, RFC 9110 §9.3.6) and
+    /// returns the connection, now a byte pipe to the origin.
+    fn tunnel(&self, tcp: TcpStream, url: &Url, port: u16, proxy: &Proxy, io: &IoLimits) -> Result<TcpStream> {
+        let config = self.config();
+        let authority = format!("{}:{port}", url.host_str().unwrap_or_default());
+        let proxy_auth = match proxy.credentials() {
+            Some((u, p)) => {
+                Some(super::auth::basic(u, p).map_err(|why| Error::new(ErrorKind::InvalidRequest, Step::Tunnel, why))?)
+            }
+            None => None,
         };
-        Ok(HttpConn::new(stream, key.to_owned()))
+        let mut defaults: Vec<(&str, &str)> = vec![("Host", &authority)];
+        if let Some(ua) = &config.user_agent {
+            defaults.push(("User-Agent", ua));
+        }
+        if let Some(auth) = &proxy_auth {
+            defaults.push(("Proxy-Authorization", auth));
+        }
+        let head = RequestHead {
+            method: "CONNECT",
+            target: &authority,
+            host: None,
+            defaults: &defaults,
+            user: std::iter::empty(),
+            body: BodyFraming::None,
+        };
+        let key = PoolKeyRef {
+            scheme: "http",
+            host: proxy.host(),
+            port: proxy.port(),
+            proxy: None,
+            tls_id: 0,
+        };
+        let mut conn = HttpConn::new(Stream::Tcp(tcp), key.to_owned());
+        head.write(&mut conn.wbuf)?;
+        config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
+        let limits = IoLimits {
+            read: self.handshake_limit(io, Step::Tunnel)?,
+            ..*io
+        };
+        send(&mut conn, &mut Body::Empty, BodyFraming::None, &limits).map_err(|e| retag(e, Step::Tunnel))?;
+        conn.read_head(&config.limits, &limits, &config.tracer)
+            .map_err(|(e, _)| retag(e, Step::Tunnel))?;
+        let facts = RequestFacts {
+            head: false,
+            connect: true,
+        };
+        let status = conn.head.status;
+        let decided = framing::decide(
+            facts,
+            status,
+            conn.head.minor_version,
+            conn.head.raw_headers(conn.head_buf()),
+        )?;
+        if decided.rule != framing::Rule::ConnectTunnel {
+            let reason = conn.head.reason(conn.head_buf()).to_string();
+            let message = format!("the proxy {} refused the tunnel: {status} {reason}", proxy.authority());
+            return Err(Error::new(ErrorKind::Proxy, Step::Tunnel, message).with_status(status));
+        }
+        if !conn.buffered().is_empty() {
+            let message = "the proxy sent bytes after its CONNECT answer, before TLS started";
+            return Err(Error::new(ErrorKind::Proxy, Step::Tunnel, message));
+        }
+        match conn.into_stream() {
+            Stream::Tcp(tcp) => Ok(tcp),
+            _ => Err(Error::new(
+                ErrorKind::Proxy,
+                Step::Tunnel,
+                "tunnel over a non-TCP stream",
+            )),
+        }
     }
 
     #[cfg(feature = "tls")]
@@ -646,11 +913,7 @@ impl Agent {
             Host::Name(n) => n.to_string(),
             Host::Ip(ip) => ip.to_string(),
         };
-        let mut limit = [self.config().timeout_connect, io.read].into_iter().flatten().min();
-        if let Some(d) = io.deadline {
-            let left = d.remaining().ok_or_else(|| d.error(Step::TlsHandshake))?;
-            limit = Some(limit.map_or(left, |l| l.min(left)));
-        }
+        let limit = self.handshake_limit(io, Step::TlsHandshake)?;
         let stream = tls::handshake(tcp, &name, config, limit).map_err(|e| match (e.kind(), io.deadline) {
             (ErrorKind::Timeout, Some(d)) if d.remaining().is_none() => d.error(Step::TlsHandshake),
             _ => e,
@@ -680,6 +943,34 @@ impl Agent {
     }
 }
 
+/// Is the URL's host a loopback name or address? Environment proxies never apply to it.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Sets both socket timeouts (for a handshake, or `None` to clear them).
+fn set_handshake_timeouts(tcp: &TcpStream, limit: Option<Duration>) -> std::io::Result<()> {
+    tcp.set_read_timeout(limit)?;
+    tcp.set_write_timeout(limit)
+}
+
+/// Moves an error made while talking to a proxy to the tunnel step (timeouts stay timeouts).
+fn retag(e: Error, step: Step) -> Error {
+    let kind = if e.kind() == ErrorKind::Timeout {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Proxy
+    };
+    e.reclassify(kind, step)
+}
+
 /// `host:port` of a URL, for messages.
 fn host_port(url: &Url) -> String {
     format!(
@@ -687,31 +978,6 @@ fn host_port(url: &Url) -> String {
         url.host_str().unwrap_or_default(),
         url.port_or_known_default().unwrap_or(0)
     )
-}
-
-/// Decodes `%XX` escapes (URL userinfo is percent-encoded; credentials are sent decoded).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Decides the request body's framing and reconciles it with a user-supplied
@@ -869,14 +1135,6 @@ fn discard(mut reader: BodyReader) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percent_decoding_of_userinfo() {
-        assert_eq!(percent_decode("us%3Aer"), "us:er");
-        assert_eq!(percent_decode("p%40ss%20w"), "p@ss w");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz"), "%zz");
-    }
 
     #[test]
     fn body_framing_table() {

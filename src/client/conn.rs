@@ -295,6 +295,11 @@ impl HttpConn {
         self.buf.get(self.head_at..).unwrap_or_default()
     }
 
+    /// The stream, for a connection that stops speaking HTTP (a CONNECT tunnel).
+    pub fn into_stream(self) -> Stream {
+        self.stream
+    }
+
     /// Forgets unread bytes (before writing a new request).
     pub fn clear_input(&mut self) {
         self.start = 0;

@@ -29,6 +29,9 @@ pub struct Args {
     pub insecure: bool,
     pub user: Option<String>,
     pub user_agent: Option<String>,
+    pub proxy: Option<String>,
+    pub noproxy: Option<String>,
+    pub unix_socket: Option<String>,
 }
 
 /// One `-d`/`--data-binary`/`--data-raw` argument.
@@ -72,6 +75,9 @@ Usage: h1client [options...] <url>...
  -k, --insecure           do not verify the server certificate
  -u, --user USER:PASS     Basic authentication
  -A, --user-agent UA      User-Agent header
+ -x, --proxy URL          use this proxy (http://, socks5://, socks5h://)
+     --noproxy LIST       hosts that bypass the proxy (comma list, '*' for all)
+     --unix-socket PATH   connect through this unix domain socket
  -h, --help               this text
  -V, --version            version";
 
@@ -158,6 +164,9 @@ fn parse_inner(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>,
             Short('k') | Long("insecure") => a.insecure = true,
             Short('u') | Long("user") => a.user = Some(string(p.value()?, "-u")?),
             Short('A') | Long("user-agent") => a.user_agent = Some(string(p.value()?, "-A")?),
+            Short('x') | Long("proxy") => a.proxy = Some(string(p.value()?, "-x")?),
+            Long("noproxy") => a.noproxy = Some(string(p.value()?, "--noproxy")?),
+            Long("unix-socket") => a.unix_socket = Some(string(p.value()?, "--unix-socket")?),
             Short('h') | Long("help") => return Err(Stop::Print(USAGE.to_string())),
             Short('V') | Long("version") => {
                 return Err(Stop::Print(format!("h1client {}", env!("CARGO_PKG_VERSION"))));

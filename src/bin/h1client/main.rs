@@ -75,6 +75,19 @@ fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
     if a.insecure {
         b = b.danger_accept_invalid_certs(true);
     }
+    if let Some(proxy) = &a.proxy {
+        if proxy.is_empty() {
+            b = b.proxy_from_env(false);
+        } else {
+            b = b.proxy(h1client::Proxy::new(proxy).map_err(|e| (5, e.to_string()))?);
+        }
+    }
+    if let Some(list) = &a.noproxy {
+        b = b.no_proxy(list);
+    }
+    if let Some(path) = &a.unix_socket {
+        b = b.unix_socket(path);
+    }
     let verbose = a.verbose;
     let keep_heads = a.include || a.head;
     if verbose || keep_heads {
