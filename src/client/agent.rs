@@ -670,22 +670,14 @@ impl Agent {
             Host::Name(n) => n.to_string(),
             Host::Ip(ip) => ip.to_string(),
         };
-        let mut limit = [self.config().timeout_connect, io.read]
-            .into_iter()
-            .flatten()
-            .min();
-        if let Some(d) = io.deadline {
-            let left = d.remaining().ok_or_else(|| d.error(Step::TlsHandshake))?;
-            limit = Some(limit.map_or(left, |l| l.min(left)));
-        }
-        let stream = tls::handshake(tcp, &name, config, limit).map_err(|e| {
-            match (e.kind(), io.deadline) {
-                (ErrorKind::Timeout, Some(d)) if d.remaining().is_none() => {
-                    d.error(Step::TlsHandshake)
-                }
-                _ => e,
-            }
-        })?;
+        // The handshake is part of connecting: the connect timeout limits all of it (as curl's
+        // --connect-timeout does), and so does the request's deadline; the read timeout each read.
+        let connect = self
+            .config()
+            .timeout_connect
+            .map(|t| Deadline::after(t, "connect timeout"));
+        let deadline = Deadline::earliest(io.deadline, connect);
+        let stream = tls::handshake(tcp, &name, config, deadline, io.read)?;
         // The handshake left its timeouts on the socket; start from a known state.
         let _ = stream.sock.set_read_timeout(None);
         let _ = stream.sock.set_write_timeout(None);
