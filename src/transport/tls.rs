@@ -7,7 +7,8 @@
 //! - **Versions**: TLS 1.3 and TLS 1.2 only (rustls has nothing older).
 //! - **SNI** (RFC 6066 §3): the URL's host name; never for an IP literal, which rustls handles by
 //!   sending no `server_name` extension for an IP address.
-//! - **ALPN** (RFC 7301): `http/1.1` is offered, the only protocol spoken here.
+//! - **ALPN** (RFC 7301): `http/1.1` is offered, the only protocol spoken here. A server that
+//!   picks anything but HTTP/1.x (possible with a user's configuration offering `h2`) is refused.
 //! - **Verification** is always on, unless the one loudly named switch
 //!   [`AgentBuilder::danger_accept_invalid_certs`](crate::AgentBuilder::danger_accept_invalid_certs)
 //!   turns it off (curl's `-k`). Handshake signatures are still checked then.
@@ -24,8 +25,8 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
-    CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore,
-    SignatureScheme,
+    CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, InvalidMessage,
+    RootCertStore, SignatureScheme,
 };
 use std::io;
 use std::net::TcpStream;
@@ -122,6 +123,10 @@ pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
 ///
 /// `deadline` limits the whole handshake, `per_io` each read and write of it: a server that
 /// trickles its handshake a byte at a time cannot stretch it past the deadline.
+///
+/// The server must agree to HTTP/1.x by ALPN or not use ALPN at all: a configuration given with
+/// [`AgentBuilder::tls_config`](crate::AgentBuilder::tls_config) may offer `h2`, which this client
+/// cannot speak.
 pub fn handshake(
     tcp: TcpStream,
     host: &str,
@@ -164,6 +169,15 @@ pub fn handshake(
                 (true, Some(d)) if is_timeout(&e) => d.error(Step::TlsHandshake).with_source(e),
                 _ => handshake_error(e, host, per_io),
             });
+        }
+    }
+    if let Some(protocol) = conn.alpn_protocol() {
+        if protocol != b"http/1.1" && protocol != b"http/1.0" {
+            let message = format!(
+                "the server chose the application protocol {:?} (ALPN); only HTTP/1.1 is spoken here",
+                String::from_utf8_lossy(protocol)
+            );
+            return Err(Error::new(ErrorKind::Tls, Step::TlsHandshake, message));
         }
     }
     Ok(rustls::StreamOwned::new(conn, tcp))
@@ -277,8 +291,12 @@ fn describe(e: &rustls::Error, host: &str) -> String {
             CertificateError::Revoked => "certificate revoked".into(),
             other => format!("invalid certificate: {other:?}"),
         },
-        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
-            "the server did not answer with TLS (is it plain HTTP?)".into()
+        // What a record header that is not TLS at all (`HTTP/1.1 400 …`) makes of it.
+        rustls::Error::InvalidMessage(
+            InvalidMessage::InvalidContentType | InvalidMessage::UnknownProtocolVersion,
+        ) => "the server did not answer with TLS (is it plain HTTP?)".into(),
+        rustls::Error::InvalidMessage(m) => {
+            format!("the server sent an invalid TLS message ({m:?})")
         }
         rustls::Error::AlertReceived(alert) => format!("the server sent the alert {alert:?}"),
         other => other.to_string(),
