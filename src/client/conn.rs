@@ -75,6 +75,9 @@ pub struct HttpConn {
     write_timeout: Option<Duration>,
     /// Has this connection carried a request before the current one?
     pub(crate) reused: bool,
+    /// The peer closed a TLS connection without `close_notify` (reads then return 0): the
+    /// close proves nothing about the end of the data (RFC 8446 §6.1).
+    pub(crate) unclean_close: bool,
 }
 
 impl Pooled for HttpConn {
@@ -98,6 +101,7 @@ impl HttpConn {
             read_timeout: None,
             write_timeout: None,
             reused: false,
+            unclean_close: false,
         }
     }
 
@@ -181,7 +185,11 @@ impl HttpConn {
         }
         self.arm_read(io, step)?;
         loop {
-            match self.stream.read(&mut self.buf[self.end..]) {
+            match read_stream(
+                &mut self.stream,
+                &mut self.unclean_close,
+                &mut self.buf[self.end..],
+            ) {
                 Ok(n) => {
                     self.end += n;
                     return Ok(n);
@@ -197,7 +205,7 @@ impl HttpConn {
         debug_assert!(self.start == self.end);
         self.arm_read(io, step)?;
         loop {
-            match self.stream.read(out) {
+            match read_stream(&mut self.stream, &mut self.unclean_close, out) {
                 Ok(n) => return Ok(n),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(self.io_err(e, io, io.read, "read", step)),
@@ -317,5 +325,18 @@ impl HttpConn {
     pub fn clear_input(&mut self) {
         self.start = 0;
         self.end = 0;
+    }
+}
+
+/// One read from the stream. A TLS close without `close_notify` reads as the end (0), and sets
+/// `unclean`: only a body delimited by the close needs to tell the difference; every other
+/// framing knows where its end is.
+fn read_stream(stream: &mut Stream, unclean: &mut bool, buf: &mut [u8]) -> io::Result<usize> {
+    match stream.read(buf) {
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && stream.is_tls() => {
+            *unclean = true;
+            Ok(0)
+        }
+        r => r,
     }
 }

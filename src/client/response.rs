@@ -471,15 +471,12 @@ fn read_until_close(conn: &mut HttpConn, out: &mut [u8], io: &IoLimits) -> Resul
     if !conn.buffered().is_empty() {
         return Ok((take_buffered(conn, out, usize::MAX), false));
     }
-    match conn.read_direct(out, io, Step::ReceiveBody) {
-        Ok(n) => Ok((n, n == 0)),
-        Err(e) if e.io_kind() == Some(io::ErrorKind::UnexpectedEof) && conn.stream.is_tls() => {
-            Err(truncated(
-                conn,
-                "connection closed without TLS close_notify: the body may be truncated".to_string(),
-            ))
-        }
-        Err(e) => Err(e),
+    match conn.read_direct(out, io, Step::ReceiveBody)? {
+        0 if conn.unclean_close => Err(truncated(
+            conn,
+            "connection closed without TLS close_notify: the body may be truncated".to_string(),
+        )),
+        n => Ok((n, n == 0)),
     }
 }
 

@@ -14,9 +14,10 @@
 //!   turns it off (curl's `-k`). Handshake signatures are still checked then.
 //! - **Timeouts**: the handshake as a whole must end before its deadline (the connect timeout or
 //!   the request's, whichever comes first); each read of it is also limited by the read timeout.
-//! - **Truncation**: rustls reports a TCP close without `close_notify` as `UnexpectedEof`; the
-//!   body reader treats it as truncation wherever the end of the body is not otherwise proven
-//!   (RFC 8446 §6.1).
+//! - **Truncation**: rustls reports a TCP close without `close_notify` as `UnexpectedEof`. The
+//!   connection reads it as the end, remembering that it was unclean; a body delimited by the
+//!   close is then reported as truncated (RFC 8446 §6.1, RFC 9112 §9.8), while a
+//!   `Content-Length` or chunked body knows its own end and is judged by it.
 
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::transport::connect::Deadline;
