@@ -126,7 +126,7 @@ impl HttpConn {
             io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
                 io.timeout_error(per_call, what, step)
             }
-            _ => Error::io(step, e),
+            _ => tls_failure(step, &e, &self.key.host).unwrap_or_else(|| Error::io(step, e)),
         };
         self.err(e)
     }
@@ -339,4 +339,16 @@ fn read_stream(stream: &mut Stream, unclean: &mut bool, buf: &mut [u8]) -> io::R
         }
         r => r,
     }
+}
+
+/// A TLS failure after the handshake (an alert, a record that does not decrypt), as an
+/// [`ErrorKind::Tls`] error.
+#[cfg(feature = "tls")]
+fn tls_failure(step: Step, e: &io::Error, host: &str) -> Option<Error> {
+    crate::transport::tls::io_failure(step, e, host)
+}
+
+#[cfg(not(feature = "tls"))]
+fn tls_failure(_step: Step, _e: &io::Error, _host: &str) -> Option<Error> {
+    None
 }

@@ -218,6 +218,14 @@ fn is_timeout(e: &io::Error) -> bool {
     )
 }
 
+/// A TLS failure after the handshake (an alert from the server, a record that does not
+/// decrypt) comes out of a read or write as an `io::Error` wrapping a `rustls::Error`: this is
+/// that failure as a [`ErrorKind::Tls`] error, or `None` for any other io error.
+pub fn io_failure(step: Step, e: &io::Error, host: &str) -> Option<Error> {
+    let tls = e.get_ref()?.downcast_ref::<rustls::Error>()?.clone();
+    Some(Error::new(ErrorKind::Tls, step, describe(&tls, host)).with_source(tls))
+}
+
 /// The negotiated parameters, for tracing: (version, cipher suite, ALPN protocol).
 pub fn negotiated(s: &TlsStream) -> (String, String, Option<String>) {
     let version = s
