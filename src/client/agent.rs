@@ -7,8 +7,8 @@
 //!    the user's headers, framing from the body — and validate all of it, so that an invalid
 //!    request fails before any connection is made.
 //! 2. **Get a connection**: an idle one from the pool for the same origin, or a new one
-//!    (resolve, connect, TLS). When the request could not safely be sent twice, an idle
-//!    connection is first checked for a close the server sent while it was idle.
+//!    (resolve, connect, TLS). An idle connection is first checked for a close, or for bytes,
+//!    the server sent while it was idle: they would be taken as the next response.
 //! 3. **Send** the head and body; small requests go out in one system call.
 //! 4. **Receive** the head, skipping interim 1xx responses, and decide the body's framing
 //!    (RFC 9112 §6.3).
@@ -495,7 +495,7 @@ impl Agent {
 
         let mut fresh_only = false;
         loop {
-            let mut conn = self.connection(&key, url, io, !retryable, fresh_only)?;
+            let mut conn = self.connection(&key, url, io, true, fresh_only)?;
             conn.wbuf.clear();
             head.write_validated(&mut conn.wbuf);
             config

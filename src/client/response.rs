@@ -316,7 +316,7 @@ impl BodyReader {
             self.framing
                 .close_reason
                 .unwrap_or("the framing does not allow reuse")
-        } else if !conn.buffered().is_empty() {
+        } else if !conn.buffered().is_empty() || conn.stream.has_buffered_input() {
             "bytes arrived after the end of the body"
         } else {
             conn.reused = true;

@@ -18,6 +18,8 @@
 //!   connection reads it as the end, remembering that it was unclean; a body delimited by the
 //!   close is then reported as truncated (RFC 8446 §6.1, RFC 9112 §9.8), while a
 //!   `Content-Length` or chunked body knows its own end and is judged by it.
+//! - **Buffered input**: rustls may take more from the socket than was asked for; what it holds
+//!   counts as input still pending, so a connection with stray bytes is never reused.
 
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::transport::connect::Deadline;
@@ -216,6 +218,14 @@ fn is_timeout(e: &io::Error) -> bool {
         e.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
     )
+}
+
+/// Does the TLS layer hold input the reader has not taken yet: decrypted bytes, or the peer's
+/// `close_notify`? Such bytes are invisible to a look at the socket. No system call.
+pub fn has_buffered_input(s: &TlsStream) -> bool {
+    // Once the handshake is done, rustls wants to read unless it has plaintext waiting or the
+    // peer has closed.
+    !s.conn.is_handshaking() && !s.conn.wants_read()
 }
 
 /// A TLS failure after the handshake (an alert from the server, a record that does not
