@@ -38,7 +38,8 @@ pub enum ErrorKind {
     Dns,
     /// No TCP (or unix socket) connection could be made.
     Connect,
-    /// The TLS handshake failed, or the server's certificate was not accepted.
+    /// The TLS handshake failed, or the server's certificate was not accepted, or TLS failed
+    /// later on the connection (an alert from the server, a record that does not decrypt).
     Tls,
     /// A deadline passed: connect, read, write, or the whole request.
     Timeout,

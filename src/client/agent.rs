@@ -7,8 +7,8 @@
 //!    the user's headers, framing from the body — and validate all of it, so that an invalid
 //!    request fails before any connection is made.
 //! 2. **Get a connection**: an idle one from the pool for the same origin, or a new one
-//!    (resolve, connect, TLS). When the request could not safely be sent twice, an idle
-//!    connection is first checked for a close the server sent while it was idle.
+//!    (resolve, connect, TLS). An idle connection is first checked for a close, or for bytes,
+//!    the server sent while it was idle: they would be taken as the next response.
 //! 3. **Send** the head and body; small requests go out in one system call.
 //! 4. **Receive** the head, skipping interim 1xx responses, and decide the body's framing
 //!    (RFC 9112 §6.3).
@@ -578,7 +578,7 @@ impl Agent {
 
         let mut fresh_only = false;
         loop {
-            let mut conn = self.connection(&key, url, proxy, io, !retryable, fresh_only)?;
+            let mut conn = self.connection(&key, url, proxy, io, true, fresh_only)?;
             conn.wbuf.clear();
             head.write_validated(&mut conn.wbuf);
             config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
@@ -913,11 +913,14 @@ impl Agent {
             Host::Name(n) => n.to_string(),
             Host::Ip(ip) => ip.to_string(),
         };
-        let limit = self.handshake_limit(io, Step::TlsHandshake)?;
-        let stream = tls::handshake(tcp, &name, config, limit).map_err(|e| match (e.kind(), io.deadline) {
-            (ErrorKind::Timeout, Some(d)) if d.remaining().is_none() => d.error(Step::TlsHandshake),
-            _ => e,
-        })?;
+        // The handshake is part of connecting: the connect timeout limits all of it (as curl's
+        // --connect-timeout does), and so does the request's deadline; the read timeout each read.
+        let connect = self
+            .config()
+            .timeout_connect
+            .map(|t| Deadline::after(t, "connect timeout"));
+        let deadline = Deadline::earliest(io.deadline, connect);
+        let stream = tls::handshake(tcp, &name, config, deadline, io.read)?;
         // The handshake left its timeouts on the socket; start from a known state.
         let _ = stream.sock.set_read_timeout(None);
         let _ = stream.sock.set_write_timeout(None);

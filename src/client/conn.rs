@@ -71,6 +71,9 @@ pub struct HttpConn {
     write_timeout: Option<Duration>,
     /// Has this connection carried a request before the current one?
     pub(crate) reused: bool,
+    /// The peer closed a TLS connection without `close_notify` (reads then return 0): the
+    /// close proves nothing about the end of the data (RFC 8446 §6.1).
+    pub(crate) unclean_close: bool,
 }
 
 impl Pooled for HttpConn {
@@ -94,6 +97,7 @@ impl HttpConn {
             read_timeout: None,
             write_timeout: None,
             reused: false,
+            unclean_close: false,
         }
     }
 
@@ -109,7 +113,7 @@ impl HttpConn {
     fn io_err(&self, e: io::Error, io: &IoLimits, per_call: Option<Duration>, what: &str, step: Step) -> Error {
         let e = match e.kind() {
             io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => io.timeout_error(per_call, what, step),
-            _ => Error::io(step, e),
+            _ => tls_failure(step, &e, &self.key.host).unwrap_or_else(|| Error::io(step, e)),
         };
         self.err(e)
     }
@@ -166,7 +170,7 @@ impl HttpConn {
         }
         self.arm_read(io, step)?;
         loop {
-            match self.stream.read(&mut self.buf[self.end..]) {
+            match read_stream(&mut self.stream, &mut self.unclean_close, &mut self.buf[self.end..]) {
                 Ok(n) => {
                     self.end += n;
                     return Ok(n);
@@ -182,7 +186,7 @@ impl HttpConn {
         debug_assert!(self.start == self.end);
         self.arm_read(io, step)?;
         loop {
-            match self.stream.read(out) {
+            match read_stream(&mut self.stream, &mut self.unclean_close, out) {
                 Ok(n) => return Ok(n),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(self.io_err(e, io, io.read, "read", step)),
@@ -305,4 +309,29 @@ impl HttpConn {
         self.start = 0;
         self.end = 0;
     }
+}
+
+/// One read from the stream. A TLS close without `close_notify` reads as the end (0), and sets
+/// `unclean`: only a body delimited by the close needs to tell the difference; every other
+/// framing knows where its end is.
+fn read_stream(stream: &mut Stream, unclean: &mut bool, buf: &mut [u8]) -> io::Result<usize> {
+    match stream.read(buf) {
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && stream.is_tls() => {
+            *unclean = true;
+            Ok(0)
+        }
+        r => r,
+    }
+}
+
+/// A TLS failure after the handshake (an alert, a record that does not decrypt), as an
+/// [`ErrorKind::Tls`] error.
+#[cfg(feature = "tls")]
+fn tls_failure(step: Step, e: &io::Error, host: &str) -> Option<Error> {
+    crate::transport::tls::io_failure(step, e, host)
+}
+
+#[cfg(not(feature = "tls"))]
+fn tls_failure(_step: Step, _e: &io::Error, _host: &str) -> Option<Error> {
+    None
 }

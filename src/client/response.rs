@@ -306,7 +306,7 @@ impl BodyReader {
         };
         let reason = if !self.framing.reusable {
             self.framing.close_reason.unwrap_or("the framing does not allow reuse")
-        } else if !conn.buffered().is_empty() {
+        } else if !conn.buffered().is_empty() || conn.stream.has_buffered_input() {
             "bytes arrived after the end of the body"
         } else {
             conn.reused = true;
@@ -457,13 +457,12 @@ fn read_until_close(conn: &mut HttpConn, out: &mut [u8], io: &IoLimits) -> Resul
     if !conn.buffered().is_empty() {
         return Ok((take_buffered(conn, out, usize::MAX), false));
     }
-    match conn.read_direct(out, io, Step::ReceiveBody) {
-        Ok(n) => Ok((n, n == 0)),
-        Err(e) if e.io_kind() == Some(io::ErrorKind::UnexpectedEof) && conn.stream.is_tls() => Err(truncated(
+    match conn.read_direct(out, io, Step::ReceiveBody)? {
+        0 if conn.unclean_close => Err(truncated(
             conn,
             "connection closed without TLS close_notify: the body may be truncated".to_string(),
         )),
-        Err(e) => Err(e),
+        n => Ok((n, n == 0)),
     }
 }
 

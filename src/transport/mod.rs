@@ -88,10 +88,24 @@ impl Stream {
         false
     }
 
+    /// Does the stream hold input above the socket that was not read yet? Only TLS does:
+    /// decrypted bytes, or a `close_notify`, that rustls took from the socket along with the
+    /// bytes asked for. No system call.
+    pub fn has_buffered_input(&self) -> bool {
+        #[cfg(feature = "tls")]
+        if let Stream::Tls(s) = self {
+            return tls::has_buffered_input(s);
+        }
+        false
+    }
+
     /// Checks, without blocking, whether an idle connection is still usable: the peer has not
     /// closed it and has not sent anything unasked (a server's `408` before closing, say).
-    /// Costs three system calls, so callers only ask when a failure could not be retried.
+    /// Costs three system calls.
     pub fn is_idle_usable(&self) -> bool {
+        if self.has_buffered_input() {
+            return false;
+        }
         let mut probe = [0u8; 1];
         let peeked = match self {
             #[cfg(unix)]

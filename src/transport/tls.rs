@@ -7,20 +7,30 @@
 //! - **Versions**: TLS 1.3 and TLS 1.2 only (rustls has nothing older).
 //! - **SNI** (RFC 6066 §3): the URL's host name; never for an IP literal, which rustls handles by
 //!   sending no `server_name` extension for an IP address.
-//! - **ALPN** (RFC 7301): `http/1.1` is offered, the only protocol spoken here.
+//! - **ALPN** (RFC 7301): `http/1.1` is offered, the only protocol spoken here. A server that
+//!   picks anything but HTTP/1.x (possible with a user's configuration offering `h2`) is refused.
 //! - **Verification** is always on, unless the one loudly named switch
 //!   [`AgentBuilder::danger_accept_invalid_certs`](crate::AgentBuilder::danger_accept_invalid_certs)
 //!   turns it off (curl's `-k`). Handshake signatures are still checked then.
-//! - **Truncation**: rustls reports a TCP close without `close_notify` as `UnexpectedEof`; the
-//!   body reader treats it as truncation wherever the end of the body is not otherwise proven
-//!   (RFC 8446 §6.1).
+//! - **Timeouts**: the handshake as a whole must end before its deadline (the connect timeout or
+//!   the request's, whichever comes first); each read of it is also limited by the read timeout.
+//! - **Truncation**: rustls reports a TCP close without `close_notify` as `UnexpectedEof`. The
+//!   connection reads it as the end, remembering that it was unclean; a body delimited by the
+//!   close is then reported as truncated (RFC 8446 §6.1, RFC 9112 §9.8), while a
+//!   `Content-Length` or chunked body knows its own end and is judged by it.
+//! - **Buffered input**: rustls may take more from the socket than was asked for; what it holds
+//!   counts as input still pending, so a connection with stray bytes is never reused.
 
 use crate::error::{Error, ErrorKind, Result, Step};
+use crate::transport::connect::Deadline;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, InvalidMessage, RootCertStore,
+    SignatureScheme,
+};
 use std::io;
 use std::net::TcpStream;
 use std::sync::Arc;
@@ -97,12 +107,19 @@ pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
 }
 
 /// Performs the TLS handshake on `tcp` for `host` (a name, or an IP literal without brackets).
-/// `timeout` limits each read and write of the handshake.
+///
+/// `deadline` limits the whole handshake, `per_io` each read and write of it: a server that
+/// trickles its handshake a byte at a time cannot stretch it past the deadline.
+///
+/// The server must agree to HTTP/1.x by ALPN or not use ALPN at all: a configuration given with
+/// [`AgentBuilder::tls_config`](crate::AgentBuilder::tls_config) may offer `h2`, which this client
+/// cannot speak.
 pub fn handshake(
     tcp: TcpStream,
     host: &str,
     config: Arc<ClientConfig>,
-    timeout: Option<Duration>,
+    deadline: Option<Deadline>,
+    per_io: Option<Duration>,
 ) -> Result<TlsStream> {
     let name = ServerName::try_from(host.to_string()).map_err(|_| {
         Error::new(
@@ -114,19 +131,89 @@ pub fn handshake(
     let mut conn = ClientConnection::new(config, name)
         .map_err(|e| Error::new(ErrorKind::Tls, Step::TlsHandshake, e.to_string()).with_source(e))?;
     let mut tcp = tcp;
-    tcp.set_read_timeout(timeout)
-        .and_then(|()| tcp.set_write_timeout(timeout))
-        .map_err(|e| Error::io(Step::TlsHandshake, e))?;
-    while conn.is_handshaking() {
-        if let Err(e) = conn.complete_io(&mut tcp) {
-            return Err(handshake_error(e, host));
+    let mut armed = None;
+    // Step by step (not `complete_io`, which loops on its own as long as bytes trickle in),
+    // until the handshake is over and the client Finished is flushed.
+    while conn.is_handshaking() || conn.wants_write() {
+        let by_deadline = arm(&tcp, deadline, per_io, &mut armed)?;
+        let result = if conn.wants_write() {
+            conn.write_tls(&mut tcp).map(drop)
+        } else {
+            match conn.read_tls(&mut tcp) {
+                Ok(0) => Err(io::ErrorKind::UnexpectedEof.into()),
+                Ok(_) => conn.process_new_packets().map(drop).map_err(|e| {
+                    // Tell the server why, if rustls has an alert for it (best effort).
+                    let _ = conn.write_tls(&mut tcp);
+                    io::Error::new(io::ErrorKind::InvalidData, e)
+                }),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => Err(e),
+            }
+        };
+        if let Err(e) = result {
+            return Err(match (by_deadline, deadline) {
+                (true, Some(d)) if is_timeout(&e) => d.error(Step::TlsHandshake).with_source(e),
+                _ => handshake_error(e, host, per_io),
+            });
         }
     }
-    // Flush what the handshake left to send (the client Finished).
-    while conn.wants_write() {
-        conn.write_tls(&mut tcp).map_err(|e| handshake_error(e, host))?;
+    if let Some(protocol) = conn.alpn_protocol() {
+        if protocol != b"http/1.1" && protocol != b"http/1.0" {
+            let message = format!(
+                "the server chose the application protocol {:?} (ALPN); only HTTP/1.1 is spoken here",
+                String::from_utf8_lossy(protocol)
+            );
+            return Err(Error::new(ErrorKind::Tls, Step::TlsHandshake, message));
+        }
     }
     Ok(rustls::StreamOwned::new(conn, tcp))
+}
+
+/// Sets the socket timeouts for the next handshake step: the time left before `deadline`, or
+/// `per_io` when that is shorter. Returns whether the deadline is the limit that applies.
+fn arm(
+    tcp: &TcpStream,
+    deadline: Option<Deadline>,
+    per_io: Option<Duration>,
+    armed: &mut Option<Option<Duration>>,
+) -> Result<bool> {
+    let (limit, by_deadline) = match deadline {
+        None => (per_io, false),
+        Some(d) => {
+            let left = d.remaining().ok_or_else(|| d.error(Step::TlsHandshake))?;
+            match per_io {
+                Some(p) if p < left => (Some(p), false),
+                _ => (Some(left), true),
+            }
+        }
+    };
+    if *armed != Some(limit) {
+        tcp.set_read_timeout(limit)
+            .and_then(|()| tcp.set_write_timeout(limit))
+            .map_err(|e| Error::io(Step::TlsHandshake, e))?;
+        *armed = Some(limit);
+    }
+    Ok(by_deadline)
+}
+
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+}
+
+/// Does the TLS layer hold input the reader has not taken yet: decrypted bytes, or the peer's
+/// `close_notify`? Such bytes are invisible to a look at the socket. No system call.
+pub fn has_buffered_input(s: &TlsStream) -> bool {
+    // Once the handshake is done, rustls wants to read unless it has plaintext waiting or the
+    // peer has closed.
+    !s.conn.is_handshaking() && !s.conn.wants_read()
+}
+
+/// A TLS failure after the handshake (an alert from the server, a record that does not
+/// decrypt) comes out of a read or write as an `io::Error` wrapping a `rustls::Error`: this is
+/// that failure as a [`ErrorKind::Tls`] error, or `None` for any other io error.
+pub fn io_failure(step: Step, e: &io::Error, host: &str) -> Option<Error> {
+    let tls = e.get_ref()?.downcast_ref::<rustls::Error>()?.clone();
+    Some(Error::new(ErrorKind::Tls, step, describe(&tls, host)).with_source(tls))
 }
 
 /// The negotiated parameters, for tracing: (version, cipher suite, ALPN protocol).
@@ -153,9 +240,13 @@ pub fn is_certificate_error(e: &rustls::Error) -> bool {
     )
 }
 
-fn handshake_error(e: io::Error, host: &str) -> Error {
-    if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) {
-        return Error::new(ErrorKind::Timeout, Step::TlsHandshake, "timed out during the handshake").with_source(e);
+fn handshake_error(e: io::Error, host: &str, per_io: Option<Duration>) -> Error {
+    if is_timeout(&e) {
+        let message = match per_io {
+            Some(t) => format!("read timeout of {t:?} expired during the handshake"),
+            None => "timed out during the handshake".to_string(),
+        };
+        return Error::new(ErrorKind::Timeout, Step::TlsHandshake, message).with_source(e);
     }
     let rustls_error = e
         .get_ref()
@@ -188,8 +279,12 @@ fn describe(e: &rustls::Error, host: &str) -> String {
             CertificateError::Revoked => "certificate revoked".into(),
             other => format!("invalid certificate: {other:?}"),
         },
-        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
+        // What a record header that is not TLS at all (`HTTP/1.1 400 …`) makes of it.
+        rustls::Error::InvalidMessage(InvalidMessage::InvalidContentType | InvalidMessage::UnknownProtocolVersion) => {
             "the server did not answer with TLS (is it plain HTTP?)".into()
+        }
+        rustls::Error::InvalidMessage(m) => {
+            format!("the server sent an invalid TLS message ({m:?})")
         }
         rustls::Error::AlertReceived(alert) => format!("the server sent the alert {alert:?}"),
         other => other.to_string(),

@@ -366,6 +366,8 @@ fn exit_code(e: &Error) -> i32 {
         ErrorKind::Dns => 6,
         ErrorKind::Connect => 7,
         ErrorKind::Tls if is_certificate_problem(e) => 60,
+        // after the handshake (an alert while reading the response): curl's receive error
+        ErrorKind::Tls if e.step() != Step::TlsHandshake => 56,
         ErrorKind::Tls => 35,
         ErrorKind::Timeout => 28,
         ErrorKind::Io => match e.step() {

@@ -1,0 +1,191 @@
+//! The command line over HTTPS: `--cacert`, `-k`, `-v`, and curl's exit codes for TLS failures
+//! (35 handshake, 60 certificate not trusted).
+
+mod support;
+#[path = "support/tls.rs"]
+mod tls_support;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use support::{ok, resp, Act, Server};
+use tls_support::{certs, server_config, tsend, Leaf, ServerOpts, TAct, TlsServer, Versions};
+
+/// A directory of its own for one test, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "h1client-cli-tls-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn file(&self, name: &str, content: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, content).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_h1client"))
+        .args(["-s", "-S", "-m", "10"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+fn one_shot(leaf: &Leaf) -> TlsServer {
+    TlsServer::conns(
+        server_config(leaf),
+        vec![vec![TAct::Read, tsend(ok("secure")), TAct::Close]],
+    )
+}
+
+#[test]
+fn cacert_accepts_a_certificate_from_that_ca() {
+    let dir = TempDir::new();
+    let ca = dir.file("ca.pem", &certs().ca_pem);
+    let server = one_shot(&certs().localhost);
+    let out = run(&["--cacert", &ca, &server.url("/")]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout, b"secure");
+    assert_eq!(server.log()[0].sni.as_deref(), Some("localhost"));
+}
+
+#[test]
+fn untrusted_certificates_exit_60() {
+    let dir = TempDir::new();
+    let ca = dir.file("ca.pem", &certs().ca_pem);
+    let other = dir.file("other.pem", &certs().other_ca_pem);
+    let c = certs();
+    for (name, leaf, trusted, reason) in [
+        ("expired", &c.expired, &ca, "certificate expired"),
+        ("self-signed", &c.self_signed, &ca, "unknown issuer"),
+        ("other CA's certificate", &c.untrusted, &ca, "unknown issuer"),
+        ("--cacert of another CA", &c.localhost, &other, "unknown issuer"),
+        ("name mismatch", &c.wrong_name, &ca, "not valid for the name"),
+    ] {
+        let server = one_shot(leaf);
+        let out = run(&["--cacert", trusted, &server.url("/")]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(code(&out), 60, "{name}: {stderr}");
+        assert!(stderr.contains(reason), "{name}: {stderr}");
+        assert!(out.stdout.is_empty(), "{name}");
+        assert!(server.requests().is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn insecure_accepts_them() {
+    let c = certs();
+    for (name, leaf) in [
+        ("expired", &c.expired),
+        ("self-signed", &c.self_signed),
+        ("name mismatch", &c.wrong_name),
+    ] {
+        let server = one_shot(leaf);
+        let out = run(&["-k", &server.url("/")]);
+        assert_eq!(code(&out), 0, "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.stdout, b"secure", "{name}");
+    }
+}
+
+#[test]
+fn plain_http_server_exits_35() {
+    let dir = TempDir::new();
+    let ca = dir.file("ca.pem", &certs().ca_pem);
+    let server = Server::conns(vec![vec![
+        Act::Drain(Duration::from_millis(200)),
+        Act::Send(resp("400 Bad Request", &[], b"not tls")),
+        Act::Close,
+    ]]);
+    let out = run(&["--cacert", &ca, &format!("https://localhost:{}/", server.addr.port())]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(code(&out), 35, "{stderr}");
+    assert!(stderr.contains("did not answer with TLS"), "{stderr}");
+}
+
+#[test]
+fn stalled_handshake_exits_28() {
+    let dir = TempDir::new();
+    let ca = dir.file("ca.pem", &certs().ca_pem);
+    let server = Server::conns(vec![vec![Act::Drain(Duration::from_secs(5))]]);
+    let out = run(&[
+        "-m",
+        "1",
+        "--cacert",
+        &ca,
+        &format!("https://localhost:{}/", server.addr.port()),
+    ]);
+    assert_eq!(code(&out), 28, "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn truncated_body_without_close_notify_exits_18() {
+    let dir = TempDir::new();
+    let ca = dir.file("ca.pem", &certs().ca_pem);
+    let raw = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789".to_vec();
+    let server = TlsServer::conns(
+        server_config(&certs().localhost),
+        vec![vec![
+            TAct::Read,
+            TAct::Send(raw),
+            TAct::Sleep(Duration::from_millis(100)),
+            TAct::CloseNoNotify,
+        ]],
+    );
+    let out = run(&["--cacert", &ca, &server.url("/")]);
+    assert_eq!(code(&out), 18, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout, b"0123456789");
+}
+
+#[test]
+fn verbose_shows_version_cipher_and_alpn() {
+    let dir = TempDir::new();
+    let ca = dir.file("ca.pem", &certs().ca_pem);
+    for (versions, want) in [(Versions::Tls13, "TLSv1_3"), (Versions::Tls12, "TLSv1_2")] {
+        let config = ServerOpts::new(&certs().localhost).versions(versions).build();
+        let server = TlsServer::conns(config, vec![vec![TAct::Read, tsend(ok("secure")), TAct::Close]]);
+        let out = run(&["-v", "--cacert", &ca, &server.url("/")]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(code(&out), 0, "{stderr}");
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with("* TLS connection using "))
+            .unwrap_or_else(|| panic!("{stderr}"));
+        assert!(line.starts_with(&format!("* TLS connection using {want} / ")), "{line}");
+        assert!(line.ends_with(", ALPN: http/1.1"), "{line}");
+    }
+}
+
+#[test]
+fn two_urls_share_one_tls_connection() {
+    let dir = TempDir::new();
+    let ca = dir.file("ca.pem", &certs().ca_pem);
+    let server = TlsServer::responses(
+        server_config(&certs().localhost),
+        vec![vec![tsend(ok("first"))], vec![tsend(ok("second"))]],
+    );
+    let out = run(&["--cacert", &ca, &server.url("/a"), &server.url("/b")]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout, b"firstsecond");
+    assert_eq!(server.handshakes(), 1);
+}
