@@ -350,3 +350,62 @@ fn scheme_less_url_means_http() {
     let out = cli(&["-s", &server.addr.to_string()]);
     assert_eq!(out.stdout, b"guessed");
 }
+
+#[test]
+fn proxy_flags() {
+    let proxy = Server::responses(vec![vec![send(ok("proxied"))], vec![send(ok("again"))]]);
+    let origin = one(ok("direct"));
+    let px = format!("http://pu:pp@{}", proxy.addr);
+    let out = cli(&["-s", "-x", &px, "http://origin.invalid/p"]);
+    assert_eq!(out.stdout, b"proxied");
+    assert_eq!(proxy.requests()[0].target, "http://origin.invalid/p");
+    assert_eq!(
+        proxy.requests()[0].header("proxy-authorization"),
+        Some("Basic cHU6cHA=")
+    );
+    let out = cli(&["-s", "-x", &px, "--noproxy", "127.0.0.1", &origin.url("/")]);
+    assert_eq!(out.stdout, b"direct");
+    assert_eq!(
+        cli(&["-s", "-x", "ftp://p:1", "http://origin.invalid/"]).status.code(),
+        Some(5)
+    );
+    assert_eq!(
+        cli(&["-s", "-x", "http://proxy.invalid:1", "http://origin.invalid/"])
+            .status
+            .code(),
+        Some(5)
+    );
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    assert_eq!(
+        cli(&["-s", "-x", &dead, "http://origin.invalid/"]).status.code(),
+        Some(7)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unix_socket_flag() {
+    use std::os::unix::net::UnixListener;
+    let dir = std::env::temp_dir().join(format!("h1client-cli-unix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("s.sock");
+    let listener = UnixListener::bind(&path).unwrap();
+    let t = std::thread::spawn(move || {
+        use std::io::Read;
+        let (mut s, _) = listener.accept().unwrap();
+        let mut buf = vec![0u8; 4096];
+        let n = s.read(&mut buf).unwrap();
+        s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nunix")
+            .unwrap();
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    });
+    let out = cli(&["-s", "--unix-socket", path.to_str().unwrap(), "http://localhost/_ping"]);
+    assert_eq!(out.stdout, b"unix");
+    assert!(t
+        .join()
+        .unwrap()
+        .starts_with("GET /_ping HTTP/1.1\r\nHost: localhost\r\n"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -75,6 +75,8 @@ pub(crate) struct Config {
     pub proxy: ProxySetting,
     pub no_proxy: Option<NoProxy>,
     pub unix_socket: Option<std::path::PathBuf>,
+    #[cfg(feature = "cookies")]
+    pub cookies: Option<cookie_store::CookieStore>,
     #[cfg(feature = "tls")]
     pub trust: crate::transport::tls::TrustSettings,
     #[cfg(feature = "tls")]
@@ -98,6 +100,8 @@ impl Default for Config {
             proxy: ProxySetting::FromEnv,
             no_proxy: None,
             unix_socket: None,
+            #[cfg(feature = "cookies")]
+            cookies: Some(cookie_store::CookieStore::default()),
             #[cfg(feature = "tls")]
             trust: Default::default(),
             #[cfg(feature = "tls")]
@@ -289,6 +293,15 @@ impl AgentBuilder {
         self
     }
 
+    /// Starts the agent's cookie jar with these cookies (`Some`), or turns the jar off (`None`).
+    /// By default (feature `cookies`) every agent keeps an empty jar: it stores `Set-Cookie`
+    /// values and sends matching cookies back (RFC 6265).
+    #[cfg(feature = "cookies")]
+    pub fn cookie_store(mut self, store: Option<cookie_store::CookieStore>) -> Self {
+        self.config.cookies = store;
+        self
+    }
+
     /// Builds the agent.
     pub fn build(mut self) -> Agent {
         if let ProxySetting::FromEnv = self.config.proxy {
@@ -302,6 +315,8 @@ impl AgentBuilder {
                     .unix_socket
                     .as_ref()
                     .map(|p| format!("unix:{}", p.display())),
+                #[cfg(feature = "cookies")]
+                jar: self.config.cookies.take().map(super::cookies::Jar::new),
                 config: self.config,
                 #[cfg(feature = "tls")]
                 tls: std::sync::OnceLock::new(),
@@ -315,6 +330,8 @@ struct AgentInner {
     pool: Arc<Pool<HttpConn>>,
     /// The pool key part for a unix socket.
     unix_key: Option<String>,
+    #[cfg(feature = "cookies")]
+    jar: Option<super::cookies::Jar>,
     #[cfg(feature = "tls")]
     tls: std::sync::OnceLock<std::result::Result<Arc<rustls::ClientConfig>, String>>,
 }
@@ -395,6 +412,13 @@ impl Agent {
         self.inner.pool.clear();
     }
 
+    /// The agent's cookie jar, to read, add or remove cookies (`None` when it was turned off
+    /// with [`AgentBuilder::cookie_store`]). Hold the guard briefly: requests wait for it.
+    #[cfg(feature = "cookies")]
+    pub fn cookie_store(&self) -> Option<std::sync::MutexGuard<'_, cookie_store::CookieStore>> {
+        self.inner.jar.as_ref().map(super::cookies::Jar::lock)
+    }
+
     fn config(&self) -> &Config {
         &self.inner.config
     }
@@ -426,6 +450,10 @@ impl Agent {
         let mut followed = 0u32;
         loop {
             let reader = self.exchange(&method, &url, &headers, content_type, &mut body, &io)?;
+            #[cfg(feature = "cookies")]
+            if let Some(jar) = &self.inner.jar {
+                jar.store(&url, reader.header_values("set-cookie"));
+            }
             let next = match reader.conn_head() {
                 Some((status, location)) if config.max_redirects > 0 && redirect::is_redirect(status) => {
                     redirect::next(
@@ -525,7 +553,9 @@ impl Agent {
             Some(Ok(v)) => Some(v),
             None => None,
         };
-        let mut defaults: [(&str, &str); 5] = [("", ""); 5];
+        #[cfg(feature = "cookies")]
+        let jar_cookies = self.inner.jar.as_ref().and_then(|jar| jar.header_for(url));
+        let mut defaults: [(&str, &str); 6] = [("", ""); 6];
         let mut n = 0;
         if let Some(ua) = &config.user_agent {
             defaults[n] = ("User-Agent", ua);
@@ -543,6 +573,11 @@ impl Agent {
         }
         if let Some(ct) = content_type {
             defaults[n] = ("Content-Type", ct);
+            n += 1;
+        }
+        #[cfg(feature = "cookies")]
+        if let Some(cookies) = &jar_cookies {
+            defaults[n] = ("Cookie", cookies);
             n += 1;
         }
         let framing = body_framing(method, headers, body).map_err(|e| e.with_host(origin()))?;
@@ -568,10 +603,14 @@ impl Agent {
             connect: false,
         };
         let tls_id = self.tls_id(https);
+        // A forward proxy connection carries plain http requests for any origin, and so does a
+        // unix socket: key them by the route alone. Tunnels (CONNECT, SOCKS) lead to one origin
+        // and are keyed by both.
+        let forward = (proxy.is_some_and(|p| p.kind() == ProxyKind::Http) && !https) || self.inner.unix_key.is_some();
         let key = PoolKeyRef {
             scheme: if https { "https" } else { "http" },
-            host,
-            port,
+            host: if forward { "" } else { host },
+            port: if forward { 0 } else { port },
             proxy: self.route_key(proxy),
             tls_id,
         };

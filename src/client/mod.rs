@@ -10,10 +10,13 @@
 //! | [`redirect`] | where a redirect goes, with which method, body and credentials | RFC 9110 §15.4 |
 //! | [`auth`] | Basic credentials | RFC 7617 |
 //! | [`conn`] | one connection's buffers and timeouts | RFC 9112 §9 |
+//! | `cookies` | the cookie jar (feature `cookies`) | RFC 6265 |
 
 pub mod agent;
 pub mod auth;
 pub mod conn;
+#[cfg(feature = "cookies")]
+pub(crate) mod cookies;
 pub mod redirect;
 pub mod request;
 pub mod response;

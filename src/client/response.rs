@@ -272,6 +272,17 @@ impl BodyReader {
         Some((conn.head.status, conn.head.header(conn.head_buf(), "location")))
     }
 
+    /// Every value of the header `name` in the response head, while it is still buffered.
+    #[cfg_attr(not(feature = "cookies"), allow(dead_code))]
+    pub(crate) fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.conn.iter().flat_map(move |c| {
+            c.head
+                .headers(c.head_buf())
+                .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        })
+    }
+
     /// Body bytes delivered so far.
     pub fn delivered(&self) -> u64 {
         self.delivered
