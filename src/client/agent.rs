@@ -75,6 +75,7 @@ pub(crate) struct Config {
     pub proxy: ProxySetting,
     pub no_proxy: Option<NoProxy>,
     pub unix_socket: Option<std::path::PathBuf>,
+    pub decompress: bool,
     #[cfg(feature = "tls")]
     pub trust: crate::transport::tls::TrustSettings,
     #[cfg(feature = "tls")]
@@ -98,6 +99,7 @@ impl Default for Config {
             proxy: ProxySetting::FromEnv,
             no_proxy: None,
             unix_socket: None,
+            decompress: true,
             #[cfg(feature = "tls")]
             trust: Default::default(),
             #[cfg(feature = "tls")]
@@ -191,6 +193,18 @@ impl AgentBuilder {
     /// Most bytes [`Response::text`] and [`Response::bytes`] accept. Default 10 MiB.
     pub fn body_limit(mut self, bytes: u64) -> Self {
         self.config.body_limit = bytes;
+        self
+    }
+
+    /// Whether to ask for compressed bodies and decode them (RFC 9110 §8.4, §12.5.3). Default
+    /// true, which does something only with the `gzip` or `brotli` feature: every request then
+    /// carries `Accept-Encoding` with the codings this build decodes (`gzip, deflate`, `br`) —
+    /// a default header that a request's own `Accept-Encoding` replaces — and response bodies
+    /// in those codings are decoded as they are read (see [`Response`] for
+    /// what the headers then say). False sends no `Accept-Encoding` and gives bodies as they
+    /// arrive.
+    pub fn decompress(mut self, on: bool) -> Self {
+        self.config.decompress = on;
         self
     }
 
@@ -442,7 +456,7 @@ impl Agent {
                 _ => None,
             };
             let Some((status, next)) = next else {
-                return Ok(Response::new(url, config.body_limit, reader));
+                return Ok(Response::new(url, config.body_limit, config.decompress, reader));
             };
             if followed == config.max_redirects {
                 let message = format!("stopped after {followed} redirects (the limit)");
@@ -525,7 +539,7 @@ impl Agent {
             Some(Ok(v)) => Some(v),
             None => None,
         };
-        let mut defaults: [(&str, &str); 5] = [("", ""); 5];
+        let mut defaults: [(&str, &str); 6] = [("", ""); 6];
         let mut n = 0;
         if let Some(ua) = &config.user_agent {
             defaults[n] = ("User-Agent", ua);
@@ -533,6 +547,10 @@ impl Agent {
         }
         defaults[n] = ("Accept", "*/*");
         n += 1;
+        if let Some(codings) = super::decode::ACCEPT_ENCODING.filter(|_| config.decompress) {
+            defaults[n] = ("Accept-Encoding", codings);
+            n += 1;
+        }
         if let Some(auth) = &userinfo_auth {
             defaults[n] = ("Authorization", auth);
             n += 1;

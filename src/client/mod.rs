@@ -10,10 +10,14 @@
 //! | [`redirect`] | where a redirect goes, with which method, body and credentials | RFC 9110 §15.4 |
 //! | [`auth`] | Basic credentials | RFC 7617 |
 //! | [`conn`] | one connection's buffers and timeouts | RFC 9112 §9 |
+//! | [`decode`] | undoing content codings while the body streams: gzip, deflate, br | RFC 9110 §8.4, RFC 1950–1952, RFC 7932 |
+//! | [`charset`] | text from bytes by the `Content-Type` charset | RFC 9110 §8.3 |
 
 pub mod agent;
 pub mod auth;
+pub mod charset;
 pub mod conn;
+pub mod decode;
 pub mod redirect;
 pub mod request;
 pub mod response;

@@ -12,6 +12,7 @@
 //! | [`send_reader`](RequestBuilder::send_reader) | streamed with `Transfer-Encoding: chunked` (RFC 9112 §7.1), or with `Content-Length` when the caller set one |
 //! | [`send_reader_sized`](RequestBuilder::send_reader_sized) | streamed with `Content-Length` |
 //! | [`send_file`](RequestBuilder::send_file) | streamed with `Content-Length`, replayable by seeking |
+//! | `send_json` (feature `json`) | `application/json`, with `Content-Length` |
 //!
 //! Nothing is checked when a header is added; the whole request is validated before anything is
 //! sent (see [`proto::request`](crate::proto::request)), so a bad header is an `InvalidRequest`
@@ -216,6 +217,25 @@ impl RequestBuilder {
                 self.agent.clone().run(self, Body::Seekable(&mut file, start, len))
             }
             _ => self.send_reader(file),
+        }
+    }
+
+    /// Sends `value` serialized as JSON, with `Content-Type: application/json` unless the request
+    /// has its own (feature `json`). A value that cannot be serialized (a map with non-string
+    /// keys) is an [`ErrorKind::InvalidRequest`] error, and nothing is sent.
+    #[cfg(feature = "json")]
+    pub fn send_json<T: serde::Serialize + ?Sized>(mut self, value: &T) -> Result<Response> {
+        match serde_json::to_vec(value) {
+            Ok(body) => {
+                self.content_type = Some("application/json");
+                self.send(body)
+            }
+            Err(e) => {
+                let message = format!("the value cannot be serialized as JSON: {e}");
+                let error = Error::new(ErrorKind::InvalidRequest, Step::Request, message).with_source(e);
+                self.invalid.get_or_insert(error);
+                self.call()
+            }
         }
     }
 

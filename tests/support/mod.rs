@@ -126,6 +126,11 @@ impl Server {
         Server::responses(std::iter::repeat_n(one, 100_000).collect())
     }
 
+    /// Answers up to 100 requests with these exact bytes each, keeping connections open.
+    pub fn always_raw(raw: Vec<u8>) -> Server {
+        Server::responses(std::iter::repeat_n(vec![Act::Send(raw)], 100).collect())
+    }
+
     fn start(mut mode: Mode) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
