@@ -20,6 +20,7 @@
 //! The [`Response`] then owns the connection; its body reader gives it back to the pool.
 
 use super::conn::{HttpConn, IoLimits};
+use super::expect::{self, Sent};
 use super::redirect;
 use super::request::{Body, RequestBuilder};
 use crate::error::{Error, ErrorKind, Result, Step};
@@ -76,6 +77,7 @@ pub(crate) struct Config {
     pub no_proxy: Option<NoProxy>,
     pub unix_socket: Option<std::path::PathBuf>,
     pub decompress: bool,
+    pub expect_timeout: Duration,
     #[cfg(feature = "tls")]
     pub trust: crate::transport::tls::TrustSettings,
     #[cfg(feature = "tls")]
@@ -100,6 +102,7 @@ impl Default for Config {
             no_proxy: None,
             unix_socket: None,
             decompress: true,
+            expect_timeout: Duration::from_secs(1),
             #[cfg(feature = "tls")]
             trust: Default::default(),
             #[cfg(feature = "tls")]
@@ -205,6 +208,14 @@ impl AgentBuilder {
     /// arrive.
     pub fn decompress(mut self, on: bool) -> Self {
         self.config.decompress = on;
+        self
+    }
+
+    /// How long a request with `Expect: 100-continue` (see
+    /// [`RequestBuilder::expect_continue`](crate::RequestBuilder::expect_continue)) waits for
+    /// the server's `100 Continue` before sending its body anyway. Default 1 s.
+    pub fn expect_continue_timeout(mut self, t: Duration) -> Self {
+        self.config.expect_timeout = t;
         self
     }
 
@@ -440,6 +451,10 @@ impl Agent {
         let mut followed = 0u32;
         loop {
             let reader = self.exchange(&method, &url, &headers, content_type, &mut body, &io)?;
+            if expect::retry_without_expect(&reader, &mut headers) {
+                discard(reader);
+                continue;
+            }
             let next = match reader.conn_head() {
                 Some((status, location)) if config.max_redirects > 0 && redirect::is_redirect(status) => {
                     redirect::next(
@@ -447,7 +462,7 @@ impl Agent {
                         &method,
                         location,
                         &url,
-                        body.replayable(),
+                        body.replayable() || reader.body_unsent,
                         config.allow_https_downgrade,
                     )
                     .map_err(|e| e.with_host(host_port(&url)))?
@@ -585,6 +600,7 @@ impl Agent {
             head: method == "HEAD",
             connect: false,
         };
+        let expect_continue = expect::wanted(headers, framing);
         let tls_id = self.tls_id(https);
         let key = PoolKeyRef {
             scheme: if https { "https" } else { "http" },
@@ -601,8 +617,14 @@ impl Agent {
             head.write_validated(&mut conn.wbuf);
             config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
             let reused = conn.reused;
-            let sent = send(&mut conn, body, framing, io);
+            let sent = if expect_continue {
+                let (wait, limits, tracer) = (config.expect_timeout, &config.limits, &config.tracer);
+                expect::send(&mut conn, body, framing, io, wait, limits, tracer)
+            } else {
+                send(&mut conn, body, framing, io).map(|()| Sent::Body)
+            };
             let mut answered_early = false;
+            let mut body_unsent = false;
             if let Err(e) = sent {
                 if reused && retryable && !fresh_only && e.kind() == ErrorKind::Io {
                     let reason = e.to_string();
@@ -617,6 +639,9 @@ impl Agent {
                     return Err(e);
                 }
                 answered_early = true;
+            } else if let Ok(Sent::Answered { in_sync }) = sent {
+                answered_early = !in_sync;
+                body_unsent = true;
             } else if let Err((e, received)) = conn.read_head(&config.limits, io, &config.tracer) {
                 if reused && retryable && !fresh_only && received == 0 && e.kind() == ErrorKind::Io {
                     let reason = e.to_string();
@@ -647,14 +672,16 @@ impl Agent {
                 rule: decided.rule,
             });
             let pool = Some(self.inner.pool.clone());
-            return Ok(BodyReader::new(
+            let mut reader = BodyReader::new(
                 conn,
                 pool,
                 decided,
                 config.limits.max_head_bytes,
                 *io,
                 config.tracer.clone(),
-            ));
+            );
+            reader.body_unsent = body_unsent;
+            return Ok(reader);
         }
     }
 
@@ -1052,7 +1079,7 @@ fn body_framing(method: &str, headers: &[(String, Option<String>)], body: &Body<
 }
 
 /// Writes the head (already in `conn.wbuf`) and the body.
-fn send(conn: &mut HttpConn, body: &mut Body<'_>, framing: BodyFraming, io: &IoLimits) -> Result<()> {
+pub(crate) fn send(conn: &mut HttpConn, body: &mut Body<'_>, framing: BodyFraming, io: &IoLimits) -> Result<()> {
     conn.arm_write(io)?;
     let result = match body {
         Body::Empty => conn.stream.write_all(&conn.wbuf),

@@ -63,6 +63,8 @@ pub struct RequestBuilder {
     pub(crate) content_type: Option<&'static str>,
     /// A problem found while building, reported when the request is sent.
     pub(crate) invalid: Option<Error>,
+    /// Send `Expect: 100-continue` if there is a body.
+    pub(crate) expect_continue: bool,
 }
 
 impl std::fmt::Debug for RequestBuilder {
@@ -128,6 +130,7 @@ impl RequestBuilder {
             timeout: None,
             content_type: None,
             invalid: None,
+            expect_continue: false,
         }
     }
 
@@ -175,6 +178,17 @@ impl RequestBuilder {
             .header("Authorization", format!("Bearer {token}"))
     }
 
+    /// Sends `Expect: 100-continue` and waits for the server's `100 Continue` before sending the
+    /// body (RFC 9110 §10.1.1): the server can refuse a large upload (401, 413, a redirect)
+    /// before any of it is sent. The wait is the agent's
+    /// [`expect_continue_timeout`](crate::AgentBuilder::expect_continue_timeout); a request
+    /// without a body sends no expectation. See [`expect`](super::expect) for what happens when
+    /// the server answers first. Setting the header yourself does the same.
+    pub fn expect_continue(mut self) -> Self {
+        self.expect_continue = true;
+        self
+    }
+
     /// A deadline for this request only, replacing the agent's `timeout`: everything from
     /// resolving the name to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -182,27 +196,41 @@ impl RequestBuilder {
         self
     }
 
+    /// Runs the request with `body`.
+    fn run(mut self, body: Body<'_>) -> Result<Response> {
+        let has_body = match &body {
+            Body::Empty => false,
+            Body::Bytes(b) => !b.is_empty(),
+            Body::Reader(_, len) => *len != Some(0),
+            Body::Seekable(_, _, len) => *len > 0,
+        };
+        if self.expect_continue && has_body {
+            self = self.remove_header("Expect").header("Expect", "100-continue");
+        }
+        self.agent.clone().run(self, body)
+    }
+
     /// Sends the request without a body.
     pub fn call(self) -> Result<Response> {
-        self.agent.clone().run(self, Body::Empty)
+        self.run(Body::Empty)
     }
 
     /// Sends the request with `body`, framed by `Content-Length`.
     pub fn send(self, body: impl AsRef<[u8]>) -> Result<Response> {
-        self.agent.clone().run(self, Body::Bytes(body.as_ref()))
+        self.run(Body::Bytes(body.as_ref()))
     }
 
     /// Sends the request with a body read from `reader` as it goes (constant memory), framed with
     /// `Transfer-Encoding: chunked` — or, when a `Content-Length` header was set, with that
     /// length, checking that the reader gives exactly that many bytes.
     pub fn send_reader(self, mut reader: impl Read) -> Result<Response> {
-        self.agent.clone().run(self, Body::Reader(&mut reader, None))
+        self.run(Body::Reader(&mut reader, None))
     }
 
     /// Sends exactly `len` bytes read from `reader`, framed with `Content-Length: len`; an error
     /// if the reader gives fewer or more.
     pub fn send_reader_sized(self, mut reader: impl Read, len: u64) -> Result<Response> {
-        self.agent.clone().run(self, Body::Reader(&mut reader, Some(len)))
+        self.run(Body::Reader(&mut reader, Some(len)))
     }
 
     /// Sends a file from its current position to its end, framed with `Content-Length`. Unlike a
@@ -214,7 +242,7 @@ impl RequestBuilder {
         match (regular, start) {
             (Ok(Some(size)), Ok(start)) => {
                 let len = size.saturating_sub(start);
-                self.agent.clone().run(self, Body::Seekable(&mut file, start, len))
+                self.run(Body::Seekable(&mut file, start, len))
             }
             _ => self.send_reader(file),
         }

@@ -265,6 +265,8 @@ pub struct BodyReader {
     failed: Option<(ErrorKind, String)>,
     decoder: Option<Box<Decoder>>,
     origin: String,
+    /// The request had `Expect: 100-continue` and the server answered before its body was sent.
+    pub(crate) body_unsent: bool,
 }
 
 impl std::fmt::Debug for BodyReader {
@@ -308,6 +310,7 @@ impl BodyReader {
             trailers: Vec::new(),
             failed: None,
             decoder: None,
+            body_unsent: false,
         }
     }
 

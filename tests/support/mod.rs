@@ -17,6 +17,9 @@ pub enum Act {
     Read,
     /// Read one request head only.
     ReadHead,
+    /// Read the body of the request whose head `ReadHead` read (by its framing) and add it to
+    /// that request.
+    ReadBody,
     /// Send these bytes.
     Send(Vec<u8>),
     /// Send the bytes one at a time with a pause between them.
@@ -25,6 +28,8 @@ pub enum Act {
     Sleep(Duration),
     /// Read and record until the peer closes or the time passes.
     Drain(Duration),
+    /// Note how many bytes the connection has received so far (see [`Server::marks`]).
+    Mark,
     /// Shut down (FIN) and close.
     Close,
     /// Close with a reset (RST).
@@ -66,6 +71,10 @@ pub struct Req {
     pub body_raw: Vec<u8>,
     pub chunked: bool,
     pub conn: usize,
+    /// When the head was complete.
+    pub head_at: Option<Instant>,
+    /// When the body was complete.
+    pub body_at: Option<Instant>,
 }
 
 impl Req {
@@ -88,6 +97,7 @@ impl Req {
 pub struct ConnLog {
     pub raw: Vec<u8>,
     pub requests: Vec<Req>,
+    pub marks: Vec<usize>,
 }
 
 #[derive(Default)]
@@ -207,6 +217,17 @@ impl Server {
             .unwrap_or_default()
     }
 
+    /// The byte counts noted by `Act::Mark` on connection `i`.
+    pub fn marks(&self, i: usize) -> Vec<usize> {
+        self.shared
+            .lock()
+            .unwrap()
+            .conns
+            .get(i)
+            .map(|c| c.marks.clone())
+            .unwrap_or_default()
+    }
+
     /// Requests received on connection `i`.
     pub fn requests_on(&self, i: usize) -> usize {
         self.shared.lock().unwrap().conns.get(i).map_or(0, |c| c.requests.len())
@@ -257,6 +278,30 @@ impl Conn<'_> {
         }
     }
 
+    /// Reads the body of the last request read with `head_only`.
+    fn read_body(&mut self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let Some(mut req) = self.shared.lock().unwrap().conns[self.index].requests.last().cloned() else {
+            return false;
+        };
+        loop {
+            if let Some((body, used)) = parse_body(&req, &self.buf) {
+                req.body_raw = self.buf[..used].to_vec();
+                req.body = body;
+                req.body_at = Some(Instant::now());
+                self.buf.drain(..used);
+                *self.shared.lock().unwrap().conns[self.index]
+                    .requests
+                    .last_mut()
+                    .unwrap() = req;
+                return true;
+            }
+            if !self.more(deadline) {
+                return false;
+            }
+        }
+    }
+
     fn read_request(&mut self, head_only: bool) -> bool {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
@@ -264,6 +309,10 @@ impl Conn<'_> {
                 Some((mut req, used)) => {
                     self.buf.drain(..used);
                     req.conn = self.index;
+                    req.head_at = Some(Instant::now());
+                    if !head_only {
+                        req.body_at = req.head_at;
+                    }
                     self.shared.lock().unwrap().conns[self.index].requests.push(req);
                     return true;
                 }
@@ -294,6 +343,11 @@ fn run_acts(c: &mut Conn<'_>, script: Vec<Act>, stop: &AtomicBool) -> bool {
                     return false;
                 }
             }
+            Act::ReadBody => {
+                if !c.read_body() {
+                    return false;
+                }
+            }
             Act::Send(b) => {
                 if c.stream.write_all(&b).is_err() {
                     return false;
@@ -312,6 +366,12 @@ fn run_acts(c: &mut Conn<'_>, script: Vec<Act>, stop: &AtomicBool) -> bool {
                 while Instant::now() < end && !stop.load(Ordering::SeqCst) {
                     thread::sleep(Duration::from_millis(10).min(end.saturating_duration_since(Instant::now())));
                 }
+            }
+            Act::Mark => {
+                let mut shared = c.shared.lock().unwrap();
+                let log = &mut shared.conns[c.index];
+                let n = log.raw.len();
+                log.marks.push(n);
             }
             Act::Drain(d) => {
                 let deadline = Instant::now() + d;
@@ -400,29 +460,32 @@ pub fn parse_request(buf: &[u8], head_only: bool) -> Option<(Req, usize)> {
             .collect(),
         ..Req::default()
     };
+    req.chunked = req
+        .header("transfer-encoding")
+        .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"));
     if head_only {
         return Some((req, head_len));
     }
     let rest = &buf[head_len..];
-    if req
-        .header("transfer-encoding")
-        .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"))
-    {
-        req.chunked = true;
-        let (body, used) = dechunk(rest)?;
-        req.body = body;
-        req.body_raw = rest[..used].to_vec();
-        return Some((req, head_len + used));
+    let (body, used) = parse_body(&req, rest)?;
+    req.body_raw = rest[..used].to_vec();
+    req.body = body;
+    Some((req, head_len + used))
+}
+
+/// The body of `req` at the start of `buf`, by its framing: `Some((body, bytes used))`, or
+/// `None` when more bytes are needed.
+pub fn parse_body(req: &Req, buf: &[u8]) -> Option<(Vec<u8>, usize)> {
+    if req.chunked {
+        return dechunk(buf);
     }
     let len: usize = req
         .header("content-length")
         .map_or(0, |v| v.trim().parse().unwrap_or(0));
-    if rest.len() < len {
+    if buf.len() < len {
         return None;
     }
-    req.body = rest[..len].to_vec();
-    req.body_raw = req.body.clone();
-    Some((req, head_len + len))
+    Some((buf[..len].to_vec(), len))
 }
 
 /// A strict, independent chunked decoder: `None` if incomplete; panics on malformed framing
