@@ -28,6 +28,7 @@ pub mod trace;
 pub mod transport;
 
 pub use client::agent::{Agent, AgentBuilder};
+pub use client::multipart::{self, Multipart, Part};
 pub use client::request::RequestBuilder;
 pub use client::response::{BodyReader, Response};
 pub use error::{Error, ErrorKind, Result, Step};

@@ -232,6 +232,30 @@ fn files_are_sent_with_their_length() {
 }
 
 #[test]
+fn seekable_readers_are_sent_from_their_position_and_replayed_on_307() {
+    let data: Vec<u8> = (0..50_000u32).map(|i| (i % 256) as u8).collect();
+    let mut cursor = std::io::Cursor::new(data.clone());
+    cursor.set_position(1000);
+    let server = Server::responses(vec![
+        vec![send(support::resp(
+            "307 Temporary Redirect",
+            &["Location: /again"],
+            b"",
+        ))],
+        vec![send(support::ok("ok"))],
+    ]);
+    let resp = Agent::new().put(&server.url("/")).send_seekable(cursor).unwrap();
+    assert_eq!(resp.text().unwrap(), "ok");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    for r in &reqs {
+        assert_eq!(r.header("content-length"), Some("49000"));
+        assert!(r.body == data[1000..]);
+    }
+    assert_eq!(reqs[1].target, "/again");
+}
+
+#[test]
 fn small_request_goes_out_in_one_segment() {
     // The head and a small body are written together: the server sees them in one read.
     let server = Server::conns(vec![vec![Act::Read, send(support::ok("ok")), Act::Close]]);

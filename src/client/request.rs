@@ -12,6 +12,8 @@
 //! | [`send_reader`](RequestBuilder::send_reader) | streamed with `Transfer-Encoding: chunked` (RFC 9112 §7.1), or with `Content-Length` when the caller set one |
 //! | [`send_reader_sized`](RequestBuilder::send_reader_sized) | streamed with `Content-Length` |
 //! | [`send_file`](RequestBuilder::send_file) | streamed with `Content-Length`, replayable by seeking |
+//! | [`send_seekable`](RequestBuilder::send_seekable) | the same, from any `Read + Seek` |
+//! | [`send_multipart`](RequestBuilder::send_multipart) | `multipart/form-data` (RFC 7578), streamed; `Content-Length` when every part's length is known, else chunked |
 //! | `send_json` (feature `json`) | `application/json`, with `Content-Length` |
 //!
 //! Nothing is checked when a header is added; the whole request is validated before anything is
@@ -19,6 +21,7 @@
 //! error from the sending call and no byte leaves the machine.
 
 use super::agent::Agent;
+use super::multipart::Multipart;
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::Response;
 use std::borrow::Cow;
@@ -246,6 +249,43 @@ impl RequestBuilder {
             }
             _ => self.send_reader(file),
         }
+    }
+
+    /// Sends from `reader`'s current position to its end, framed with `Content-Length`; like
+    /// [`send_file`](Self::send_file), it can be sent again by seeking back (a 307/308 redirect,
+    /// a retry). For a reader that counts what it gives, or a file already wrapped.
+    pub fn send_seekable(self, mut reader: impl Read + Seek) -> Result<Response> {
+        let bounds = reader.stream_position().and_then(|start| {
+            let end = reader.seek(std::io::SeekFrom::End(0))?;
+            reader.seek(std::io::SeekFrom::Start(start))?;
+            Ok((start, end))
+        });
+        match bounds {
+            Ok((start, end)) => self.run(Body::Seekable(&mut reader, start, end.saturating_sub(start))),
+            Err(e) => {
+                let message = format!("cannot find the length of the body: {}", crate::error::io_phrase(&e));
+                Err(Error::new(ErrorKind::Io, Step::ReadUpload, message).with_source(e))
+            }
+        }
+    }
+
+    /// Sends a `multipart/form-data` body (RFC 7578), streamed: see
+    /// [`multipart`](super::multipart). Sets `Content-Type` with the form's boundary unless the
+    /// request has its own.
+    pub fn send_multipart(mut self, form: Multipart) -> Result<Response> {
+        let form = match form.finish() {
+            Ok(form) => form,
+            Err(e) => {
+                self.invalid.get_or_insert(e);
+                return self.call();
+            }
+        };
+        if !self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+            self = self.header("Content-Type", form.content_type());
+        }
+        let len = form.content_length();
+        let mut reader = form.into_reader();
+        self.run(Body::Reader(&mut reader, len))
     }
 
     /// Sends `value` serialized as JSON, with `Content-Type: application/json` unless the request

@@ -518,3 +518,84 @@ pub fn dechunk(buf: &[u8]) -> Option<(Vec<u8>, usize)> {
         pos += 2;
     }
 }
+
+/// One part of a `multipart/form-data` body, as a server reads it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FormPart {
+    /// The part's header lines, as sent.
+    pub headers: Vec<String>,
+    pub name: String,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub data: Vec<u8>,
+}
+
+/// A strict, independent `multipart/form-data` parser (RFC 7578, RFC 2046 §5.1.1): the boundary
+/// comes from the Content-Type; panics (a test failure) on anything malformed.
+pub fn parse_multipart(content_type: &str, body: &[u8]) -> Vec<FormPart> {
+    let (kind, params) = content_type.split_once(';').expect("Content-Type has parameters");
+    assert_eq!(kind.trim(), "multipart/form-data");
+    let boundary = params
+        .trim()
+        .strip_prefix("boundary=")
+        .expect("boundary parameter")
+        .trim_matches('"');
+    assert!(!boundary.is_empty() && boundary.len() <= 70, "RFC 2046 boundary length");
+    let first = format!("--{boundary}\r\n");
+    let delimiter = format!("\r\n--{boundary}");
+    assert!(
+        body.starts_with(first.as_bytes()),
+        "body starts with the first delimiter"
+    );
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay[from..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|i| i + from)
+    };
+    let mut parts = Vec::new();
+    let mut pos = first.len();
+    loop {
+        let head_end = find(body, b"\r\n\r\n", pos).expect("part head ends");
+        let headers: Vec<String> = std::str::from_utf8(&body[pos..head_end])
+            .expect("part head is UTF-8")
+            .split("\r\n")
+            .map(str::to_string)
+            .collect();
+        let data_start = head_end + 4;
+        let data_end = find(body, delimiter.as_bytes(), data_start).expect("part ends with a delimiter");
+        let mut part = FormPart {
+            data: body[data_start..data_end].to_vec(),
+            ..FormPart::default()
+        };
+        for h in &headers {
+            let (name, value) = h.split_once(": ").expect("header line");
+            if name.eq_ignore_ascii_case("content-disposition") {
+                let mut params = value.split("; ");
+                assert_eq!(params.next(), Some("form-data"));
+                for p in params {
+                    let (k, v) = p.split_once('=').expect("parameter");
+                    let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).expect("quoted");
+                    match k {
+                        "name" => part.name = v.to_string(),
+                        "filename" => part.file_name = Some(v.to_string()),
+                        other => panic!("unexpected parameter {other}"),
+                    }
+                }
+            } else if name.eq_ignore_ascii_case("content-type") {
+                part.content_type = Some(value.to_string());
+            } else {
+                panic!("unexpected part header {h}");
+            }
+        }
+        part.headers = headers;
+        parts.push(part);
+        pos = data_end + delimiter.len();
+        if body[pos..].starts_with(b"--\r\n") {
+            assert_eq!(pos + 4, body.len(), "nothing after the closing delimiter");
+            return parts;
+        }
+        assert!(body[pos..].starts_with(b"\r\n"), "delimiter line ends with CRLF");
+        pos += 2;
+    }
+}
