@@ -476,7 +476,7 @@ mod gzip {
                             self.state = State::Body;
                             self.inflater.reset(false);
                             self.crc.reset();
-                            Ok((len - before, 0))
+                            Ok((len.saturating_sub(before), 0))
                         }
                         Ok(None) if self.header.len() > MAX_HEADER => {
                             Err(format!("the gzip header is longer than {MAX_HEADER} bytes"))

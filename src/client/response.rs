@@ -48,6 +48,8 @@ use url::Url;
 /// returns `None`, and [`is_decoded`](Self::is_decoded) tells that this happened. Bodies of
 /// HEAD requests and of 204, 206 and 304 responses are never decoded (they have no body, or a
 /// piece of the encoded one), nor are codings the agent cannot undo (the body comes as it is).
+/// For `Range` requests, send `Accept-Encoding: identity` so that the pieces are of the plain
+/// representation.
 pub struct Response {
     url: Url,
     status: u16,
@@ -170,7 +172,7 @@ impl Response {
     pub fn bytes(self) -> Result<Vec<u8>> {
         let limit = self.body_limit;
         let mut reader = self.into_reader();
-        let capacity = reader.expected.unwrap_or(0).min(limit).min(1 << 20) as usize;
+        let capacity = reader.expected.unwrap_or(0).min(limit).min(16 << 20) as usize;
         let mut out = Vec::with_capacity(capacity);
         let mut limited = (&mut reader).take(limit.saturating_add(1));
         limited.read_to_end(&mut out).map_err(Error::from)?;
