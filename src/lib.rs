@@ -17,6 +17,20 @@
 //! - [`proto`]: pure HTTP/1.1 — request heads to bytes, bytes to response heads, body framing,
 //!   chunked coding — with no I/O at all (RFC 9112, RFC 9110);
 //! - [`transport`]: resolving, connecting, TLS, and the pool of idle connections.
+//!
+//! ## Features
+//!
+//! | feature | default | adds |
+//! |---|---|---|
+//! | `tls` | yes | HTTPS with rustls (ring) and the webpki-roots trust anchors |
+//! | `native-roots` | no | the operating system's certificate store as well |
+//! | `gzip` | no | `Accept-Encoding: gzip, deflate` and decoding of such bodies ([`client::decode`]) |
+//! | `brotli` | no | `Accept-Encoding: br` and decoding of such bodies |
+//! | `charset` | no | [`Response::text`] in any WHATWG charset ([`client::charset`]) |
+//! | `json` | no | `RequestBuilder::send_json` and `Response::json` |
+//! | `cli` | no | the `h1client` command-line program |
+//!
+//! Without default features the only dependencies are `url` and `httparse`.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -28,6 +42,7 @@ pub mod trace;
 pub mod transport;
 
 pub use client::agent::{Agent, AgentBuilder};
+pub use client::multipart::{self, Multipart, Part};
 pub use client::request::RequestBuilder;
 pub use client::response::{BodyReader, Response};
 pub use error::{Error, ErrorKind, Result, Step};

@@ -68,6 +68,11 @@ pub enum Event<'a> {
         /// An interim (1xx) response, to be followed by another head.
         interim: bool,
     },
+    /// A request with `Expect: 100-continue` stopped waiting (RFC 9110 §10.1.1).
+    ExpectContinue {
+        /// What happened: the go-ahead came, the wait passed, or a final response came first.
+        outcome: &'a str,
+    },
     /// The length of the body was decided.
     Framing {
         /// How the body is delimited.

@@ -409,3 +409,172 @@ fn unix_socket_flag() {
         .starts_with("GET /_ping HTTP/1.1\r\nHost: localhost\r\n"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn compressed_flag_asks_and_decodes_and_nothing_otherwise() {
+    let text = b"compress me please, compress me please, compress me please".repeat(20);
+    let gz = gzip(&text);
+    let server = Server::responses(vec![
+        vec![send(resp("200 OK", &["Content-Encoding: gzip"], &gz))],
+        vec![send(resp("200 OK", &["Content-Encoding: gzip"], &gz))],
+        vec![send(resp("200 OK", &["Content-Encoding: gzip"], b"not gzip at all"))],
+    ]);
+    let out = cli(&["-s", "--compressed", &server.url("/1")]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout == text);
+    // curl without --compressed: no Accept-Encoding, the body as it came
+    let out = cli(&["-s", &server.url("/2")]);
+    assert!(out.stdout == gz);
+    // a body that does not decode: curl's exit 61
+    let out = cli(&["-s", "--compressed", &server.url("/3")]);
+    assert_eq!(out.status.code(), Some(61));
+    let reqs = server.requests();
+    assert_eq!(reqs[0].header("accept-encoding"), Some("gzip, deflate, br"));
+    assert_eq!(reqs[1].header("accept-encoding"), None);
+}
+
+#[test]
+fn form_flags_send_multipart() {
+    let dir = std::env::temp_dir().join(format!("h1client-cli-form-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let photo = dir.join("photo.png");
+    let notes = dir.join("notes.md");
+    std::fs::write(&photo, b"\x89PNG fake image").unwrap();
+    std::fs::write(&notes, b"# notes\n").unwrap();
+    let server = one(ok("ok"));
+    let out = cli(&[
+        "-s",
+        "-F",
+        "title=My holiday",
+        "-F",
+        &format!("photo=@{}", photo.display()),
+        "-F",
+        &format!("renamed=@{};type=image/x-test;filename=other.bin", photo.display()),
+        "-F",
+        &format!("notes=<{}", notes.display()),
+        "--form-string",
+        "raw=@not-a-file;x",
+        "-F",
+        "quoted=\"a;b\";type=text/x-quoted",
+        &server.url("/upload"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = &server.requests()[0];
+    assert_eq!(r.method, "POST");
+    assert!(!r.chunked, "every length is known");
+    let parts = support::parse_multipart(r.header("content-type").unwrap(), &r.body);
+    let summary: Vec<(&str, Option<&str>, Option<&str>, &[u8])> = parts
+        .iter()
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.file_name.as_deref(),
+                p.content_type.as_deref(),
+                p.data.as_slice(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("title", None, None, &b"My holiday"[..]),
+            ("photo", Some("photo.png"), Some("image/png"), b"\x89PNG fake image"),
+            (
+                "renamed",
+                Some("other.bin"),
+                Some("image/x-test"),
+                b"\x89PNG fake image"
+            ),
+            ("notes", None, None, b"# notes\n"),
+            ("raw", None, None, b"@not-a-file;x"),
+            ("quoted", None, Some("text/x-quoted"), b"a;b"),
+        ]
+    );
+    // -F with -d: two methods at once, a usage error; a missing file: curl's 26
+    assert_eq!(
+        cli(&["-s", "-F", "a=1", "-d", "b=2", &server.url("/")]).status.code(),
+        Some(2)
+    );
+    let out = cli(&["-s", "-F", "f=@/nonexistent/h1client", &server.url("/")]);
+    assert_eq!(out.status.code(), Some(26));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Runs the CLI with a pseudo-terminal as its stdin, stdout and stderr (Python's pty module),
+/// and returns what the terminal showed.
+fn cli_on_terminal(args: &[&str]) -> (Option<i32>, String) {
+    const RUN: &str = r#"
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b""
+while True:
+    try:
+        data = os.read(fd, 65536)
+    except OSError:
+        break
+    if not data:
+        break
+    out += data
+_, status = os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(RUN)
+        .arg(env!("CARGO_BIN_EXE_h1client"))
+        .args(args)
+        .env("TERM", "xterm")
+        .env_remove("http_proxy")
+        .env_remove("HTTP_PROXY")
+        .output()
+        .expect("python3 runs");
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn progress_bars_only_on_a_terminal_and_not_with_silent() {
+    let dir = std::env::temp_dir().join(format!("h1client-cli-progress-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("down.bin");
+    let up = dir.join("up.bin");
+    std::fs::write(&up, vec![b'u'; 300 * 1024]).unwrap();
+    let body = vec![b'd'; 200 * 1024];
+    let path_s = path.to_str().unwrap();
+
+    // a download to a file, on a terminal: a bar that reaches 100%
+    let server = one(resp("200 OK", &[], &body));
+    let (code, screen) = cli_on_terminal(&["-o", path_s, &server.url("/")]);
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(screen.contains("100%") && screen.contains("200.00 KiB"), "{screen:?}");
+    assert_eq!(std::fs::read(&path).unwrap(), body);
+
+    // an upload with -T, on a terminal
+    let server = one(ok("ok"));
+    let (code, screen) = cli_on_terminal(&["-T", up.to_str().unwrap(), "-o", path_s, &server.url("/")]);
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(screen.contains("300.00 KiB/300.00 KiB"), "{screen:?}");
+    assert_eq!(server.requests()[0].body.len(), 300 * 1024);
+
+    // -s: nothing on the terminal
+    let server = one(resp("200 OK", &[], &body));
+    let (code, screen) = cli_on_terminal(&["-s", "-o", path_s, &server.url("/")]);
+    assert_eq!(code, Some(0));
+    assert_eq!(screen, "");
+
+    // not a terminal: nothing on stderr
+    let server = one(resp("200 OK", &[], &body));
+    let out = cli(&["-o", path_s, &server.url("/")]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

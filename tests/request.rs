@@ -23,8 +23,12 @@ fn capture(f: impl FnOnce(&Agent, &Server) -> h1client::Result<h1client::Respons
 #[test]
 fn get_head_is_exact() {
     let r = capture(|a, s| a.get(&s.url("/p?q=1")).call());
+    // with the gzip or brotli feature the agent asks for what it can decode
+    let accept_encoding = h1client::client::decode::ACCEPT_ENCODING
+        .map(|codings| format!("Accept-Encoding: {codings}\r\n"))
+        .unwrap_or_default();
     let expected = format!(
-        "GET /p?q=1 HTTP/1.1\r\nHost: {}\r\nUser-Agent: h1client/{}\r\nAccept: */*\r\n\r\n",
+        "GET /p?q=1 HTTP/1.1\r\nHost: {}\r\nUser-Agent: h1client/{}\r\nAccept: */*\r\n{accept_encoding}\r\n",
         r.header("host").unwrap(),
         env!("CARGO_PKG_VERSION")
     );
@@ -225,6 +229,30 @@ fn files_are_sent_with_their_length() {
     let r = capture(|a, s| a.put(&s.url("/")).send_file(std::fs::File::open(&path).unwrap()));
     assert_eq!((r.header("content-length"), r.body.len()), (Some("70000"), 70_000));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn seekable_readers_are_sent_from_their_position_and_replayed_on_307() {
+    let data: Vec<u8> = (0..50_000u32).map(|i| (i % 256) as u8).collect();
+    let mut cursor = std::io::Cursor::new(data.clone());
+    cursor.set_position(1000);
+    let server = Server::responses(vec![
+        vec![send(support::resp(
+            "307 Temporary Redirect",
+            &["Location: /again"],
+            b"",
+        ))],
+        vec![send(support::ok("ok"))],
+    ]);
+    let resp = Agent::new().put(&server.url("/")).send_seekable(cursor).unwrap();
+    assert_eq!(resp.text().unwrap(), "ok");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    for r in &reqs {
+        assert_eq!(r.header("content-length"), Some("49000"));
+        assert!(r.body == data[1000..]);
+    }
+    assert_eq!(reqs[1].target, "/again");
 }
 
 #[test]

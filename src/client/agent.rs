@@ -20,6 +20,7 @@
 //! The [`Response`] then owns the connection; its body reader gives it back to the pool.
 
 use super::conn::{HttpConn, IoLimits};
+use super::expect::{self, Sent};
 use super::redirect;
 use super::request::{Body, RequestBuilder};
 use crate::error::{Error, ErrorKind, Result, Step};
@@ -77,6 +78,8 @@ pub(crate) struct Config {
     pub unix_socket: Option<std::path::PathBuf>,
     #[cfg(feature = "cookies")]
     pub cookies: Option<cookie_store::CookieStore>,
+    pub decompress: bool,
+    pub expect_timeout: Duration,
     #[cfg(feature = "tls")]
     pub trust: crate::transport::tls::TrustSettings,
     #[cfg(feature = "tls")]
@@ -102,6 +105,8 @@ impl Default for Config {
             unix_socket: None,
             #[cfg(feature = "cookies")]
             cookies: Some(cookie_store::CookieStore::default()),
+            decompress: true,
+            expect_timeout: Duration::from_secs(1),
             #[cfg(feature = "tls")]
             trust: Default::default(),
             #[cfg(feature = "tls")]
@@ -195,6 +200,26 @@ impl AgentBuilder {
     /// Most bytes [`Response::text`] and [`Response::bytes`] accept. Default 10 MiB.
     pub fn body_limit(mut self, bytes: u64) -> Self {
         self.config.body_limit = bytes;
+        self
+    }
+
+    /// Whether to ask for compressed bodies and decode them (RFC 9110 §8.4, §12.5.3). Default
+    /// true, which does something only with the `gzip` or `brotli` feature: every request then
+    /// carries `Accept-Encoding` with the codings this build decodes (`gzip, deflate`, `br`) —
+    /// a default header that a request's own `Accept-Encoding` replaces — and response bodies
+    /// in those codings are decoded as they are read (see [`Response`] for
+    /// what the headers then say). False sends no `Accept-Encoding` and gives bodies as they
+    /// arrive.
+    pub fn decompress(mut self, on: bool) -> Self {
+        self.config.decompress = on;
+        self
+    }
+
+    /// How long a request with `Expect: 100-continue` (see
+    /// [`RequestBuilder::expect_continue`](crate::RequestBuilder::expect_continue)) waits for
+    /// the server's `100 Continue` before sending its body anyway. Default 1 s.
+    pub fn expect_continue_timeout(mut self, t: Duration) -> Self {
+        self.config.expect_timeout = t;
         self
     }
 
@@ -454,6 +479,10 @@ impl Agent {
             if let Some(jar) = &self.inner.jar {
                 jar.store(&url, reader.header_values("set-cookie"));
             }
+            if expect::retry_without_expect(&reader, &mut headers) {
+                discard(reader);
+                continue;
+            }
             let next = match reader.conn_head() {
                 Some((status, location)) if config.max_redirects > 0 && redirect::is_redirect(status) => {
                     redirect::next(
@@ -461,7 +490,7 @@ impl Agent {
                         &method,
                         location,
                         &url,
-                        body.replayable(),
+                        body.replayable() || reader.body_unsent,
                         config.allow_https_downgrade,
                     )
                     .map_err(|e| e.with_host(host_port(&url)))?
@@ -470,7 +499,7 @@ impl Agent {
                 _ => None,
             };
             let Some((status, next)) = next else {
-                return Ok(Response::new(url, config.body_limit, reader));
+                return Ok(Response::new(url, config.body_limit, config.decompress, reader));
             };
             if followed == config.max_redirects {
                 let message = format!("stopped after {followed} redirects (the limit)");
@@ -555,7 +584,7 @@ impl Agent {
         };
         #[cfg(feature = "cookies")]
         let jar_cookies = self.inner.jar.as_ref().and_then(|jar| jar.header_for(url));
-        let mut defaults: [(&str, &str); 6] = [("", ""); 6];
+        let mut defaults: [(&str, &str); 7] = [("", ""); 7];
         let mut n = 0;
         if let Some(ua) = &config.user_agent {
             defaults[n] = ("User-Agent", ua);
@@ -563,6 +592,10 @@ impl Agent {
         }
         defaults[n] = ("Accept", "*/*");
         n += 1;
+        if let Some(codings) = super::decode::ACCEPT_ENCODING.filter(|_| config.decompress) {
+            defaults[n] = ("Accept-Encoding", codings);
+            n += 1;
+        }
         if let Some(auth) = &userinfo_auth {
             defaults[n] = ("Authorization", auth);
             n += 1;
@@ -602,6 +635,7 @@ impl Agent {
             head: method == "HEAD",
             connect: false,
         };
+        let expect_continue = expect::wanted(headers, framing);
         let tls_id = self.tls_id(https);
         // A forward proxy connection carries plain http requests for any origin, and so does a
         // unix socket: key them by the route alone. Tunnels (CONNECT, SOCKS) lead to one origin
@@ -622,8 +656,14 @@ impl Agent {
             head.write_validated(&mut conn.wbuf);
             config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
             let reused = conn.reused;
-            let sent = send(&mut conn, body, framing, io);
+            let sent = if expect_continue {
+                let (wait, limits, tracer) = (config.expect_timeout, &config.limits, &config.tracer);
+                expect::send(&mut conn, body, framing, io, wait, limits, tracer)
+            } else {
+                send(&mut conn, body, framing, io).map(|()| Sent::Body)
+            };
             let mut answered_early = false;
+            let mut body_unsent = false;
             if let Err(e) = sent {
                 if reused && retryable && !fresh_only && e.kind() == ErrorKind::Io {
                     let reason = e.to_string();
@@ -638,6 +678,9 @@ impl Agent {
                     return Err(e);
                 }
                 answered_early = true;
+            } else if let Ok(Sent::Answered { in_sync }) = sent {
+                answered_early = !in_sync;
+                body_unsent = true;
             } else if let Err((e, received)) = conn.read_head(&config.limits, io, &config.tracer) {
                 if reused && retryable && !fresh_only && received == 0 && e.kind() == ErrorKind::Io {
                     let reason = e.to_string();
@@ -668,14 +711,16 @@ impl Agent {
                 rule: decided.rule,
             });
             let pool = Some(self.inner.pool.clone());
-            return Ok(BodyReader::new(
+            let mut reader = BodyReader::new(
                 conn,
                 pool,
                 decided,
                 config.limits.max_head_bytes,
                 *io,
                 config.tracer.clone(),
-            ));
+            );
+            reader.body_unsent = body_unsent;
+            return Ok(reader);
         }
     }
 
@@ -1073,7 +1118,7 @@ fn body_framing(method: &str, headers: &[(String, Option<String>)], body: &Body<
 }
 
 /// Writes the head (already in `conn.wbuf`) and the body.
-fn send(conn: &mut HttpConn, body: &mut Body<'_>, framing: BodyFraming, io: &IoLimits) -> Result<()> {
+pub(crate) fn send(conn: &mut HttpConn, body: &mut Body<'_>, framing: BodyFraming, io: &IoLimits) -> Result<()> {
     conn.arm_write(io)?;
     let result = match body {
         Body::Empty => conn.stream.write_all(&conn.wbuf),

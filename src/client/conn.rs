@@ -203,6 +203,27 @@ impl HttpConn {
         io: &IoLimits,
         tracer: &Tracer,
     ) -> std::result::Result<(), (Error, usize)> {
+        self.read_head_until(limits, io, tracer, false)
+    }
+
+    /// Reads the next response head, interim (1xx) or final, into `self.head` (waiting for
+    /// `100 Continue`, RFC 9110 §10.1.1). Errors as [`read_head`](Self::read_head).
+    pub fn read_any_head(
+        &mut self,
+        limits: &Limits,
+        io: &IoLimits,
+        tracer: &Tracer,
+    ) -> std::result::Result<(), (Error, usize)> {
+        self.read_head_until(limits, io, tracer, true)
+    }
+
+    fn read_head_until(
+        &mut self,
+        limits: &Limits,
+        io: &IoLimits,
+        tracer: &Tracer,
+        stop_at_interim: bool,
+    ) -> std::result::Result<(), (Error, usize)> {
         let mut received = self.end - self.start;
         let mut interim_bytes = 0usize;
         let mut scanned = 0;
@@ -222,7 +243,7 @@ impl HttpConn {
                         });
                         self.start += len;
                         scanned = 0;
-                        if !interim {
+                        if !interim || stop_at_interim {
                             self.head_at = start;
                             return Ok(());
                         }

@@ -11,12 +11,20 @@
 //! | [`auth`] | Basic credentials | RFC 7617 |
 //! | [`conn`] | one connection's buffers and timeouts | RFC 9112 §9 |
 //! | `cookies` | the cookie jar (feature `cookies`) | RFC 6265 |
+//! | [`decode`] | undoing content codings while the body streams: gzip, deflate, br | RFC 9110 §8.4, RFC 1950–1952, RFC 7932 |
+//! | [`charset`] | text from bytes by the `Content-Type` charset | RFC 9110 §8.3 |
+//! | [`multipart`] | `multipart/form-data` bodies, streamed | RFC 7578, RFC 2046 §5.1 |
+//! | [`expect`] | `Expect: 100-continue`: wait before sending a body | RFC 9110 §10.1.1 |
 
 pub mod agent;
 pub mod auth;
+pub mod charset;
 pub mod conn;
 #[cfg(feature = "cookies")]
 pub(crate) mod cookies;
+pub mod decode;
+pub mod expect;
+pub mod multipart;
 pub mod redirect;
 pub mod request;
 pub mod response;

@@ -12,12 +12,16 @@
 //! | [`send_reader`](RequestBuilder::send_reader) | streamed with `Transfer-Encoding: chunked` (RFC 9112 §7.1), or with `Content-Length` when the caller set one |
 //! | [`send_reader_sized`](RequestBuilder::send_reader_sized) | streamed with `Content-Length` |
 //! | [`send_file`](RequestBuilder::send_file) | streamed with `Content-Length`, replayable by seeking |
+//! | [`send_seekable`](RequestBuilder::send_seekable) | the same, from any `Read + Seek` |
+//! | [`send_multipart`](RequestBuilder::send_multipart) | `multipart/form-data` (RFC 7578), streamed; `Content-Length` when every part's length is known, else chunked |
+//! | `send_json` (feature `json`) | `application/json`, with `Content-Length` |
 //!
 //! Nothing is checked when a header is added; the whole request is validated before anything is
 //! sent (see [`proto::request`](crate::proto::request)), so a bad header is an `InvalidRequest`
 //! error from the sending call and no byte leaves the machine.
 
 use super::agent::Agent;
+use super::multipart::Multipart;
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::Response;
 use std::borrow::Cow;
@@ -62,6 +66,8 @@ pub struct RequestBuilder {
     pub(crate) content_type: Option<&'static str>,
     /// A problem found while building, reported when the request is sent.
     pub(crate) invalid: Option<Error>,
+    /// Send `Expect: 100-continue` if there is a body.
+    pub(crate) expect_continue: bool,
 }
 
 impl std::fmt::Debug for RequestBuilder {
@@ -127,6 +133,7 @@ impl RequestBuilder {
             timeout: None,
             content_type: None,
             invalid: None,
+            expect_continue: false,
         }
     }
 
@@ -174,6 +181,17 @@ impl RequestBuilder {
             .header("Authorization", format!("Bearer {token}"))
     }
 
+    /// Sends `Expect: 100-continue` and waits for the server's `100 Continue` before sending the
+    /// body (RFC 9110 §10.1.1): the server can refuse a large upload (401, 413, a redirect)
+    /// before any of it is sent. The wait is the agent's
+    /// [`expect_continue_timeout`](crate::AgentBuilder::expect_continue_timeout); a request
+    /// without a body sends no expectation. See [`expect`](super::expect) for what happens when
+    /// the server answers first. Setting the header yourself does the same.
+    pub fn expect_continue(mut self) -> Self {
+        self.expect_continue = true;
+        self
+    }
+
     /// A deadline for this request only, replacing the agent's `timeout`: everything from
     /// resolving the name to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -181,27 +199,41 @@ impl RequestBuilder {
         self
     }
 
+    /// Runs the request with `body`.
+    fn run(mut self, body: Body<'_>) -> Result<Response> {
+        let has_body = match &body {
+            Body::Empty => false,
+            Body::Bytes(b) => !b.is_empty(),
+            Body::Reader(_, len) => *len != Some(0),
+            Body::Seekable(_, _, len) => *len > 0,
+        };
+        if self.expect_continue && has_body {
+            self = self.remove_header("Expect").header("Expect", "100-continue");
+        }
+        self.agent.clone().run(self, body)
+    }
+
     /// Sends the request without a body.
     pub fn call(self) -> Result<Response> {
-        self.agent.clone().run(self, Body::Empty)
+        self.run(Body::Empty)
     }
 
     /// Sends the request with `body`, framed by `Content-Length`.
     pub fn send(self, body: impl AsRef<[u8]>) -> Result<Response> {
-        self.agent.clone().run(self, Body::Bytes(body.as_ref()))
+        self.run(Body::Bytes(body.as_ref()))
     }
 
     /// Sends the request with a body read from `reader` as it goes (constant memory), framed with
     /// `Transfer-Encoding: chunked` — or, when a `Content-Length` header was set, with that
     /// length, checking that the reader gives exactly that many bytes.
     pub fn send_reader(self, mut reader: impl Read) -> Result<Response> {
-        self.agent.clone().run(self, Body::Reader(&mut reader, None))
+        self.run(Body::Reader(&mut reader, None))
     }
 
     /// Sends exactly `len` bytes read from `reader`, framed with `Content-Length: len`; an error
     /// if the reader gives fewer or more.
     pub fn send_reader_sized(self, mut reader: impl Read, len: u64) -> Result<Response> {
-        self.agent.clone().run(self, Body::Reader(&mut reader, Some(len)))
+        self.run(Body::Reader(&mut reader, Some(len)))
     }
 
     /// Sends a file from its current position to its end, framed with `Content-Length`. Unlike a
@@ -213,9 +245,65 @@ impl RequestBuilder {
         match (regular, start) {
             (Ok(Some(size)), Ok(start)) => {
                 let len = size.saturating_sub(start);
-                self.agent.clone().run(self, Body::Seekable(&mut file, start, len))
+                self.run(Body::Seekable(&mut file, start, len))
             }
             _ => self.send_reader(file),
+        }
+    }
+
+    /// Sends from `reader`'s current position to its end, framed with `Content-Length`; like
+    /// [`send_file`](Self::send_file), it can be sent again by seeking back (a 307/308 redirect,
+    /// a retry). For a reader that counts what it gives, or a file already wrapped.
+    pub fn send_seekable(self, mut reader: impl Read + Seek) -> Result<Response> {
+        let bounds = reader.stream_position().and_then(|start| {
+            let end = reader.seek(std::io::SeekFrom::End(0))?;
+            reader.seek(std::io::SeekFrom::Start(start))?;
+            Ok((start, end))
+        });
+        match bounds {
+            Ok((start, end)) => self.run(Body::Seekable(&mut reader, start, end.saturating_sub(start))),
+            Err(e) => {
+                let message = format!("cannot find the length of the body: {}", crate::error::io_phrase(&e));
+                Err(Error::new(ErrorKind::Io, Step::ReadUpload, message).with_source(e))
+            }
+        }
+    }
+
+    /// Sends a `multipart/form-data` body (RFC 7578), streamed: see
+    /// [`multipart`](super::multipart). Sets `Content-Type` with the form's boundary unless the
+    /// request has its own.
+    pub fn send_multipart(mut self, form: Multipart) -> Result<Response> {
+        let form = match form.finish() {
+            Ok(form) => form,
+            Err(e) => {
+                self.invalid.get_or_insert(e);
+                return self.call();
+            }
+        };
+        if !self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+            self = self.header("Content-Type", form.content_type());
+        }
+        let len = form.content_length();
+        let mut reader = form.into_reader();
+        self.run(Body::Reader(&mut reader, len))
+    }
+
+    /// Sends `value` serialized as JSON, with `Content-Type: application/json` unless the request
+    /// has its own (feature `json`). A value that cannot be serialized (a map with non-string
+    /// keys) is an [`ErrorKind::InvalidRequest`] error, and nothing is sent.
+    #[cfg(feature = "json")]
+    pub fn send_json<T: serde::Serialize + ?Sized>(mut self, value: &T) -> Result<Response> {
+        match serde_json::to_vec(value) {
+            Ok(body) => {
+                self.content_type = Some("application/json");
+                self.send(body)
+            }
+            Err(e) => {
+                let message = format!("the value cannot be serialized as JSON: {e}");
+                let error = Error::new(ErrorKind::InvalidRequest, Step::Request, message).with_source(e);
+                self.invalid.get_or_insert(error);
+                self.call()
+            }
         }
     }
 

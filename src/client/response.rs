@@ -16,8 +16,14 @@
 //! A connection goes back to the pool only when its body was read to that clean end, the
 //! framing allows reuse, and no byte beyond the body arrived (extra bytes are never taken as the
 //! next response). Dropping a reader before the end closes the connection.
+//!
+//! Above the framing, a body with a `Content-Encoding` the agent can undo (`gzip`, `deflate`,
+//! `br`, with the features of those names) is decoded as it streams, by
+//! [`super::decode`] (RFC 9110 §8.4).
 
+use super::charset;
 use super::conn::{HttpConn, IoLimits};
+use super::decode::{self, Decoder};
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::proto::chunked::ChunkedDecoder;
 use crate::proto::framing::{BodyKind, Framing};
@@ -30,6 +36,20 @@ use url::Url;
 /// An HTTP response whose head has been read; the body is still on the connection.
 ///
 /// A 4xx or 5xx status is a `Response` like any other (see [`Response::error_for_status`]).
+///
+/// # Compressed bodies
+///
+/// When the agent decompresses (the default with the `gzip` or `brotli` feature, see
+/// [`AgentBuilder::decompress`](crate::AgentBuilder::decompress)) and the body has a
+/// `Content-Encoding` it can undo, every way of reading the body — [`into_reader`](Self::into_reader),
+/// [`bytes`](Self::bytes), [`text`](Self::text), `json` — gives the decoded bytes. The headers
+/// are kept exactly as received, so `Content-Encoding` and `Content-Length` then describe the
+/// bytes that crossed the network, not the ones you read: [`content_length`](Self::content_length)
+/// returns `None`, and [`is_decoded`](Self::is_decoded) tells that this happened. Bodies of
+/// HEAD requests and of 204, 206 and 304 responses are never decoded (they have no body, or a
+/// piece of the encoded one), nor are codings the agent cannot undo (the body comes as it is).
+/// For `Range` requests, send `Accept-Encoding: identity` so that the pieces are of the plain
+/// representation.
 pub struct Response {
     url: Url,
     status: u16,
@@ -49,18 +69,24 @@ impl std::fmt::Debug for Response {
 }
 
 impl Response {
-    pub(crate) fn new(url: Url, body_limit: u64, body: BodyReader) -> Response {
+    pub(crate) fn new(url: Url, body_limit: u64, decompress: bool, body: BodyReader) -> Response {
         let (status, minor_version) = body
             .conn
             .as_ref()
             .map_or((0, 1), |c| (c.head.status, c.head.minor_version));
-        Response {
+        let mut response = Response {
             url,
             status,
             minor_version,
             body_limit,
             body,
+        };
+        let has_body = !matches!(response.body.framing.kind, BodyKind::Empty | BodyKind::Length(0));
+        if decompress && has_body && status != 206 {
+            let plan = decode::plan(response.header_all("content-encoding"));
+            response.body.decoder = Decoder::new(plan).map(Box::new);
         }
+        response
     }
 
     fn head_parts(&self) -> Option<(&crate::proto::response::ResponseHead, &[u8])> {
@@ -119,9 +145,20 @@ impl Response {
         &self.url
     }
 
-    /// The length of the body when the framing announces it (`Content-Length`), else `None`.
+    /// The length of the body you will read, when the framing announces it (`Content-Length`);
+    /// `None` when it does not, and when the body is decoded (the header counts the compressed
+    /// bytes).
     pub fn content_length(&self) -> Option<u64> {
+        if self.is_decoded() {
+            return None;
+        }
         self.body.expected
+    }
+
+    /// Is the body decoded from its `Content-Encoding` as it is read (see
+    /// [Compressed bodies](Self#compressed-bodies))?
+    pub fn is_decoded(&self) -> bool {
+        self.body.decoder.is_some()
     }
 
     /// The body as a stream: `Read + Send + 'static`, constant memory for any size, no limit.
@@ -130,7 +167,8 @@ impl Response {
     }
 
     /// Reads the whole body, refusing more than the agent's body limit (default 10 MiB) with
-    /// [`ErrorKind::BodyTooLarge`].
+    /// [`ErrorKind::BodyTooLarge`]. The limit applies to the bytes returned: after decoding, for
+    /// a compressed body (a small body cannot expand into a large allocation).
     pub fn bytes(self) -> Result<Vec<u8>> {
         let limit = self.body_limit;
         let mut reader = self.into_reader();
@@ -149,26 +187,36 @@ impl Response {
         Ok(out)
     }
 
-    /// Reads the whole body as text. It must be UTF-8 unless the `Content-Type` charset says
-    /// ISO-8859-1 (also called latin1); invalid text is an error, never silently replaced.
-    /// Same limit as [`bytes`](Response::bytes).
+    /// Reads the whole body as text, in the charset that `Content-Type` declares: UTF-8 when it
+    /// declares none, ISO-8859-1 and US-ASCII built in, any other with the `charset` feature
+    /// (see [`super::charset`]). Text that is invalid in its charset is an
+    /// [`ErrorKind::Decode`] error, never silently replaced. Same limit as
+    /// [`bytes`](Response::bytes).
     pub fn text(self) -> Result<String> {
-        let latin1 = self.header("content-type").is_some_and(is_latin1);
+        let charset = self
+            .header("content-type")
+            .and_then(charset::charset_param)
+            .map(str::to_string);
         let origin = self.body.origin();
         let bytes = self.bytes()?;
-        if latin1 {
-            return Ok(bytes.iter().map(|&b| char::from(b)).collect());
-        }
-        String::from_utf8(bytes).map_err(|e| {
+        charset::decode(bytes, charset.as_deref()).map_err(|e| e.with_host(origin))
+    }
+
+    /// Reads the whole body as JSON into a `T` (feature `json`). Same limit as
+    /// [`bytes`](Response::bytes); a body that is not valid JSON for `T` is an
+    /// [`ErrorKind::Decode`] error. The `Content-Type` is not checked.
+    #[cfg(feature = "json")]
+    pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T> {
+        let origin = self.body.origin();
+        let bytes = self.bytes()?;
+        serde_json::from_slice(&bytes).map_err(|e| {
             Error::new(
                 ErrorKind::Decode,
                 Step::ReceiveBody,
-                format!(
-                    "the body is not valid UTF-8 (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
+                format!("the body is not the expected JSON: {e}"),
             )
             .with_host(origin)
+            .with_source(e)
         })
     }
 
@@ -186,18 +234,6 @@ impl Response {
     }
 }
 
-fn is_latin1(content_type: &str) -> bool {
-    content_type.split(';').skip(1).any(|param| {
-        let mut kv = param.splitn(2, '=');
-        let key = kv.next().unwrap_or("").trim();
-        let value = kv.next().unwrap_or("").trim().trim_matches('"');
-        key.eq_ignore_ascii_case("charset")
-            && ["iso-8859-1", "latin1", "iso_8859-1", "l1", "us-ascii"]
-                .iter()
-                .any(|c| value.eq_ignore_ascii_case(c))
-    })
-}
-
 enum State {
     Length(u64),
     Chunked(ChunkedDecoder),
@@ -207,9 +243,14 @@ enum State {
 
 /// The response body as a stream of bytes.
 ///
-/// Reads give the body after transfer decoding. At the clean end the connection goes back to the
+/// Reads give the body after transfer decoding (chunked), and after content decoding when the
+/// response [is decoded](Response::is_decoded). At the clean end the connection goes back to the
 /// agent's pool; a failure is an error from `read()` (kind recoverable with
 /// [`Error::from`]`(io_error)`), never a silent early end.
+///
+/// For progress, [`received`](Self::received) and [`expected_len`](Self::expected_len) count the
+/// same bytes (those that crossed the network), and so do [`delivered`](Self::delivered) and
+/// [`received`](Self::received) when the body is not decoded.
 pub struct BodyReader {
     conn: Option<HttpConn>,
     pool: Option<Arc<Pool<HttpConn>>>,
@@ -217,17 +258,26 @@ pub struct BodyReader {
     framing: Framing,
     io: IoLimits,
     tracer: Tracer,
+    /// Body bytes read from the connection (transfer-decoded, still content-coded).
+    received: u64,
+    /// Bytes given to the caller (content-decoded).
     delivered: u64,
     expected: Option<u64>,
     trailers: Vec<(String, String)>,
     failed: Option<(ErrorKind, String)>,
+    decoder: Option<Box<Decoder>>,
+    origin: String,
+    /// The request had `Expect: 100-continue` and the server answered before its body was sent.
+    pub(crate) body_unsent: bool,
 }
 
 impl std::fmt::Debug for BodyReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BodyReader")
             .field("delivered", &self.delivered)
+            .field("received", &self.received)
             .field("expected", &self.expected)
+            .field("decoder", &self.decoder)
             .field("done", &matches!(self.state, State::Done))
             .finish_non_exhaustive()
     }
@@ -249,21 +299,25 @@ impl BodyReader {
             BodyKind::UntilClose => (State::UntilClose, None),
         };
         BodyReader {
+            origin: conn.origin().to_string(),
             conn: Some(conn),
             pool,
             state,
             framing,
             io,
             tracer,
+            received: 0,
             delivered: 0,
             expected,
             trailers: Vec::new(),
             failed: None,
+            decoder: None,
+            body_unsent: false,
         }
     }
 
     fn origin(&self) -> String {
-        self.conn.as_ref().map_or_else(String::new, |c| c.origin().to_string())
+        self.origin.clone()
     }
 
     /// The status and `Location` of the response whose head is in the connection's buffer.
@@ -283,23 +337,42 @@ impl BodyReader {
         })
     }
 
-    /// Body bytes delivered so far.
+    /// Bytes given to the caller so far: the body as you read it (decoded, when it is).
     pub fn delivered(&self) -> u64 {
         self.delivered
     }
 
-    /// The total body length when the framing announced it (`Content-Length`).
+    /// Body bytes taken from the connection so far: after removing the chunked framing, before
+    /// content decoding — the bytes `Content-Length` counts. Equal to
+    /// [`delivered`](Self::delivered) when the body is not decoded.
+    pub fn received(&self) -> u64 {
+        self.received
+    }
+
+    /// The total of [`received`](Self::received) when the framing announced it
+    /// (`Content-Length`), else `None`. For a decoded body this is the compressed length: the
+    /// decoded length is not known until the end.
     pub fn expected_len(&self) -> Option<u64> {
         self.expected
     }
 
-    /// Has the body been read to its end?
+    /// Is the body content-decoded as it is read?
+    pub fn is_decoded(&self) -> bool {
+        self.decoder.is_some()
+    }
+
+    /// Has the body been read to its end (or failed)?
     pub fn is_done(&self) -> bool {
         matches!(self.state, State::Done)
+            && self
+                .decoder
+                .as_ref()
+                .is_none_or(|d| d.is_done() || self.failed.is_some())
     }
 
     /// The trailer fields of a chunked body (RFC 9112 §7.1.2), once the body has been read to its
-    /// end; empty before, and for other framings.
+    /// end (for a decoded body too: its end is the end of the chunked body); empty before, and
+    /// for other framings.
     pub fn trailers(&self) -> &[(String, String)] {
         &self.trailers
     }
@@ -310,8 +383,8 @@ impl BodyReader {
             self.trailers = parse_trailers(d.trailers());
         }
         self.state = State::Done;
-        let delivered = self.delivered;
-        self.tracer.emit(|| Event::BodyDone { bytes: delivered });
+        let received = self.received;
+        self.tracer.emit(|| Event::BodyDone { bytes: received });
         let Some(mut conn) = self.conn.take() else {
             return;
         };
@@ -352,13 +425,31 @@ impl BodyReader {
                 format!("the body already failed: {message}"),
             ));
         }
-        match self.step(out) {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        let result = match self.decoder.take() {
+            None => self.read_raw(out),
+            Some(mut decoder) => {
+                let result = decoder.read(&mut |buf| self.read_raw(buf), out);
+                self.decoder = Some(decoder);
+                result.map_err(|e| e.with_host(&self.origin))
+            }
+        };
+        match result {
             Ok(n) => {
                 self.delivered += n as u64;
                 Ok(n)
             }
             Err(e) => Err(self.fail(e)),
         }
+    }
+
+    /// Reads the body as it came (transfer-decoded only).
+    fn read_raw(&mut self, out: &mut [u8]) -> Result<usize> {
+        let n = self.step(out)?;
+        self.received += n as u64;
+        Ok(n)
     }
 
     fn step(&mut self, out: &mut [u8]) -> Result<usize> {
@@ -371,7 +462,7 @@ impl BodyReader {
         let (n, end) = match &mut self.state {
             State::Done => return Ok(0),
             State::Length(left) => read_length(conn, left, self.expected.unwrap_or(0), out, &self.io)?,
-            State::Chunked(decoder) => read_chunked(conn, decoder, self.delivered, out, &self.io)?,
+            State::Chunked(decoder) => read_chunked(conn, decoder, self.received, out, &self.io)?,
             State::UntilClose => read_until_close(conn, out, &self.io)?,
         };
         if end {
@@ -508,7 +599,7 @@ impl Drop for BodyReader {
         let complete = match self.state {
             State::Length(left) if left <= conn.buffered().len() as u64 => {
                 conn.consume(left as usize);
-                self.delivered += left;
+                self.received += left;
                 true
             }
             _ => false,
@@ -526,14 +617,6 @@ impl Drop for BodyReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn latin1_charset_detection() {
-        assert!(is_latin1("text/plain; charset=ISO-8859-1"));
-        assert!(is_latin1("text/html;charset=\"latin1\""));
-        assert!(!is_latin1("text/plain; charset=utf-8"));
-        assert!(!is_latin1("text/plain"));
-    }
 
     #[test]
     fn trailers_are_parsed() {

@@ -17,6 +17,9 @@ pub enum Act {
     Read,
     /// Read one request head only.
     ReadHead,
+    /// Read the body of the request whose head `ReadHead` read (by its framing) and add it to
+    /// that request.
+    ReadBody,
     /// Send these bytes.
     Send(Vec<u8>),
     /// Send the bytes one at a time with a pause between them.
@@ -25,6 +28,8 @@ pub enum Act {
     Sleep(Duration),
     /// Read and record until the peer closes or the time passes.
     Drain(Duration),
+    /// Note how many bytes the connection has received so far (see [`Server::marks`]).
+    Mark,
     /// Shut down (FIN) and close.
     Close,
     /// Close with a reset (RST).
@@ -66,6 +71,10 @@ pub struct Req {
     pub body_raw: Vec<u8>,
     pub chunked: bool,
     pub conn: usize,
+    /// When the head was complete.
+    pub head_at: Option<Instant>,
+    /// When the body was complete.
+    pub body_at: Option<Instant>,
 }
 
 impl Req {
@@ -88,6 +97,7 @@ impl Req {
 pub struct ConnLog {
     pub raw: Vec<u8>,
     pub requests: Vec<Req>,
+    pub marks: Vec<usize>,
 }
 
 #[derive(Default)]
@@ -124,6 +134,11 @@ impl Server {
     pub fn always(body: &str) -> Server {
         let one = vec![send(ok(body))];
         Server::responses(std::iter::repeat_n(one, 100_000).collect())
+    }
+
+    /// Answers up to 100 requests with these exact bytes each, keeping connections open.
+    pub fn always_raw(raw: Vec<u8>) -> Server {
+        Server::responses(std::iter::repeat_n(vec![Act::Send(raw)], 100).collect())
     }
 
     fn start(mut mode: Mode) -> Server {
@@ -202,6 +217,17 @@ impl Server {
             .unwrap_or_default()
     }
 
+    /// The byte counts noted by `Act::Mark` on connection `i`.
+    pub fn marks(&self, i: usize) -> Vec<usize> {
+        self.shared
+            .lock()
+            .unwrap()
+            .conns
+            .get(i)
+            .map(|c| c.marks.clone())
+            .unwrap_or_default()
+    }
+
     /// Requests received on connection `i`.
     pub fn requests_on(&self, i: usize) -> usize {
         self.shared.lock().unwrap().conns.get(i).map_or(0, |c| c.requests.len())
@@ -252,6 +278,30 @@ impl Conn<'_> {
         }
     }
 
+    /// Reads the body of the last request read with `head_only`.
+    fn read_body(&mut self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let Some(mut req) = self.shared.lock().unwrap().conns[self.index].requests.last().cloned() else {
+            return false;
+        };
+        loop {
+            if let Some((body, used)) = parse_body(&req, &self.buf) {
+                req.body_raw = self.buf[..used].to_vec();
+                req.body = body;
+                req.body_at = Some(Instant::now());
+                self.buf.drain(..used);
+                *self.shared.lock().unwrap().conns[self.index]
+                    .requests
+                    .last_mut()
+                    .unwrap() = req;
+                return true;
+            }
+            if !self.more(deadline) {
+                return false;
+            }
+        }
+    }
+
     fn read_request(&mut self, head_only: bool) -> bool {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
@@ -259,6 +309,10 @@ impl Conn<'_> {
                 Some((mut req, used)) => {
                     self.buf.drain(..used);
                     req.conn = self.index;
+                    req.head_at = Some(Instant::now());
+                    if !head_only {
+                        req.body_at = req.head_at;
+                    }
                     self.shared.lock().unwrap().conns[self.index].requests.push(req);
                     return true;
                 }
@@ -289,6 +343,11 @@ fn run_acts(c: &mut Conn<'_>, script: Vec<Act>, stop: &AtomicBool) -> bool {
                     return false;
                 }
             }
+            Act::ReadBody => {
+                if !c.read_body() {
+                    return false;
+                }
+            }
             Act::Send(b) => {
                 if c.stream.write_all(&b).is_err() {
                     return false;
@@ -307,6 +366,12 @@ fn run_acts(c: &mut Conn<'_>, script: Vec<Act>, stop: &AtomicBool) -> bool {
                 while Instant::now() < end && !stop.load(Ordering::SeqCst) {
                     thread::sleep(Duration::from_millis(10).min(end.saturating_duration_since(Instant::now())));
                 }
+            }
+            Act::Mark => {
+                let mut shared = c.shared.lock().unwrap();
+                let log = &mut shared.conns[c.index];
+                let n = log.raw.len();
+                log.marks.push(n);
             }
             Act::Drain(d) => {
                 let deadline = Instant::now() + d;
@@ -395,29 +460,32 @@ pub fn parse_request(buf: &[u8], head_only: bool) -> Option<(Req, usize)> {
             .collect(),
         ..Req::default()
     };
+    req.chunked = req
+        .header("transfer-encoding")
+        .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"));
     if head_only {
         return Some((req, head_len));
     }
     let rest = &buf[head_len..];
-    if req
-        .header("transfer-encoding")
-        .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"))
-    {
-        req.chunked = true;
-        let (body, used) = dechunk(rest)?;
-        req.body = body;
-        req.body_raw = rest[..used].to_vec();
-        return Some((req, head_len + used));
+    let (body, used) = parse_body(&req, rest)?;
+    req.body_raw = rest[..used].to_vec();
+    req.body = body;
+    Some((req, head_len + used))
+}
+
+/// The body of `req` at the start of `buf`, by its framing: `Some((body, bytes used))`, or
+/// `None` when more bytes are needed.
+pub fn parse_body(req: &Req, buf: &[u8]) -> Option<(Vec<u8>, usize)> {
+    if req.chunked {
+        return dechunk(buf);
     }
     let len: usize = req
         .header("content-length")
         .map_or(0, |v| v.trim().parse().unwrap_or(0));
-    if rest.len() < len {
+    if buf.len() < len {
         return None;
     }
-    req.body = rest[..len].to_vec();
-    req.body_raw = req.body.clone();
-    Some((req, head_len + len))
+    Some((buf[..len].to_vec(), len))
 }
 
 /// A strict, independent chunked decoder: `None` if incomplete; panics on malformed framing
@@ -447,6 +515,87 @@ pub fn dechunk(buf: &[u8]) -> Option<(Vec<u8>, usize)> {
         body.extend_from_slice(&buf[pos..pos + size]);
         pos += size;
         assert_eq!(&buf[pos..pos + 2], b"\r\n", "chunk data must end with CRLF");
+        pos += 2;
+    }
+}
+
+/// One part of a `multipart/form-data` body, as a server reads it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FormPart {
+    /// The part's header lines, as sent.
+    pub headers: Vec<String>,
+    pub name: String,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub data: Vec<u8>,
+}
+
+/// A strict, independent `multipart/form-data` parser (RFC 7578, RFC 2046 §5.1.1): the boundary
+/// comes from the Content-Type; panics (a test failure) on anything malformed.
+pub fn parse_multipart(content_type: &str, body: &[u8]) -> Vec<FormPart> {
+    let (kind, params) = content_type.split_once(';').expect("Content-Type has parameters");
+    assert_eq!(kind.trim(), "multipart/form-data");
+    let boundary = params
+        .trim()
+        .strip_prefix("boundary=")
+        .expect("boundary parameter")
+        .trim_matches('"');
+    assert!(!boundary.is_empty() && boundary.len() <= 70, "RFC 2046 boundary length");
+    let first = format!("--{boundary}\r\n");
+    let delimiter = format!("\r\n--{boundary}");
+    assert!(
+        body.starts_with(first.as_bytes()),
+        "body starts with the first delimiter"
+    );
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay[from..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|i| i + from)
+    };
+    let mut parts = Vec::new();
+    let mut pos = first.len();
+    loop {
+        let head_end = find(body, b"\r\n\r\n", pos).expect("part head ends");
+        let headers: Vec<String> = std::str::from_utf8(&body[pos..head_end])
+            .expect("part head is UTF-8")
+            .split("\r\n")
+            .map(str::to_string)
+            .collect();
+        let data_start = head_end + 4;
+        let data_end = find(body, delimiter.as_bytes(), data_start).expect("part ends with a delimiter");
+        let mut part = FormPart {
+            data: body[data_start..data_end].to_vec(),
+            ..FormPart::default()
+        };
+        for h in &headers {
+            let (name, value) = h.split_once(": ").expect("header line");
+            if name.eq_ignore_ascii_case("content-disposition") {
+                let mut params = value.split("; ");
+                assert_eq!(params.next(), Some("form-data"));
+                for p in params {
+                    let (k, v) = p.split_once('=').expect("parameter");
+                    let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).expect("quoted");
+                    match k {
+                        "name" => part.name = v.to_string(),
+                        "filename" => part.file_name = Some(v.to_string()),
+                        other => panic!("unexpected parameter {other}"),
+                    }
+                }
+            } else if name.eq_ignore_ascii_case("content-type") {
+                part.content_type = Some(value.to_string());
+            } else {
+                panic!("unexpected part header {h}");
+            }
+        }
+        part.headers = headers;
+        parts.push(part);
+        pos = data_end + delimiter.len();
+        if body[pos..].starts_with(b"--\r\n") {
+            assert_eq!(pos + 4, body.len(), "nothing after the closing delimiter");
+            return parts;
+        }
+        assert!(body[pos..].starts_with(b"\r\n"), "delimiter line ends with CRLF");
         pos += 2;
     }
 }

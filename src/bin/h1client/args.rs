@@ -32,6 +32,19 @@ pub struct Args {
     pub proxy: Option<String>,
     pub noproxy: Option<String>,
     pub unix_socket: Option<String>,
+    pub compressed: bool,
+    pub form: Vec<Form>,
+    pub expect100_timeout: Option<Duration>,
+}
+
+/// One `-F`/`--form-string` argument.
+#[derive(Debug, Clone)]
+pub enum Form {
+    /// `-F name=value`: `@file` uploads a file, `<file` sends its content as a field,
+    /// `;type=` and `;filename=` follow.
+    Parsed(String),
+    /// `--form-string name=value`: the value as it is.
+    Literal(String),
 }
 
 /// One `-d`/`--data-binary`/`--data-raw` argument.
@@ -58,6 +71,9 @@ Usage: h1client [options...] <url>...
  -d, --data DATA          send DATA as a form body (@file: from a file, newlines removed)
      --data-binary DATA   send DATA as is (@file: the file's bytes)
      --data-raw DATA      send DATA without @ interpretation
+ -F, --form NAME=VALUE    multipart/form-data field (NAME=@FILE: a file, NAME=<FILE: its
+                          content as a field; ;type=TYPE and ;filename=NAME may follow)
+     --form-string N=V    multipart/form-data field, VALUE taken literally
  -G, --get                put the -d data in the query string and GET
  -T, --upload-file FILE   PUT FILE (streamed; '-' is stdin)
  -o, --output FILE        write the body to FILE (one per URL)
@@ -78,6 +94,8 @@ Usage: h1client [options...] <url>...
  -x, --proxy URL          use this proxy (http://, socks5://, socks5h://)
      --noproxy LIST       hosts that bypass the proxy (comma list, '*' for all)
      --unix-socket PATH   connect through this unix domain socket
+     --compressed         ask for a compressed response (gzip, deflate, br) and decode it
+     --expect100-timeout SECS  how long to wait for 100 Continue (with -H 'Expect: 100-continue')
  -h, --help               this text
  -V, --version            version";
 
@@ -167,6 +185,13 @@ fn parse_inner(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>,
             Short('x') | Long("proxy") => a.proxy = Some(string(p.value()?, "-x")?),
             Long("noproxy") => a.noproxy = Some(string(p.value()?, "--noproxy")?),
             Long("unix-socket") => a.unix_socket = Some(string(p.value()?, "--unix-socket")?),
+            Long("compressed") => a.compressed = true,
+            Short('F') | Long("form") => a.form.push(Form::Parsed(string(p.value()?, "-F")?)),
+            Long("form-string") => a.form.push(Form::Literal(string(p.value()?, "--form-string")?)),
+            Long("expect100-timeout") => {
+                let v = string(p.value()?, "--expect100-timeout")?;
+                a.expect100_timeout = Some(seconds(&v, "--expect100-timeout")?);
+            }
             Short('h') | Long("help") => return Err(Stop::Print(USAGE.to_string())),
             Short('V') | Long("version") => {
                 return Err(Stop::Print(format!("h1client {}", env!("CARGO_PKG_VERSION"))));
@@ -177,6 +202,18 @@ fn parse_inner(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>,
     }
     if a.urls.is_empty() {
         return Err(Stop::Usage(format!("no URL specified\n{USAGE}")));
+    }
+    if !a.form.is_empty() && (!a.data.is_empty() || a.upload.is_some() || a.head) {
+        let other = if a.upload.is_some() {
+            "PUT (-T, --upload-file)"
+        } else if a.head {
+            "HEAD (-I, --head)"
+        } else {
+            "POST (-d, --data)"
+        };
+        return Err(Stop::Usage(format!(
+            "You can only select one HTTP request method! You asked for both {other} and multipart formpost (-F, --form)."
+        )));
     }
     Ok(Some(a))
 }
@@ -210,8 +247,32 @@ mod tests {
     }
 
     #[test]
+    fn form_and_compressed_flags() {
+        let a = run(&[
+            "-F",
+            "a=1",
+            "--form-string",
+            "b=@x",
+            "--compressed",
+            "--expect100-timeout",
+            "0.5",
+            "u",
+        ]);
+        assert!(matches!(&a.form[0], Form::Parsed(f) if f == "a=1"));
+        assert!(matches!(&a.form[1], Form::Literal(f) if f == "b=@x"));
+        assert!(a.compressed);
+        assert_eq!(a.expect100_timeout, Some(Duration::from_millis(500)));
+    }
+
+    #[test]
     fn usage_errors_exit_2() {
-        for args in [&[][..], &["--nope", "u"], &["-m", "soon", "u"], &["-X"]] {
+        for args in [
+            &[][..],
+            &["--nope", "u"],
+            &["-m", "soon", "u"],
+            &["-X"],
+            &["-F", "a=1", "-d", "b", "u"],
+        ] {
             match parse(args.iter().map(OsString::from)) {
                 Parsed::Exit(2, _) => {}
                 _ => panic!("{args:?} should be a usage error"),

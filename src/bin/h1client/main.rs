@@ -6,6 +6,8 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod form;
+mod progress;
 
 use args::{Args, Data, Parsed};
 use h1client::{Agent, Error, ErrorKind, Event, Response, Step};
@@ -61,7 +63,13 @@ fn report(a: &Args, code: i32, message: &str) -> i32 {
 }
 
 fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
-    let mut b = Agent::builder().max_redirects(if a.location { a.max_redirs.unwrap_or(50) } else { 0 });
+    let mut b = Agent::builder()
+        .max_redirects(if a.location { a.max_redirs.unwrap_or(50) } else { 0 })
+        // curl's --compressed: only then is Accept-Encoding sent and the body decoded
+        .decompress(a.compressed);
+    if let Some(t) = a.expect100_timeout {
+        b = b.expect_continue_timeout(t);
+    }
     if let Some(t) = a.max_time {
         b = b.timeout(t);
     }
@@ -141,6 +149,7 @@ fn print_verbose(event: &Event<'_>) {
             Ok(())
         }
         Event::Framing { rule, .. } => writeln!(err, "* Body length: {rule}"),
+        Event::ExpectContinue { outcome } => writeln!(err, "* {outcome}"),
         Event::Pooled => writeln!(err, "* Connection left open for reuse"),
         Event::Closed { reason } => writeln!(err, "* Closing connection: {reason}"),
         Event::Retry { reason } => writeln!(err, "* {reason}; retrying on a new connection"),
@@ -253,6 +262,7 @@ fn transfer(
         (None, true, ..) => "HEAD".into(),
         (None, false, Some(_), _) => "PUT".into(),
         (None, false, None, Some(_)) => "POST".into(),
+        _ if !a.form.is_empty() => "POST".into(),
         _ => "GET".into(),
     };
     let mut req = agent.request(&method, &url);
@@ -281,11 +291,34 @@ fn transfer(
         let (name, password) = user.split_once(':').unwrap_or((user, ""));
         req = req.basic_auth(name, password);
     }
+    let progress = progress::wanted(a.silent, a.verbose);
     let result = match (&a.upload, body) {
+        (None, None) if !a.form.is_empty() => {
+            let mut warn = |m: String| {
+                if !a.silent {
+                    eprintln!("Warning: {m}");
+                }
+            };
+            req.send_multipart(form::build(&a.form, &mut warn)?)
+        }
+        (Some(path), _) if path == "-" && progress => {
+            let bar = progress::bar(None);
+            let result = req.send_reader(progress::Counting::new(io::stdin().lock(), bar.clone(), 0));
+            bar.finish();
+            result
+        }
         (Some(path), _) if path == "-" => req.send_reader(io::stdin().lock()),
         (Some(path), _) => {
             let file = File::open(path).map_err(|e| (26, format!("cannot open {path}: {e}")))?;
-            req.send_file(file)
+            match file.metadata() {
+                Ok(meta) if progress && meta.is_file() => {
+                    let bar = progress::bar(Some(meta.len()));
+                    let result = req.send_seekable(progress::Counting::new(file, bar.clone(), 0));
+                    bar.finish();
+                    result
+                }
+                _ => req.send_file(file),
+            }
         }
         (None, Some(d)) => {
             if !has_content_type {
@@ -307,7 +340,8 @@ fn transfer(
         return Err((47, "Maximum (0) redirects followed".into()));
     }
     write_heads(heads, &mut out, a).map_err(|e| (23, format!("failed writing the output: {e}")))?;
-    copy_body(resp, &mut out)
+    let to_file = output.is_some_and(|o| o != "-");
+    copy_body(resp, &mut out, progress && to_file)
 }
 
 fn is_followable(resp: &Response) -> bool {
@@ -341,18 +375,29 @@ fn open_output(path: Option<&String>) -> Result<File, (i32, String)> {
     }
 }
 
-fn copy_body(resp: Response, out: &mut File) -> Result<(), (i32, String)> {
+fn copy_body(resp: Response, out: &mut File, show_progress: bool) -> Result<(), (i32, String)> {
     let mut reader = resp.into_reader();
+    let bar = show_progress.then(|| progress::bar(reader.expected_len()));
     let mut buf = vec![0u8; 64 * 1024];
-    loop {
+    let result = loop {
         let n = match reader.read_body(&mut buf) {
-            Ok(0) => return Ok(()),
+            Ok(0) => break Ok(()),
             Ok(n) => n,
-            Err(e) => return Err((exit_code(&e), e.to_string())),
+            Err(e) => break Err((exit_code(&e), e.to_string())),
         };
-        out.write_all(&buf[..n])
-            .map_err(|e| (23, format!("failed writing the body: {e}")))?;
+        if let Some(bar) = &bar {
+            bar.set_position(reader.received());
+        }
+        if let Err(e) = out.write_all(&buf[..n]) {
+            break Err((23, format!("failed writing the body: {e}")));
+        }
+    };
+    match (&bar, &result) {
+        (Some(bar), Ok(())) => bar.finish(),
+        (Some(bar), Err(_)) => bar.abandon(),
+        _ => {}
     }
+    result
 }
 
 /// curl's exit code for a library error.

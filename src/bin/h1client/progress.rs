@@ -1,0 +1,65 @@
+//! Progress bars on standard error (indicatif) for `-o FILE` downloads and `-T` uploads: shown
+//! only when standard error is a terminal, and never with `-s` or `-v`.
+//!
+//! Downloads follow [`BodyReader::received`](h1client::BodyReader::received) against
+//! [`expected_len`](h1client::BodyReader::expected_len): both count the bytes that cross the
+//! network, also when `--compressed` decodes them. Uploads count what the library reads from the
+//! file, through [`Counting`]: the HTTP logic stays in the library.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{self, IsTerminal, Read, Seek, SeekFrom};
+
+/// Whether to show progress bars at all.
+pub fn wanted(silent: bool, verbose: bool) -> bool {
+    !silent && !verbose && io::stderr().is_terminal()
+}
+
+/// A bar for `len` bytes, or a spinner with a byte count when the length is unknown.
+pub fn bar(len: Option<u64>) -> ProgressBar {
+    let bar = match len {
+        Some(len) => ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template(
+                "{percent:>3}% [{bar:30}] {binary_bytes:>10}/{binary_total_bytes} {binary_bytes_per_sec:>12} {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        ),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template("{spinner} {binary_bytes:>10} {binary_bytes_per_sec:>12} {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    };
+    bar.enable_steady_tick(std::time::Duration::from_millis(250));
+    bar
+}
+
+/// A reader that moves a progress bar by what is read from it (and back, when the library
+/// seeks back to send the body again after a redirect).
+pub struct Counting<R> {
+    inner: R,
+    bar: ProgressBar,
+    start: u64,
+}
+
+impl<R> Counting<R> {
+    /// Counts from `start`, the reader's current position.
+    pub fn new(inner: R, bar: ProgressBar, start: u64) -> Counting<R> {
+        Counting { inner, bar, start }
+    }
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for Counting<R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let at = self.inner.seek(to)?;
+        self.bar.set_position(at.saturating_sub(self.start));
+        Ok(at)
+    }
+}

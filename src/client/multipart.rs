@@ -1,0 +1,481 @@
+//! `multipart/form-data` bodies (RFC 7578), what an HTML form with a file input sends, streamed:
+//! files are read while the body is sent, never loaded into memory.
+//!
+//! ```no_run
+//! # fn main() -> h1client::Result<()> {
+//! use h1client::multipart::{Multipart, Part};
+//! let form = Multipart::new()
+//!     .text("title", "holiday")
+//!     .file("photo", "beach.jpg")? // file name "beach.jpg", Content-Type image/jpeg
+//!     .part("notes", Part::bytes(b"a,b\n1,2\n".to_vec()).file_name("notes.csv").content_type("text/csv"));
+//! let resp = h1client::post("http://127.0.0.1:8080/upload").send_multipart(form)?;
+//! # Ok(()) }
+//! ```
+//!
+//! On the wire (RFC 2046 §5.1.1, RFC 7578 §4):
+//!
+//! ```text
+//! --h1client-5f0c…\r\n                                 a delimiter line per part
+//! Content-Disposition: form-data; name="title"\r\n     the field name (RFC 7578 §4.2)
+//! \r\n
+//! holiday\r\n                                          text parts carry no Content-Type (§4.4: text/plain)
+//! --h1client-5f0c…\r\n
+//! Content-Disposition: form-data; name="photo"; filename="beach.jpg"\r\n
+//! Content-Type: image/jpeg\r\n
+//! \r\n
+//! <the file's bytes>\r\n
+//! --h1client-5f0c…--\r\n                               the closing delimiter
+//! ```
+//!
+//! Names and file names are sent as UTF-8 with `"`, CR and LF percent-encoded, as browsers do
+//! (the HTML standard's form encoding, which RFC 7578 §4.2 and §5.1 allow).
+//!
+//! **The boundary** must not occur in any part, yet files are streamed and cannot be searched
+//! first. So it is random: `h1client-` and 128 bits in hex, from std's `RandomState` — SipHash
+//! keyed with random keys the standard library draws from the operating system — mixed with a
+//! counter and the clock. Content that contains it by chance has odds of about 2⁻¹²⁸; content
+//! made to contain it would have to be written by someone who knows those process-secret keys.
+//! (std does not promise cryptographic quality here, and none is needed: the boundary is not a
+//! secret, it only has to be unknown to whoever wrote the files before they were sent.) In-memory
+//! parts are also checked, and the boundary is drawn again in the unlikely case one contains it.
+//!
+//! **Framing**: when every part's length is known (text, bytes, regular files, sized readers)
+//! the body is sent with `Content-Length`, else chunked. A file is sent with the length it had
+//! when it was added; if it is shorter by the time it is sent, that is an error.
+//!
+//! A multipart body is read once, like any stream: it is not sent again after a 307/308 redirect
+//! (the redirect response is returned instead) unless the server answered before the body was
+//! sent (see [`expect`](super::expect)).
+
+use crate::error::{Error, ErrorKind, Result, Step};
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+/// A `multipart/form-data` body being built. Send it with
+/// [`RequestBuilder::send_multipart`](crate::RequestBuilder::send_multipart).
+#[must_use]
+pub struct Multipart {
+    boundary: String,
+    parts: Vec<(String, Part)>,
+    /// A problem found while building, reported when the form is sent.
+    invalid: Option<Error>,
+}
+
+impl std::fmt::Debug for Multipart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Multipart")
+            .field("boundary", &self.boundary)
+            .field("parts", &self.parts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Multipart {
+    fn default() -> Multipart {
+        Multipart::new()
+    }
+}
+
+/// One part of a form: its content, and optionally a file name and a content type.
+#[must_use]
+pub struct Part {
+    source: Source,
+    file_name: Option<String>,
+    content_type: Option<String>,
+}
+
+enum Source {
+    Bytes(Vec<u8>),
+    Reader(Box<dyn Read + Send>, Option<u64>),
+}
+
+impl std::fmt::Debug for Part {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let len = match &self.source {
+            Source::Bytes(b) => Some(b.len() as u64),
+            Source::Reader(_, len) => *len,
+        };
+        f.debug_struct("Part")
+            .field("len", &len)
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .finish()
+    }
+}
+
+impl Part {
+    fn new(source: Source) -> Part {
+        Part {
+            source,
+            file_name: None,
+            content_type: None,
+        }
+    }
+
+    /// A text value (sent as UTF-8, without a `Content-Type`: RFC 7578 §4.4 makes that
+    /// `text/plain`).
+    pub fn text(value: impl Into<String>) -> Part {
+        Part::new(Source::Bytes(value.into().into_bytes()))
+    }
+
+    /// Bytes in memory.
+    pub fn bytes(data: impl Into<Vec<u8>>) -> Part {
+        Part::new(Source::Bytes(data.into()))
+    }
+
+    /// A file, opened now and streamed when the form is sent. Its file name is the path's last
+    /// component and its content type is guessed from the extension as curl does (`.txt`
+    /// `text/plain`, `.html`, `.png`, `.jpg`, `.gif`, `.svg`, `.pdf`, `.xml`), else
+    /// `application/octet-stream`. A regular file is sent with the length it has now; a pipe or
+    /// device is read to its end (and the form is then sent chunked).
+    pub fn file(path: impl AsRef<Path>) -> Result<Part> {
+        let path = path.as_ref();
+        let fail = |e: io::Error| {
+            let message = format!("cannot open {}: {}", path.display(), crate::error::io_phrase(&e));
+            Error::new(ErrorKind::Io, Step::ReadUpload, message).with_source(e)
+        };
+        let file = File::open(path).map_err(fail)?;
+        let meta = file.metadata().map_err(fail)?;
+        let len = meta.is_file().then_some(meta.len());
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let content_type = guess_content_type(path);
+        let mut part = Part::new(Source::Reader(Box::new(file), len)).content_type(content_type);
+        part.file_name = name;
+        Ok(part)
+    }
+
+    /// A stream of unknown length (the form is then sent chunked).
+    pub fn reader(reader: impl Read + Send + 'static) -> Part {
+        Part::new(Source::Reader(Box::new(reader), None))
+    }
+
+    /// A stream of exactly `len` bytes (an error when the form is sent if it gives fewer).
+    pub fn reader_sized(reader: impl Read + Send + 'static, len: u64) -> Part {
+        Part::new(Source::Reader(Box::new(reader), Some(len)))
+    }
+
+    /// The `filename` parameter: the receiver treats the part as a file upload.
+    pub fn file_name(mut self, name: impl Into<String>) -> Part {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// The part's `Content-Type` (`image/png`, `application/json; charset=utf-8`, …).
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Part {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    fn len(&self) -> Option<u64> {
+        match &self.source {
+            Source::Bytes(b) => Some(b.len() as u64),
+            Source::Reader(_, len) => *len,
+        }
+    }
+}
+
+/// curl's table (lib/mime.c): the content type of a file part from its name.
+fn guess_content_type(path: &Path) -> &'static str {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let table = [
+        ("gif", "image/gif"),
+        ("jpg", "image/jpeg"),
+        ("jpeg", "image/jpeg"),
+        ("png", "image/png"),
+        ("svg", "image/svg+xml"),
+        ("txt", "text/plain"),
+        ("htm", "text/html"),
+        ("html", "text/html"),
+        ("pdf", "application/pdf"),
+        ("xml", "application/xml"),
+    ];
+    table
+        .iter()
+        .find(|(e, _)| ext.eq_ignore_ascii_case(e))
+        .map_or("application/octet-stream", |(_, t)| t)
+}
+
+/// A fresh random boundary (see the module docs).
+fn random_boundary() -> String {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let word = |salt: u64| {
+        let mut h = RandomState::new().build_hasher();
+        h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+        h.write_u128(now);
+        h.write_u64(salt);
+        h.finish()
+    };
+    format!("h1client-{:016x}{:016x}", word(1), word(2))
+}
+
+/// Percent-encodes `"`, CR and LF in a name or file name (the HTML form encoding).
+fn escape_name(out: &mut Vec<u8>, name: &str) {
+    for b in name.bytes() {
+        match b {
+            b'"' => out.extend_from_slice(b"%22"),
+            b'\r' => out.extend_from_slice(b"%0D"),
+            b'\n' => out.extend_from_slice(b"%0A"),
+            _ => out.push(b),
+        }
+    }
+}
+
+impl Multipart {
+    /// An empty form with a fresh random boundary.
+    pub fn new() -> Multipart {
+        Multipart {
+            boundary: random_boundary(),
+            parts: Vec::new(),
+            invalid: None,
+        }
+    }
+
+    /// Adds a text field.
+    pub fn text(self, name: impl Into<String>, value: impl Into<String>) -> Multipart {
+        self.part(name, Part::text(value))
+    }
+
+    /// Adds a file field (see [`Part::file`]); an error if the file cannot be opened.
+    pub fn file(self, name: impl Into<String>, path: impl AsRef<Path>) -> Result<Multipart> {
+        Ok(self.part(name, Part::file(path)?))
+    }
+
+    /// Adds a part.
+    pub fn part(mut self, name: impl Into<String>, part: Part) -> Multipart {
+        if let Some(ct) = &part.content_type {
+            if let Err(e) = crate::proto::request::check_value("Content-Type", ct) {
+                self.invalid.get_or_insert(e);
+            }
+        }
+        self.parts.push((name.into(), part));
+        self
+    }
+
+    /// The boundary between parts.
+    pub fn boundary(&self) -> &str {
+        &self.boundary
+    }
+
+    /// The `Content-Type` of the body: `multipart/form-data; boundary=…`.
+    pub fn content_type(&self) -> String {
+        format!("multipart/form-data; boundary={}", self.boundary)
+    }
+
+    /// The length of the whole body, when every part's length is known.
+    pub fn content_length(&self) -> Option<u64> {
+        let mut total = self.closing().len() as u64;
+        for (name, part) in &self.parts {
+            total += self.part_head(name, part).len() as u64 + part.len()? + 2;
+        }
+        Some(total)
+    }
+
+    /// The delimiter line and headers that start a part.
+    fn part_head(&self, name: &str, part: &Part) -> Vec<u8> {
+        let mut head = Vec::with_capacity(128);
+        head.extend_from_slice(b"--");
+        head.extend_from_slice(self.boundary.as_bytes());
+        head.extend_from_slice(b"\r\nContent-Disposition: form-data; name=\"");
+        escape_name(&mut head, name);
+        head.push(b'"');
+        if let Some(file_name) = &part.file_name {
+            head.extend_from_slice(b"; filename=\"");
+            escape_name(&mut head, file_name);
+            head.push(b'"');
+        }
+        head.extend_from_slice(b"\r\n");
+        if let Some(ct) = &part.content_type {
+            head.extend_from_slice(b"Content-Type: ");
+            head.extend_from_slice(ct.trim().as_bytes());
+            head.extend_from_slice(b"\r\n");
+        }
+        head.extend_from_slice(b"\r\n");
+        head
+    }
+
+    fn closing(&self) -> String {
+        format!("--{}--\r\n", self.boundary)
+    }
+
+    /// Checks the form and makes sure no in-memory part contains the boundary.
+    pub(crate) fn finish(mut self) -> Result<Multipart> {
+        if let Some(e) = self.invalid.take() {
+            return Err(e);
+        }
+        let collides = |boundary: &str, parts: &[(String, Part)]| {
+            parts.iter().any(|(_, p)| match &p.source {
+                Source::Bytes(b) => b.windows(boundary.len()).any(|w| w == boundary.as_bytes()),
+                Source::Reader(..) => false,
+            })
+        };
+        while collides(&self.boundary, &self.parts) {
+            self.boundary = random_boundary();
+        }
+        Ok(self)
+    }
+
+    /// The body as a stream, in constant memory (file parts are read as it is read).
+    pub fn into_reader(self) -> MultipartReader {
+        let mut segments = VecDeque::new();
+        let mut pending: Vec<u8> = Vec::new();
+        let closing = self.closing();
+        let heads: Vec<Vec<u8>> = self.parts.iter().map(|(n, p)| self.part_head(n, p)).collect();
+        for ((name, part), head) in self.parts.into_iter().zip(heads) {
+            pending.extend_from_slice(&head);
+            match part.source {
+                Source::Bytes(b) => pending.extend_from_slice(&b),
+                Source::Reader(reader, len) => {
+                    segments.push_back(Segment::Bytes(std::mem::take(&mut pending), 0));
+                    segments.push_back(Segment::Stream {
+                        reader,
+                        left: len,
+                        name,
+                    });
+                }
+            }
+            pending.extend_from_slice(b"\r\n");
+        }
+        pending.extend_from_slice(closing.as_bytes());
+        segments.push_back(Segment::Bytes(pending, 0));
+        MultipartReader { segments }
+    }
+}
+
+enum Segment {
+    /// Bytes in memory, and how many were read.
+    Bytes(Vec<u8>, usize),
+    /// A part's stream: how many bytes are still to come when the length is known.
+    Stream {
+        reader: Box<dyn Read + Send>,
+        left: Option<u64>,
+        name: String,
+    },
+}
+
+/// A multipart body as a stream (see [`Multipart::into_reader`]).
+pub struct MultipartReader {
+    segments: VecDeque<Segment>,
+}
+
+impl std::fmt::Debug for MultipartReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MultipartReader")
+            .field("segments_left", &self.segments.len())
+            .finish()
+    }
+}
+
+impl Read for MultipartReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        while let Some(segment) = self.segments.front_mut() {
+            let n = match segment {
+                Segment::Bytes(bytes, at) => {
+                    let n = (bytes.len() - *at).min(buf.len());
+                    buf[..n].copy_from_slice(&bytes[*at..*at + n]);
+                    *at += n;
+                    n
+                }
+                Segment::Stream { reader, left, name } => {
+                    let want = left.map_or(buf.len(), |l| l.min(buf.len() as u64) as usize);
+                    let n = if want == 0 { 0 } else { reader.read(&mut buf[..want])? };
+                    match left {
+                        Some(l) if n == 0 && *l > 0 => {
+                            return Err(io::Error::new(
+                                io::ErrorKind::UnexpectedEof,
+                                format!("the part {name:?} ended {l} bytes before its announced length"),
+                            ));
+                        }
+                        Some(l) => *l -= n as u64,
+                        None => {}
+                    }
+                    n
+                }
+            };
+            if n > 0 {
+                return Ok(n);
+            }
+            self.segments.pop_front();
+        }
+        Ok(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(form: Multipart) -> Vec<u8> {
+        let mut out = Vec::new();
+        form.into_reader().read_to_end(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn layout_and_length() {
+        let form = Multipart::new().text("a", "1").part(
+            "f",
+            Part::bytes(&b"xy"[..]).file_name("n\"q.txt").content_type("text/plain"),
+        );
+        let b = form.boundary().to_string();
+        let len = form.content_length();
+        let got = body(form);
+        let want = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"f\"; filename=\"n%22q.txt\"\r\nContent-Type: text/plain\r\n\r\nxy\r\n\
+             --{b}--\r\n"
+        );
+        assert_eq!(String::from_utf8(got).unwrap(), want);
+        assert_eq!(len, Some(want.len() as u64));
+    }
+
+    #[test]
+    fn streams_have_lengths_or_not() {
+        let sized = Multipart::new().part("s", Part::reader_sized(&b"abc"[..], 3));
+        let len = sized.content_length().unwrap();
+        assert_eq!(body(sized).len() as u64, len);
+        assert_eq!(
+            Multipart::new().part("s", Part::reader(&b"abc"[..])).content_length(),
+            None
+        );
+        // a sized stream that ends early is an error, not a short body
+        let short = Multipart::new().part("s", Part::reader_sized(&b"ab"[..], 3));
+        let e = short.into_reader().read_to_end(&mut Vec::new()).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof);
+    }
+
+    #[test]
+    fn boundaries_differ_and_avoid_the_content() {
+        let a = Multipart::new();
+        let b = Multipart::new();
+        assert_ne!(a.boundary(), b.boundary());
+        assert_eq!(a.boundary().len(), "h1client-".len() + 32);
+        let first = a.boundary().to_string();
+        let form = a.text("x", format!("data {first} data")).finish().unwrap();
+        assert_ne!(form.boundary(), first);
+    }
+
+    #[test]
+    fn bad_content_type_is_refused_when_sent() {
+        let form = Multipart::new().part("x", Part::text("v").content_type("text/plain\r\nX-Injected: 1"));
+        assert_eq!(form.finish().unwrap_err().kind(), ErrorKind::InvalidRequest);
+    }
+
+    #[test]
+    fn content_types_by_extension() {
+        assert_eq!(guess_content_type(Path::new("a/b.TXT")), "text/plain");
+        assert_eq!(guess_content_type(Path::new("x.jpeg")), "image/jpeg");
+        assert_eq!(guess_content_type(Path::new("x.bin")), "application/octet-stream");
+        assert_eq!(guess_content_type(Path::new("noext")), "application/octet-stream");
+    }
+}
