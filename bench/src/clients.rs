@@ -452,8 +452,11 @@ fn run(name: &str, op: &str, args: &Args) -> Res<Outcome> {
     })
 }
 
-/// `client NAME OP url=URL expect=BYTES [count=N] [warmup=N] ca=PATH`
+/// `client NAME OP url=URL expect=BYTES [count=N] [warmup=N] ca=PATH [cpu=N]`
 pub fn main(args: &Args) -> Result<(), String> {
+    if let Ok(cpu) = args.num("cpu") {
+        usage::pin_to_cpu(cpu as usize)?;
+    }
     let name = args.positional(1)?;
     let op = args.positional(2)?;
     let o = run(name, op, args)?;

@@ -13,6 +13,11 @@ const GIB: u64 = 1024 * MIB;
 /// Longest a single client run may take before it is killed and counted as failed.
 const RUN_LIMIT: Duration = Duration::from_secs(600);
 
+/// With `--pin` (on a quiet machine with two cores or more), the server runs on this CPU…
+const SERVER_CPU: usize = 0;
+/// …and each client process (with its threads and children) on this one.
+const CLIENT_CPU: usize = 1;
+
 /// What a scenario's figures mean, and so how they are compared.
 #[derive(Clone, Copy, PartialEq)]
 pub enum Kind {
@@ -232,8 +237,12 @@ struct Server {
 }
 
 impl Server {
-    fn start(exe: &Path, certs: &tlsutil::CertFiles) -> Result<Server, String> {
-        let mut child = Command::new(exe)
+    fn start(exe: &Path, certs: &tlsutil::CertFiles, pin: bool) -> Result<Server, String> {
+        let mut command = Command::new(exe);
+        if pin {
+            command.arg(format!("cpu={SERVER_CPU}"));
+        }
+        let mut child = command
             .arg("server")
             .arg(format!("cert={}", certs.cert.display()))
             .arg(format!("key={}", certs.key.display()))
@@ -316,6 +325,7 @@ fn run_client(
     sc: &Scenario,
     client: &str,
     ca: &Path,
+    pin: bool,
 ) -> Result<Sample, String> {
     let (scheme, port) = if sc.tls {
         ("https", server.https)
@@ -324,7 +334,11 @@ fn run_client(
     };
     let url = format!("{scheme}://127.0.0.1:{port}{}", sc.path);
     server.command("reset")?;
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    if pin {
+        command.arg(format!("cpu={CLIENT_CPU}"));
+    }
+    let mut child = command
         .args(["client", client, sc.op])
         .arg(format!("url={url}"))
         .arg(format!("expect={}", sc.expect))
@@ -417,11 +431,12 @@ struct Options {
     only: Option<Vec<String>>,
     clients: Option<Vec<String>>,
     with_build: bool,
+    pin_cores: bool,
     out: Option<PathBuf>,
 }
 
 const USAGE: &str = "usage: h1client-bench [--runs N] [--quick] [--only SCENARIO,...] \
-[--clients NAME,...] [--with-build] [--out DIR]
+[--clients NAME,...] [--with-build] [--pin] [--out DIR]
 scenarios: bulk-cl bulk-chunked chunked-128 small-get post tls-bulk tls-handshake alloc \
 (rss comes with bulk-cl; build needs --with-build)
 clients: raw raw-tls h1client ureq minreq attohttpc reqwest curl";
@@ -433,6 +448,7 @@ fn parse_options(args: Vec<String>) -> Result<Options, String> {
         only: None,
         clients: None,
         with_build: false,
+        pin_cores: false,
         out: None,
     };
     let mut it = args.into_iter();
@@ -453,6 +469,7 @@ fn parse_options(args: Vec<String>) -> Result<Options, String> {
             "--only" => o.only = Some(list(it.next())?),
             "--clients" => o.clients = Some(list(it.next())?),
             "--with-build" => o.with_build = true,
+            "--pin" => o.pin_cores = true,
             "--out" => o.out = Some(it.next().ok_or(USAGE)?.into()),
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -481,10 +498,19 @@ pub fn main(args: Vec<String>) -> Result<(), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let work = bench_dir.join("target/bench-run");
     let certs = tlsutil::generate(&work)?;
-    let mut server = Server::start(&exe, &certs)?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pin = opts.pin_cores && cores >= 2;
+    let mut server = Server::start(&exe, &certs, pin)?;
     eprintln!(
-        "server: http on 127.0.0.1:{}, https on 127.0.0.1:{}; {} runs per client",
-        server.http, server.https, opts.runs
+        "server: http on 127.0.0.1:{}, https on 127.0.0.1:{}; {} runs per client; {}",
+        server.http,
+        server.https,
+        opts.runs,
+        if pin {
+            format!("server pinned to CPU {SERVER_CPU}, clients to CPU {CLIENT_CPU}")
+        } else {
+            "not pinned".to_string()
+        }
     );
 
     let wanted = |id: &str| opts.only.as_ref().is_none_or(|o| o.iter().any(|x| x == id));
@@ -523,7 +549,7 @@ pub fn main(args: Vec<String>) -> Result<(), String> {
         // over all clients alike.
         for run in 0..opts.runs {
             for c in clients.iter_mut() {
-                let r = run_client(&exe, &mut server, &sc, c.client, &certs.ca);
+                let r = run_client(&exe, &mut server, &sc, c.client, &certs.ca, pin);
                 progress(&sc, run, opts.runs, c.client, &r);
                 match r {
                     Ok(s) => c.samples.push(s),
@@ -550,7 +576,7 @@ pub fn main(args: Vec<String>) -> Result<(), String> {
     };
     drop(server);
 
-    let info = report::RunInfo::collect(&bench_dir, &invocation, opts.runs, opts.quick);
+    let info = report::RunInfo::collect(&bench_dir, &invocation, opts.runs, opts.quick, pin);
     let markdown = report::markdown(&info, &results, &builds);
     let svg = report::svg(&info, &results, &builds);
     println!("{markdown}");

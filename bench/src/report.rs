@@ -12,6 +12,7 @@ pub struct RunInfo {
     invocation: String,
     runs: usize,
     quick: bool,
+    pinned: bool,
     date: String,
     machine: String,
     versions: String,
@@ -46,7 +47,13 @@ fn utc_date() -> String {
 
 impl RunInfo {
     /// Gathers the machine, toolchain and crate versions.
-    pub fn collect(bench: &Path, invocation: &str, runs: usize, quick: bool) -> RunInfo {
+    pub fn collect(
+        bench: &Path,
+        invocation: &str,
+        runs: usize,
+        quick: bool,
+        pinned: bool,
+    ) -> RunInfo {
         let cpu = std::fs::read_to_string("/proc/cpuinfo")
             .ok()
             .and_then(|s| {
@@ -99,6 +106,7 @@ impl RunInfo {
             invocation: invocation.to_string(),
             runs,
             quick,
+            pinned,
             date: utc_date(),
             machine,
             versions,
@@ -373,8 +381,8 @@ pub fn markdown(info: &RunInfo, results: &[ScenarioResult], builds: &[Build]) ->
          `cargo run --release --manifest-path bench/Cargo.toml --{}{}`, {}.\n\n\
          - Machine: {}.\n- Crates: {}.\n\
          - {} runs per client{}; medians, with min – max. Every client runs in a process of its own; \
-         the server is another process on 127.0.0.1. CPU is the client process's user + system time \
-         (all threads) for the measured part. \"× raw\" compares with the raw socket client (the \
+         the server is another process on 127.0.0.1{}. CPU is the client process's user + system \
+         time (all threads) for the measured part. \"× raw\" compares with the raw socket client (the \
          physical limit); \"× best peer\" with the best of the libraries (h1client, ureq, minreq, \
          attohttpc, reqwest). See README.md for what each scenario does.\n",
         if info.invocation.is_empty() { "" } else { " " },
@@ -384,6 +392,11 @@ pub fn markdown(info: &RunInfo, results: &[ScenarioResult], builds: &[Build]) ->
         info.versions,
         info.runs,
         if info.quick { " (--quick: small sizes)" } else { "" },
+        if info.pinned {
+            "; the server is pinned to CPU 0 and each client process to CPU 1"
+        } else {
+            "; nothing pinned"
+        },
     );
     for sr in results {
         let _ = writeln!(out, "## {} (`{}`)\n", sr.scenario.title, sr.scenario.id);
@@ -633,10 +646,15 @@ pub fn svg(info: &RunInfo, results: &[ScenarioResult], builds: &[Build]) -> Stri
     );
     let _ = writeln!(
         out,
-        r#"<text x="8" y="40" font-size="11">{} · {} runs{}, medians · {}</text>"#,
+        r#"<text x="8" y="40" font-size="11">{} · {} runs{}, medians{} · {}</text>"#,
         escape(&info.date),
         info.runs,
         if info.quick { " (--quick)" } else { "" },
+        if info.pinned {
+            ", server and client pinned to one core each"
+        } else {
+            ""
+        },
         escape(&info.machine)
     );
     out.push_str(&body);

@@ -255,8 +255,11 @@ fn accept_loop(listener: TcpListener, bodies: Arc<Bodies>, tls: Option<Arc<rustl
     }
 }
 
-/// `server cert=PATH key=PATH`: prints `READY http=PORT https=PORT`, then serves until stdin ends.
+/// `server cert=PATH key=PATH [cpu=N]`: pins itself to CPU N if given, prints `READY http=PORT https=PORT`, then serves until stdin ends.
 pub fn main(args: &crate::Args) -> Result<(), String> {
+    if let Ok(cpu) = args.num("cpu") {
+        crate::usage::pin_to_cpu(cpu as usize)?;
+    }
     let tls = tlsutil::server_config(Path::new(args.get("cert")?), Path::new(args.get("key")?))?;
     let bodies = Arc::new(Bodies::new());
     let http = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;

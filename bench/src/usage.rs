@@ -33,3 +33,13 @@ pub fn this_process() -> Usage {
 pub fn children() -> Usage {
     get(UsageWho::RUSAGE_CHILDREN)
 }
+
+/// Keeps this process (its threads, and the threads and children it starts from now on) on one
+/// CPU, so that every client meets the same placement: client on one core, server on the other.
+pub fn pin_to_cpu(cpu: usize) -> Result<(), String> {
+    use nix::sched::{sched_setaffinity, CpuSet};
+    let mut set = CpuSet::new();
+    set.set(cpu).map_err(|e| format!("CPU {cpu}: {e}"))?;
+    sched_setaffinity(nix::unistd::Pid::from_raw(0), &set)
+        .map_err(|e| format!("pinning to CPU {cpu}: {e}"))
+}
