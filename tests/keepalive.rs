@@ -312,3 +312,47 @@ fn agent_is_shared_between_threads() {
         server.connections()
     );
 }
+
+#[test]
+fn stray_bytes_after_a_large_body_keep_the_connection_out_of_the_pool() {
+    // The end of a large body is read straight into the caller's buffer; bytes that follow it in
+    // the same flight must still be noticed, even when the next request goes out at once.
+    let body = vec![b'x'; 100_000];
+    let mut flight = support::resp("200 OK", &[], &body);
+    flight.extend_from_slice(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nWRONG");
+    for chunked in [false, true] {
+        let first = if chunked {
+            let mut c = format!(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n",
+                body.len()
+            )
+            .into_bytes();
+            c.extend_from_slice(&body);
+            c.extend_from_slice(b"\r\n0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nWRONG");
+            c
+        } else {
+            flight.clone()
+        };
+        let server = Server::conns(vec![
+            vec![Act::Read, Act::Send(first), Act::Read, send(ok("worse")), KEEP],
+            vec![Act::Read, send(ok("RIGHT")), KEEP],
+        ]);
+        let agent = Agent::new();
+        let mut reader = agent.get(&server.url("/a")).call().unwrap().into_reader();
+        let mut got = Vec::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = reader.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(got.len(), body.len());
+        assert_eq!(body_of(&agent, &server.url("/b")), "RIGHT", "chunked: {chunked}");
+    }
+}
+
+fn body_of(agent: &Agent, url: &str) -> String {
+    agent.get(url).call().unwrap().text().unwrap()
+}

@@ -46,6 +46,10 @@ pub const DEFAULT_USER_AGENT: &str = concat!("h1client/", env!("CARGO_PKG_VERSIO
 /// Bodies up to this size are copied behind the head and sent in the same write.
 const SMALL_BODY: usize = 16 * 1024;
 
+/// An idle connection older than this is probed for a close or stray bytes before reuse, even
+/// for a request that could be retried (younger ones are, when it could not).
+const IDLE_PROBE_AFTER: Duration = Duration::from_millis(1);
+
 /// Chunk size when streaming a body from a reader.
 const UPLOAD_CHUNK: usize = 16 * 1024;
 
@@ -651,7 +655,7 @@ impl Agent {
 
         let mut fresh_only = false;
         loop {
-            let mut conn = self.connection(&key, url, proxy, io, true, fresh_only)?;
+            let mut conn = self.connection(&key, url, proxy, io, retryable, fresh_only)?;
             conn.wbuf.clear();
             head.write_validated(&mut conn.wbuf);
             config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
@@ -731,15 +735,20 @@ impl Agent {
         url: &Url,
         proxy: Option<&Proxy>,
         io: &IoLimits,
-        check_idle: bool,
+        retryable: bool,
         fresh_only: bool,
     ) -> Result<HttpConn> {
         let tracer = &self.config().tracer;
         if !fresh_only {
             while let Some((conn, idle)) = self.inner.pool.take(key) {
-                if check_idle && !conn.stream.is_idle_usable() {
+                // Bytes the server sent while the connection was idle (a 408 before closing, or
+                // a close) would be read as this request's answer. Probing the socket costs three
+                // system calls: always done when a failure could not be retried, otherwise once
+                // the connection has sat idle long enough for a server to have spoken.
+                let probe = !retryable || idle >= IDLE_PROBE_AFTER;
+                if conn.stream.has_buffered_input() || (probe && !conn.stream.is_idle_usable()) {
                     tracer.emit(|| Event::Closed {
-                        reason: "the server closed the idle connection",
+                        reason: "the server closed or wrote to the idle connection",
                     });
                     continue;
                 }

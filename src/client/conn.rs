@@ -181,6 +181,21 @@ impl HttpConn {
         }
     }
 
+    /// Puts bytes received outside the buffer back into it (the buffer must be empty), so they
+    /// are seen as unread input.
+    pub fn push_back(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.start = 0;
+        self.end = 0;
+        if self.buf.len() < bytes.len() {
+            self.buf.resize(bytes.len(), 0);
+        }
+        self.buf[..bytes.len()].copy_from_slice(bytes);
+        self.end = bytes.len();
+    }
+
     /// Reads straight from the socket into `out` (the buffer must be empty).
     pub fn read_direct(&mut self, out: &mut [u8], io: &IoLimits, step: Step) -> Result<usize> {
         debug_assert!(self.start == self.end);

@@ -499,7 +499,14 @@ fn read_length(
     }
     let want = (*left).min(out.len() as u64) as usize;
     let n = if conn.buffered().is_empty() {
-        conn.read_direct(&mut out[..want], io, Step::ReceiveBody)?
+        // The last read may take more than is left: whatever arrived after the body (in the same
+        // flight) goes back to the connection's buffer, which keeps the connection out of the
+        // pool. A read returns what is there, so asking for more never waits for more.
+        let n = conn.read_direct(out, io, Step::ReceiveBody)?;
+        if n > want {
+            conn.push_back(&out[want..n]);
+        }
+        n.min(want)
     } else {
         take_buffered(conn, out, want)
     };
@@ -516,6 +523,9 @@ fn read_length(
 
 /// A chunked body. Decodes whole runs of buffered input at once; large chunk data goes straight
 /// from the socket into `out`.
+/// Reads into the caller's buffer directly when it has at least this much room.
+const DIRECT_READ_MIN: usize = 4096;
+
 fn read_chunked(
     conn: &mut HttpConn,
     decoder: &mut ChunkedDecoder,
@@ -534,12 +544,21 @@ fn read_chunked(
             }
             continue;
         }
-        let direct = decoder.data_remaining().min(out.len() as u64) as usize;
-        let n = if direct >= 4096 {
-            let n = conn.read_direct(&mut out[..direct], io, Step::ReceiveBody)?;
+        // With room for a good read, receive raw chunked bytes straight into `out` and strip
+        // the framing there: one read per buffer, not one per chunk. Bytes past the end of the
+        // body are unasked for; they go back to the connection's buffer, which then keeps the
+        // connection out of the pool.
+        let n = if out.len() >= DIRECT_READ_MIN {
+            let n = conn.read_direct(out, io, Step::ReceiveBody)?;
             if n > 0 {
-                decoder.consume_data(n as u64);
-                return Ok((n, false));
+                let (used, produced) = decoder
+                    .decode_in_place(&mut out[..n])
+                    .map_err(|e| e.with_host(conn.origin()))?;
+                conn.push_back(&out[used..n]);
+                if decoder.is_done() || produced > 0 {
+                    return Ok((produced, decoder.is_done()));
+                }
+                continue;
             }
             n
         } else {

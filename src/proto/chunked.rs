@@ -127,15 +127,27 @@ impl ChunkedDecoder {
     /// the end of the body. Framing after the last data byte is consumed even when the output is
     /// full, so the end of the body is seen as soon as its bytes are in.
     pub fn decode(&mut self, input: &[u8], output: &mut [u8]) -> Result<(usize, usize)> {
-        let mut i = 0;
-        let mut o = 0;
-        while i < input.len() {
+        self.run(&mut Split { input, output })
+    }
+
+    /// Decodes `buf` in place: the data bytes are moved to its front. Returns `(consumed,
+    /// produced)` as [`decode`](Self::decode) does; bytes after `consumed` were not part of the
+    /// body (they follow its end). Lets a reader receive raw chunked bytes straight into the
+    /// caller's buffer with one read and strip the framing there, instead of one read per chunk.
+    pub fn decode_in_place(&mut self, buf: &mut [u8]) -> Result<(usize, usize)> {
+        self.run(&mut InPlace(buf))
+    }
+
+    fn run(&mut self, bufs: &mut impl Buffers) -> Result<(usize, usize)> {
+        let (mut i, mut o) = (0, 0);
+        let input_len = bufs.input_len();
+        while i < input_len {
             if let State::Data(left) = self.state {
-                let take = (left.min((input.len() - i) as u64) as usize).min(output.len() - o);
+                let take = (left.min((input_len - i) as u64) as usize).min(bufs.output_len() - o);
                 if take == 0 {
                     break;
                 }
-                output[o..o + take].copy_from_slice(&input[i..i + take]);
+                bufs.copy(i, o, take);
                 i += take;
                 o += take;
                 self.consume_data(take as u64);
@@ -144,7 +156,7 @@ impl ChunkedDecoder {
             if self.state == State::Done {
                 break;
             }
-            self.step(input[i])?;
+            self.step(bufs.input_byte(i))?;
             i += 1;
         }
         Ok((i, o))
@@ -258,6 +270,52 @@ impl ChunkedDecoder {
     }
 }
 
+/// Where [`ChunkedDecoder::run`] reads framing and moves data: two buffers, or one (in place,
+/// where the write position never passes the read position).
+trait Buffers {
+    fn input_len(&self) -> usize;
+    fn output_len(&self) -> usize;
+    fn input_byte(&self, i: usize) -> u8;
+    fn copy(&mut self, from: usize, to: usize, n: usize);
+}
+
+struct Split<'a> {
+    input: &'a [u8],
+    output: &'a mut [u8],
+}
+
+impl Buffers for Split<'_> {
+    fn input_len(&self) -> usize {
+        self.input.len()
+    }
+    fn output_len(&self) -> usize {
+        self.output.len()
+    }
+    fn input_byte(&self, i: usize) -> u8 {
+        self.input[i]
+    }
+    fn copy(&mut self, from: usize, to: usize, n: usize) {
+        self.output[to..to + n].copy_from_slice(&self.input[from..from + n]);
+    }
+}
+
+struct InPlace<'a>(&'a mut [u8]);
+
+impl Buffers for InPlace<'_> {
+    fn input_len(&self) -> usize {
+        self.0.len()
+    }
+    fn output_len(&self) -> usize {
+        self.0.len()
+    }
+    fn input_byte(&self, i: usize) -> u8 {
+        self.0[i]
+    }
+    fn copy(&mut self, from: usize, to: usize, n: usize) {
+        self.0.copy_within(from..from + n, to);
+    }
+}
+
 /// The end of a chunked body we send: the last chunk and an empty trailer section.
 pub const LAST_CHUNK: &[u8] = b"0\r\n\r\n";
 
@@ -345,6 +403,42 @@ mod tests {
             let (b, t) = decode_all(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
             assert_eq!(b, *body, "{input:?}");
             assert_eq!(t, *trailers, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn in_place_decoding_agrees_with_split_decoding() {
+        let inputs: &[&[u8]] = &[
+            b"5\r\nhello\r\n6;x=1\r\n world\r\n0\r\nT: 1\r\n\r\nNEXT",
+            b"1\r\na\r\n1\r\nb\r\n0\r\n\r\n",
+            b"3\r\nabc\r\nzz",
+        ];
+        for input in inputs {
+            for piece in 1..=input.len() {
+                let (mut whole, mut inplace) = (ChunkedDecoder::new(64), ChunkedDecoder::new(64));
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                let mut out = vec![0u8; 1024];
+                for chunk in input.chunks(piece) {
+                    let ra = whole.decode(chunk, &mut out).map(|(used, n)| {
+                        a.extend_from_slice(&out[..n]);
+                        used
+                    });
+                    let mut buf = chunk.to_vec();
+                    let rb = inplace.decode_in_place(&mut buf).map(|(used, n)| {
+                        b.extend_from_slice(&buf[..n]);
+                        used
+                    });
+                    assert_eq!(
+                        ra.as_ref().map_err(ToString::to_string),
+                        rb.as_ref().map_err(ToString::to_string)
+                    );
+                    if ra.is_err() || whole.is_done() {
+                        break;
+                    }
+                }
+                assert_eq!(a, b, "{input:?} in pieces of {piece}");
+                assert_eq!(whole.trailers(), inplace.trailers());
+            }
         }
     }
 
