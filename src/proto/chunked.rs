@@ -156,10 +156,54 @@ impl ChunkedDecoder {
             if self.state == State::Done {
                 break;
             }
+            // Fast path for the common framing, a bare `CRLF SIZE CRLF` between chunks, when
+            // all of it is in: skipped in one go instead of byte by byte. Anything else (an
+            // extension, an error, a line cut by the end of the input) takes the byte path,
+            // which gives the same result.
+            if let Some(used) = self.skip_simple_framing(&bufs.input()[i..]) {
+                i += used;
+                continue;
+            }
             self.step(bufs.input_byte(i))?;
             i += 1;
         }
         Ok((i, o))
+    }
+
+    /// Consumes `\r\n` after chunk data and/or a size line `HEX\r\n` (1 to 16 digits, no
+    /// extension) at the start of `input`, if complete. Returns the bytes consumed.
+    fn skip_simple_framing(&mut self, input: &[u8]) -> Option<usize> {
+        let mut used = 0;
+        if self.state == State::DataCr {
+            if input.get(..2)? != b"\r\n" {
+                return None;
+            }
+            self.state = State::Size { value: 0, digits: 0 };
+            used = 2;
+        }
+        if self.state != (State::Size { value: 0, digits: 0 }) {
+            return (used > 0).then_some(used);
+        }
+        let line = &input[used..];
+        let digits = line
+            .iter()
+            .take(usize::from(MAX_SIZE_DIGITS))
+            .take_while(|b| hex_value(**b).is_some())
+            .count();
+        if digits == 0 || line.get(digits..digits + 2) != Some(b"\r\n") {
+            return (used > 0).then_some(used);
+        }
+        // At most 16 hex digits: the value fits in 64 bits.
+        let value = line[..digits]
+            .iter()
+            .fold(0u64, |v, b| (v << 4) | u64::from(hex_value(*b).unwrap_or(0)));
+        self.line_len = 0;
+        self.state = if value == 0 {
+            State::TrailerStart
+        } else {
+            State::Data(value)
+        };
+        Some(used + digits + 2)
     }
 
     /// Advances the state machine by one framing byte.
@@ -273,6 +317,7 @@ impl ChunkedDecoder {
 /// Where [`ChunkedDecoder::run`] reads framing and moves data: two buffers, or one (in place,
 /// where the write position never passes the read position).
 trait Buffers {
+    fn input(&self) -> &[u8];
     fn input_len(&self) -> usize;
     fn output_len(&self) -> usize;
     fn input_byte(&self, i: usize) -> u8;
@@ -285,6 +330,9 @@ struct Split<'a> {
 }
 
 impl Buffers for Split<'_> {
+    fn input(&self) -> &[u8] {
+        self.input
+    }
     fn input_len(&self) -> usize {
         self.input.len()
     }
@@ -302,6 +350,9 @@ impl Buffers for Split<'_> {
 struct InPlace<'a>(&'a mut [u8]);
 
 impl Buffers for InPlace<'_> {
+    fn input(&self) -> &[u8] {
+        self.0
+    }
     fn input_len(&self) -> usize {
         self.0.len()
     }
