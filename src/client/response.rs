@@ -29,6 +29,7 @@ use crate::proto::chunked::ChunkedDecoder;
 use crate::proto::framing::{BodyKind, Framing};
 use crate::trace::{Event, Tracer};
 use crate::transport::pool::Pool;
+use crate::transport::PoolKey;
 use std::io::{self, Read};
 use std::sync::Arc;
 use url::Url;
@@ -266,7 +267,7 @@ pub struct BodyReader {
     trailers: Vec<(String, String)>,
     failed: Option<(ErrorKind, String)>,
     decoder: Option<Box<Decoder>>,
-    origin: String,
+    origin: PoolKey,
     /// The request had `Expect: 100-continue` and the server answered before its body was sent.
     pub(crate) body_unsent: bool,
 }
@@ -299,7 +300,7 @@ impl BodyReader {
             BodyKind::UntilClose => (State::UntilClose, None),
         };
         BodyReader {
-            origin: conn.origin().to_string(),
+            origin: conn.origin().clone(),
             conn: Some(conn),
             pool,
             state,
@@ -316,7 +317,7 @@ impl BodyReader {
         }
     }
 
-    fn origin(&self) -> String {
+    fn origin(&self) -> PoolKey {
         self.origin.clone()
     }
 

@@ -19,6 +19,7 @@ pub mod tls;
 
 use std::io::{self, IoSlice, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// An open connection: plain TCP, TLS over TCP, or a unix domain socket.
@@ -227,7 +228,7 @@ pub fn write_all_vectored(w: &mut impl Write, bufs: &[&[u8]]) -> io::Result<()> 
     }
 }
 
-/// What identifies a connection for reuse: the origin (RFC 6454: scheme, host, port), and
+/// What identifies a connection for reuse (cheap to clone: its strings are shared): the origin (RFC 6454: scheme, host, port), and
 /// everything else that makes two connections to it different — the proxy in between and the
 /// TLS configuration (trust roots, client certificate, verification on or off), so that a
 /// connection made with verification off is never handed to a request that verifies.
@@ -236,11 +237,11 @@ pub struct PoolKey {
     /// `http` or `https`.
     pub scheme: &'static str,
     /// The host, as in the URL (lower-case; IPv6 in brackets).
-    pub host: String,
+    pub host: Arc<str>,
     /// The port (explicit or the scheme's default).
     pub port: u16,
     /// The proxy's identity, credentials included, when the connection goes through one.
-    pub proxy: Option<String>,
+    pub proxy: Option<Arc<str>>,
     /// The identity of the TLS configuration (0 for plain connections).
     pub tls_id: u64,
 }
@@ -266,7 +267,7 @@ impl PoolKey {
         self.port == other.port
             && self.tls_id == other.tls_id
             && self.scheme == other.scheme
-            && self.host == other.host
+            && *self.host == *other.host
             && self.proxy.as_deref() == other.proxy
     }
 }
@@ -276,9 +277,9 @@ impl PoolKeyRef<'_> {
     pub fn to_owned(&self) -> PoolKey {
         PoolKey {
             scheme: self.scheme,
-            host: self.host.to_string(),
+            host: Arc::from(self.host),
             port: self.port,
-            proxy: self.proxy.map(str::to_string),
+            proxy: self.proxy.map(Arc::from),
             tls_id: self.tls_id,
         }
     }
