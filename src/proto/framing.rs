@@ -209,11 +209,9 @@ pub fn decide<'h>(
     };
 
     // 1. Bodiless by definition, whatever the headers say.
-    if request.head {
-        return Ok(framing(BodyKind::Empty, Rule::HeadRequest, true, None));
-    }
     if status == 101 {
-        // The connection now speaks another protocol (RFC 9110 §15.2.2): never reuse it for HTTP.
+        // The connection now speaks another protocol (RFC 9110 §15.2.2): never reuse it for HTTP,
+        // whatever the request was (a HEAD too: the bytes after this head are not HTTP).
         let why = Some("the server switched protocols (101)");
         return Ok(Framing {
             kind: BodyKind::Empty,
@@ -221,6 +219,9 @@ pub fn decide<'h>(
             reusable: false,
             close_reason: why,
         });
+    }
+    if request.head {
+        return Ok(framing(BodyKind::Empty, Rule::HeadRequest, true, None));
     }
     if (100..200).contains(&status) || status == 204 || status == 304 {
         return Ok(framing(BodyKind::Empty, Rule::BodilessStatus, true, None));
@@ -397,6 +398,7 @@ mod tests {
             (GET, 304, 1, &[("Content-Length", "10")], Empty, true),
             (GET, 100, 1, &[("Content-Length", "5")], Empty, true),
             (GET, 101, 1, &[("Upgrade", "websocket")], Empty, false),
+            (HEAD, 101, 1, &[("Upgrade", "websocket")], Empty, false),
             (GET, 205, 1, &[("Content-Length", "0")], Length(0), true),
             (CONNECT, 200, 1, &[("Content-Length", "5")], Empty, false),
             (CONNECT, 407, 1, &[("Content-Length", "5")], Length(5), true),
