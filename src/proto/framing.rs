@@ -7,7 +7,8 @@
 //! [`decide`] is that decision, as a pure function, applying RFC 9112 §6.3 in order:
 //!
 //! 1. a response to HEAD, any 1xx, 204 or 304 ends at its head, whatever its headers say;
-//! 2. a 2xx response to CONNECT is a tunnel: no body, the connection now belongs to the tunnel;
+//! 2. any 2xx response to CONNECT (204 included) is a tunnel: no body, the connection now belongs
+//!    to the tunnel;
 //! 3. `Transfer-Encoding` whose final coding is `chunked` → chunked; any other
 //!    `Transfer-Encoding` → the body runs until the server closes. If `Content-Length` is also
 //!    present, Transfer-Encoding wins and the connection is never reused (the message may be an
@@ -223,10 +224,8 @@ pub fn decide<'h>(
     if request.head {
         return Ok(framing(BodyKind::Empty, Rule::HeadRequest, true, None));
     }
-    if (100..200).contains(&status) || status == 204 || status == 304 {
-        return Ok(framing(BodyKind::Empty, Rule::BodilessStatus, true, None));
-    }
-    // 2. CONNECT success: the connection becomes a tunnel.
+    // 2. CONNECT success: the connection becomes a tunnel. Checked before 204: *any* 2xx answer
+    // to CONNECT switches to tunnel mode (RFC 9110 §9.3.6), and a tunnel is never reusable.
     if request.connect && (200..300).contains(&status) {
         return Ok(Framing {
             kind: BodyKind::Empty,
@@ -234,6 +233,9 @@ pub fn decide<'h>(
             reusable: false,
             close_reason: Some("the connection is now a tunnel"),
         });
+    }
+    if (100..200).contains(&status) || status == 204 || status == 304 {
+        return Ok(framing(BodyKind::Empty, Rule::BodilessStatus, true, None));
     }
     // 3. Transfer-Encoding overrides Content-Length.
     if te_present {
@@ -401,6 +403,7 @@ mod tests {
             (HEAD, 101, 1, &[("Upgrade", "websocket")], Empty, false),
             (GET, 205, 1, &[("Content-Length", "0")], Length(0), true),
             (CONNECT, 200, 1, &[("Content-Length", "5")], Empty, false),
+            (CONNECT, 204, 1, &[], Empty, false),
             (CONNECT, 407, 1, &[("Content-Length", "5")], Length(5), true),
         ];
         for (req, status, minor, headers, kind, reusable) in cases {
