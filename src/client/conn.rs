@@ -205,13 +205,24 @@ impl HttpConn {
     ) -> std::result::Result<(), (Error, usize)> {
         let mut received = self.end - self.start;
         let mut interim_bytes = 0usize;
-        let mut scanned = 0;
+        let mut scanned: usize = 0;
+        // Empty lines before a status line are skipped (RFC 9112 §2.2; httparse skips them too),
+        // so they must not count as the empty line that ends a head. Otherwise "\r\n\r\nX…"
+        // would be refused at once when it arrives in one read, but only at the close or at the
+        // head limit when "\r\n\r\n" arrives alone: the outcome would depend on how the bytes
+        // were split. Counted incrementally, so linear in the input.
+        let mut blank = 0;
         if self.start > 0 && self.start == self.end {
             self.start = 0;
             self.end = 0;
         }
         loop {
-            if may_be_complete(self.buffered(), scanned) {
+            let buffered = self.buffered();
+            blank += buffered[blank..]
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
+            if may_be_complete(&buffered[blank..], scanned.saturating_sub(blank)) {
                 let (start, end) = (self.start, self.end);
                 match self.head.parse(&mut self.buf[start..end], limits) {
                     Ok(Some(len)) => {
@@ -222,6 +233,7 @@ impl HttpConn {
                         });
                         self.start += len;
                         scanned = 0;
+                        blank = 0;
                         if !interim {
                             self.head_at = start;
                             return Ok(());
