@@ -222,7 +222,11 @@ impl HttpConn {
                 .iter()
                 .take_while(|&&b| b == b'\r' || b == b'\n')
                 .count();
-            if may_be_complete(&buffered[blank..], scanned.saturating_sub(blank)) {
+            // A head that reached the limit without an empty line is parsed all the same: the
+            // parser names what is wrong with its start, or refuses it for its size, so the error
+            // is the same however the bytes were split.
+            let full = buffered.len() >= limits.max_head_bytes;
+            if full || may_be_complete(&buffered[blank..], scanned.saturating_sub(blank)) {
                 let (start, end) = (self.start, self.end);
                 match self.head.parse(&mut self.buf[start..end], limits) {
                     Ok(Some(len)) => {
@@ -251,15 +255,10 @@ impl HttpConn {
                         }
                         continue;
                     }
+                    // (ResponseHead::parse refuses a partial head as long as the limit.)
                     Ok(None) => {}
                     Err(e) => return Err((self.err(e), received)),
                 }
-            } else if self.buffered().len() >= limits.max_head_bytes {
-                let msg = format!("response head exceeds the limit of {} bytes", limits.max_head_bytes);
-                return Err((
-                    self.err(Error::new(ErrorKind::Protocol, Step::ReceiveHead, msg)),
-                    received,
-                ));
             }
             scanned = self.buffered().len();
             // Make room: move the partial head to the front, grow the buffer if it is full.
