@@ -156,6 +156,7 @@ pub fn decide<'h>(
 ) -> Result<Framing> {
     let mut content_length: Option<u64> = None;
     let mut te_present = false;
+    let mut te_empty = false;
     let mut chunked_count = 0usize;
     let mut last_coding_chunked = false;
     let mut conn_close = false;
@@ -171,9 +172,7 @@ pub fn decide<'h>(
                 last_coding_chunked = coding.eq_ignore_ascii_case(b"chunked");
                 chunked_count += usize::from(last_coding_chunked);
             }
-            if !any {
-                return Err(protocol("empty Transfer-Encoding (RFC 9112 §6.1)".to_string()));
-            }
+            te_empty |= !any;
         } else if name.eq_ignore_ascii_case("content-length") {
             if let Err(e) = content_length_of(value, &mut content_length) {
                 cl_error.get_or_insert(e);
@@ -239,6 +238,9 @@ pub fn decide<'h>(
     }
     // 3. Transfer-Encoding overrides Content-Length.
     if te_present {
+        if te_empty {
+            return Err(protocol("empty Transfer-Encoding (RFC 9112 §6.1)".to_string()));
+        }
         if chunked_count > 1 {
             return Err(protocol(
                 "chunked transfer coding applied more than once (RFC 9112 §6.1)".to_string(),
@@ -448,6 +450,14 @@ mod tests {
     fn bodiless_status_ignores_even_bad_content_length() {
         let f = run(GET, 304, 1, &[("Content-Length", "garbage")]).unwrap();
         assert_eq!(f.kind, BodyKind::Empty);
+    }
+
+    #[test]
+    fn bodiless_responses_ignore_even_empty_transfer_encoding() {
+        for (req, status) in [(HEAD, 200), (GET, 304), (GET, 204), (CONNECT, 200)] {
+            let f = run(req, status, 1, &[("Transfer-Encoding", "")]).unwrap();
+            assert_eq!(f.kind, BodyKind::Empty, "{status}");
+        }
     }
 
     #[test]
