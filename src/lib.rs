@@ -37,6 +37,9 @@
 
 pub mod client;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod proto;
 pub mod trace;
 pub mod transport;

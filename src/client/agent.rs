@@ -557,7 +557,7 @@ impl Agent {
         // Through an HTTP proxy a plain http request names the whole URL (absolute-form,
         // RFC 9112 §3.2.2), without userinfo or fragment; otherwise the path and query
         // (origin-form, §3.2.1).
-        let path_query = &url[url::Position::BeforePath..url::Position::AfterQuery];
+        let path_query = crate::proto::request::origin_form(url);
         let target: Cow<'_, str> = match proxy {
             Some(p) if p.kind() == ProxyKind::Http && !https => Cow::Owned(format!(
                 "{}://{}{}{path_query}",

@@ -241,13 +241,28 @@ impl HttpConn {
     ) -> std::result::Result<(), (Error, usize)> {
         let mut received = self.end - self.start;
         let mut interim_bytes = 0usize;
-        let mut scanned = 0;
+        let mut scanned: usize = 0;
+        // Empty lines before a status line are skipped (RFC 9112 §2.2; httparse skips them too),
+        // so they must not count as the empty line that ends a head. Otherwise "\r\n\r\nX…"
+        // would be refused at once when it arrives in one read, but only at the close or at the
+        // head limit when "\r\n\r\n" arrives alone: the outcome would depend on how the bytes
+        // were split. Counted incrementally, so linear in the input.
+        let mut blank = 0;
         if self.start > 0 && self.start == self.end {
             self.start = 0;
             self.end = 0;
         }
         loop {
-            if may_be_complete(self.buffered(), scanned) {
+            let buffered = self.buffered();
+            blank += buffered[blank..]
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
+            // A head that reached the limit without an empty line is parsed all the same: the
+            // parser names what is wrong with its start, or refuses it for its size, so the error
+            // is the same however the bytes were split.
+            let full = buffered.len() >= limits.max_head_bytes;
+            if full || may_be_complete(&buffered[blank..], scanned.saturating_sub(blank)) {
                 let (start, end) = (self.start, self.end);
                 match self.head.parse(&mut self.buf[start..end], limits) {
                     Ok(Some(len)) => {
@@ -258,6 +273,7 @@ impl HttpConn {
                         });
                         self.start += len;
                         scanned = 0;
+                        blank = 0;
                         if !interim || stop_at_interim {
                             self.head_at = start;
                             return Ok(());
@@ -275,15 +291,10 @@ impl HttpConn {
                         }
                         continue;
                     }
+                    // (ResponseHead::parse refuses a partial head as long as the limit.)
                     Ok(None) => {}
                     Err(e) => return Err((self.err(e), received)),
                 }
-            } else if self.buffered().len() >= limits.max_head_bytes {
-                let msg = format!("response head exceeds the limit of {} bytes", limits.max_head_bytes);
-                return Err((
-                    self.err(Error::new(ErrorKind::Protocol, Step::ReceiveHead, msg)),
-                    received,
-                ));
             }
             scanned = self.buffered().len();
             // Make room: move the partial head to the front, grow the buffer if it is full.

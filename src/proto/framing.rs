@@ -7,7 +7,8 @@
 //! [`decide`] is that decision, as a pure function, applying RFC 9112 §6.3 in order:
 //!
 //! 1. a response to HEAD, any 1xx, 204 or 304 ends at its head, whatever its headers say;
-//! 2. a 2xx response to CONNECT is a tunnel: no body, the connection now belongs to the tunnel;
+//! 2. any 2xx response to CONNECT (204 included) is a tunnel: no body, the connection now belongs
+//!    to the tunnel;
 //! 3. `Transfer-Encoding` whose final coding is `chunked` → chunked; any other
 //!    `Transfer-Encoding` → the body runs until the server closes. If `Content-Length` is also
 //!    present, Transfer-Encoding wins and the connection is never reused (the message may be an
@@ -155,6 +156,7 @@ pub fn decide<'h>(
 ) -> Result<Framing> {
     let mut content_length: Option<u64> = None;
     let mut te_present = false;
+    let mut te_empty = false;
     let mut chunked_count = 0usize;
     let mut last_coding_chunked = false;
     let mut conn_close = false;
@@ -170,9 +172,7 @@ pub fn decide<'h>(
                 last_coding_chunked = coding.eq_ignore_ascii_case(b"chunked");
                 chunked_count += usize::from(last_coding_chunked);
             }
-            if !any {
-                return Err(protocol("empty Transfer-Encoding (RFC 9112 §6.1)".to_string()));
-            }
+            te_empty |= !any;
         } else if name.eq_ignore_ascii_case("content-length") {
             if let Err(e) = content_length_of(value, &mut content_length) {
                 cl_error.get_or_insert(e);
@@ -209,11 +209,9 @@ pub fn decide<'h>(
     };
 
     // 1. Bodiless by definition, whatever the headers say.
-    if request.head {
-        return Ok(framing(BodyKind::Empty, Rule::HeadRequest, true, None));
-    }
     if status == 101 {
-        // The connection now speaks another protocol (RFC 9110 §15.2.2): never reuse it for HTTP.
+        // The connection now speaks another protocol (RFC 9110 §15.2.2): never reuse it for HTTP,
+        // whatever the request was (a HEAD too: the bytes after this head are not HTTP).
         let why = Some("the server switched protocols (101)");
         return Ok(Framing {
             kind: BodyKind::Empty,
@@ -222,10 +220,11 @@ pub fn decide<'h>(
             close_reason: why,
         });
     }
-    if (100..200).contains(&status) || status == 204 || status == 304 {
-        return Ok(framing(BodyKind::Empty, Rule::BodilessStatus, true, None));
+    if request.head {
+        return Ok(framing(BodyKind::Empty, Rule::HeadRequest, true, None));
     }
-    // 2. CONNECT success: the connection becomes a tunnel.
+    // 2. CONNECT success: the connection becomes a tunnel. Checked before 204: *any* 2xx answer
+    // to CONNECT switches to tunnel mode (RFC 9110 §9.3.6), and a tunnel is never reusable.
     if request.connect && (200..300).contains(&status) {
         return Ok(Framing {
             kind: BodyKind::Empty,
@@ -234,8 +233,14 @@ pub fn decide<'h>(
             close_reason: Some("the connection is now a tunnel"),
         });
     }
+    if (100..200).contains(&status) || status == 204 || status == 304 {
+        return Ok(framing(BodyKind::Empty, Rule::BodilessStatus, true, None));
+    }
     // 3. Transfer-Encoding overrides Content-Length.
     if te_present {
+        if te_empty {
+            return Err(protocol("empty Transfer-Encoding (RFC 9112 §6.1)".to_string()));
+        }
         if chunked_count > 1 {
             return Err(protocol(
                 "chunked transfer coding applied more than once (RFC 9112 §6.1)".to_string(),
@@ -397,8 +402,10 @@ mod tests {
             (GET, 304, 1, &[("Content-Length", "10")], Empty, true),
             (GET, 100, 1, &[("Content-Length", "5")], Empty, true),
             (GET, 101, 1, &[("Upgrade", "websocket")], Empty, false),
+            (HEAD, 101, 1, &[("Upgrade", "websocket")], Empty, false),
             (GET, 205, 1, &[("Content-Length", "0")], Length(0), true),
             (CONNECT, 200, 1, &[("Content-Length", "5")], Empty, false),
+            (CONNECT, 204, 1, &[], Empty, false),
             (CONNECT, 407, 1, &[("Content-Length", "5")], Length(5), true),
         ];
         for (req, status, minor, headers, kind, reusable) in cases {
@@ -443,6 +450,14 @@ mod tests {
     fn bodiless_status_ignores_even_bad_content_length() {
         let f = run(GET, 304, 1, &[("Content-Length", "garbage")]).unwrap();
         assert_eq!(f.kind, BodyKind::Empty);
+    }
+
+    #[test]
+    fn bodiless_responses_ignore_even_empty_transfer_encoding() {
+        for (req, status) in [(HEAD, 200), (GET, 304), (GET, 204), (CONNECT, 200)] {
+            let f = run(req, status, 1, &[("Transfer-Encoding", "")]).unwrap();
+            assert_eq!(f.kind, BodyKind::Empty, "{status}");
+        }
     }
 
     #[test]

@@ -26,6 +26,7 @@
 
 use super::{is_token, push_decimal, trim_ows};
 use crate::error::{Error, ErrorKind, Result, Step};
+use url::Url;
 
 /// How the request body is framed on the wire (RFC 9112 §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +116,16 @@ pub fn check_target(target: &str) -> Result<()> {
             "request target {target:?} contains a space, a control or a non-ASCII byte"
         )))
     }
+}
+
+/// The origin-form request target of a URL (RFC 9112 §3.2.1): its path and query, without
+/// userinfo or fragment — `/search?q=rust` for `http://u@example.com/search?q=rust#top`.
+///
+/// The URL parser percent-encodes spaces, controls and non-ASCII in the path and the query, so
+/// the target of an `http` or `https` URL always passes [`check_target`] (the `request_head` fuzz
+/// target checks this).
+pub fn origin_form(url: &Url) -> &str {
+    &url[url::Position::BeforePath..url::Position::AfterQuery]
 }
 
 fn push_field(out: &mut Vec<u8>, name: &str, value: &[u8]) {
@@ -365,6 +376,21 @@ mod tests {
     fn htab_and_obs_text_are_valid_in_values() {
         let user = [("X-A", Some("a\tb é"))];
         assert!(write(head("GET", "/", &user, BodyFraming::None)).is_ok());
+    }
+
+    #[test]
+    fn origin_form_is_path_and_query() {
+        for (url, target) in [
+            ("http://u:p@example.com/search?q=rust#top", "/search?q=rust"),
+            ("http://example.com", "/"),
+            ("https://example.com:8443/a%20b/?", "/a%20b/?"),
+            ("http://example.com/a b?c d", "/a%20b?c%20d"),
+            ("http://example.com/é?é", "/%C3%A9?%C3%A9"),
+        ] {
+            let url = Url::parse(url).unwrap();
+            assert_eq!(origin_form(&url), target, "{url}");
+            check_target(origin_form(&url)).unwrap();
+        }
     }
 
     #[test]

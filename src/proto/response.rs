@@ -58,7 +58,10 @@ struct Span {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Field {
     name: Span,
+    /// The value as text: in the buffer, or re-encoded in the side buffer.
     value: Span,
+    /// The value's bytes as received, in the buffer (what framing decisions read).
+    raw: Span,
 }
 
 /// A parsed response head. Names and values are offsets into the buffer it was parsed from, so
@@ -170,9 +173,11 @@ impl ResponseHead {
         self.minor_version = resp.version.unwrap_or(1);
         self.fields.clear();
         for h in resp.headers.iter() {
+            let value = span_of(buf, h.value);
             self.fields.push(Field {
                 name: span_of(buf, h.name.as_bytes()),
-                value: span_of(buf, h.value),
+                value,
+                raw: value,
             });
         }
         self.reason = reason_span(buf);
@@ -232,19 +237,6 @@ impl ResponseHead {
             .map(|(_, v)| v)
     }
 
-    fn raw_value_of<'b>(&self, buf: &'b [u8], f: &Field) -> Option<&'b [u8]> {
-        // A transcoded value's raw bytes are found again from the name's position: the value
-        // starts after the colon and optional whitespace, and ends before the line end.
-        let line = buf.get(f.name.end as usize..)?;
-        let colon = line.iter().position(|&b| b == b':')?;
-        let rest = &line[colon + 1..];
-        let end = rest
-            .iter()
-            .position(|&b| b == b'\r' || b == b'\n')
-            .unwrap_or(rest.len());
-        Some(super::trim_ows(&rest[..end]))
-    }
-
     /// All header fields, in order, duplicates kept: `(name, value)`.
     pub fn headers<'b>(&'b self, buf: &'b [u8]) -> impl Iterator<Item = (&'b str, &'b str)> + 'b {
         self.fields
@@ -256,12 +248,7 @@ impl ResponseHead {
     /// decisions, which must see exactly what was received.
     pub fn raw_headers<'b>(&'b self, buf: &'b [u8]) -> impl Iterator<Item = (&'b str, &'b [u8])> + 'b {
         self.fields.iter().map(move |f| {
-            let value = if f.value.transcoded {
-                self.raw_value_of(buf, f).unwrap_or_default()
-            } else {
-                buf.get(f.value.start as usize..f.value.end as usize)
-                    .unwrap_or_default()
-            };
+            let value = buf.get(f.raw.start as usize..f.raw.end as usize).unwrap_or_default();
             (self.text(buf, f.name), value)
         })
     }
@@ -394,6 +381,17 @@ mod tests {
         assert_eq!(h.header_bytes(&buf, "x-name"), Some(&b"Andr\xe9"[..]));
         let raw: Vec<_> = h.raw_headers(&buf).collect();
         assert_eq!(raw, [("X-Name", &b"Andr\xe9"[..])]);
+    }
+
+    #[test]
+    fn latin1_value_after_a_fold_keeps_its_raw_bytes() {
+        // The value starts on the continuation line: its raw bytes are found by position, not by
+        // searching the line after the name (which ends at once).
+        let (h, buf) = parse(b"HTTP/1.1 200 OK\r\nX-Name:\r\n Andr\xe9\r\n\r\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(h.header(&buf, "x-name"), Some("André"));
+        assert_eq!(h.header_bytes(&buf, "x-name"), Some(&b"Andr\xe9"[..]));
     }
 
     #[test]

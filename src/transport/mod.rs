@@ -32,6 +32,11 @@ pub enum Stream {
     /// A unix domain socket (`AgentBuilder::unix_socket`).
     #[cfg(unix)]
     Unix(std::os::unix::net::UnixStream),
+    /// Bytes from memory, for the fuzz targets (feature `fuzzing`, not a stable API): reads come
+    /// from the reader, writes are discarded.
+    #[cfg(feature = "fuzzing")]
+    #[doc(hidden)]
+    Memory(Box<dyn Read + Send + Sync>),
 }
 
 impl std::fmt::Debug for Stream {
@@ -42,6 +47,8 @@ impl std::fmt::Debug for Stream {
             Stream::Tls(s) => write!(f, "Tls({:?})", s.sock.peer_addr().ok()),
             #[cfg(unix)]
             Stream::Unix(_) => f.write_str("Unix"),
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(_) => f.write_str("Memory"),
         }
     }
 }
@@ -54,6 +61,8 @@ impl Stream {
             Stream::Tls(s) => Some(&s.sock),
             #[cfg(unix)]
             Stream::Unix(_) => None,
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(_) => None,
         }
     }
 
@@ -159,6 +168,8 @@ impl Read for Stream {
             Stream::Tls(s) => s.read(buf),
             #[cfg(unix)]
             Stream::Unix(s) => s.read(buf),
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(r) => r.read(buf),
         }
     }
 }
@@ -171,6 +182,8 @@ impl Write for Stream {
             Stream::Tls(s) => s.write(buf),
             #[cfg(unix)]
             Stream::Unix(s) => s.write(buf),
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(_) => Ok(buf.len()),
         }
     }
 
@@ -181,6 +194,8 @@ impl Write for Stream {
             Stream::Tls(s) => s.write_vectored(bufs),
             #[cfg(unix)]
             Stream::Unix(s) => s.write_vectored(bufs),
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(_) => Ok(bufs.iter().map(|b| b.len()).sum()),
         }
     }
 
@@ -191,6 +206,8 @@ impl Write for Stream {
             Stream::Tls(s) => s.flush(),
             #[cfg(unix)]
             Stream::Unix(s) => s.flush(),
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(_) => Ok(()),
         }
     }
 }
