@@ -72,9 +72,10 @@ fn protocol(message: impl Into<std::borrow::Cow<'static, str>>) -> Error {
 
 fn hex_value(b: u8) -> Option<u8> {
     match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
+        // The arms bound `b`, so the subtractions cannot wrap.
+        b'0'..=b'9' => Some(b.wrapping_sub(b'0')),
+        b'a'..=b'f' => Some(b.wrapping_sub(b'a').wrapping_add(10)),
+        b'A'..=b'F' => Some(b.wrapping_sub(b'A').wrapping_add(10)),
         _ => None,
     }
 }
@@ -143,13 +144,14 @@ impl ChunkedDecoder {
         let input_len = bufs.input_len();
         while i < input_len {
             if let State::Data(left) = self.state {
-                let take = (left.min((input_len - i) as u64) as usize).min(bufs.output_len() - o);
+                let room = bufs.output_len().saturating_sub(o);
+                let take = (left.min(input_len.saturating_sub(i) as u64) as usize).min(room);
                 if take == 0 {
                     break;
                 }
                 bufs.copy(i, o, take);
-                i += take;
-                o += take;
+                i = i.saturating_add(take);
+                o = o.saturating_add(take);
                 self.consume_data(take as u64);
                 continue;
             }
@@ -160,12 +162,12 @@ impl ChunkedDecoder {
             // all of it is in: skipped in one go instead of byte by byte. Anything else (an
             // extension, an error, a line cut by the end of the input) takes the byte path,
             // which gives the same result.
-            if let Some(used) = self.skip_simple_framing(&bufs.input()[i..]) {
-                i += used;
+            if let Some(used) = self.skip_simple_framing(bufs.input().get(i..).unwrap_or_default()) {
+                i = i.saturating_add(used);
                 continue;
             }
             self.step(bufs.input_byte(i))?;
-            i += 1;
+            i = i.saturating_add(1);
         }
         Ok((i, o))
     }
@@ -184,17 +186,18 @@ impl ChunkedDecoder {
         if self.state != (State::Size { value: 0, digits: 0 }) {
             return (used > 0).then_some(used);
         }
-        let line = &input[used..];
+        let line = input.get(used..)?;
         let digits = line
             .iter()
             .take(usize::from(MAX_SIZE_DIGITS))
             .take_while(|b| hex_value(**b).is_some())
             .count();
-        if digits == 0 || line.get(digits..digits + 2) != Some(b"\r\n") {
+        if digits == 0 || line.get(digits..digits.saturating_add(2)) != Some(b"\r\n") {
             return (used > 0).then_some(used);
         }
         // At most 16 hex digits: the value fits in 64 bits.
-        let value = line[..digits]
+        let value = line
+            .get(..digits)?
             .iter()
             .fold(0u64, |v, b| (v << 4) | u64::from(hex_value(*b).unwrap_or(0)));
         self.line_len = 0;
@@ -203,14 +206,14 @@ impl ChunkedDecoder {
         } else {
             State::Data(value)
         };
-        Some(used + digits + 2)
+        Some(used.saturating_add(digits).saturating_add(2))
     }
 
     /// Advances the state machine by one framing byte.
     fn step(&mut self, b: u8) -> Result<()> {
         self.state = match self.state {
             State::Size { value, digits } => {
-                self.line_len += 1;
+                self.line_len = self.line_len.saturating_add(1);
                 match hex_value(b) {
                     Some(d) => {
                         if digits == MAX_SIZE_DIGITS {
@@ -222,7 +225,7 @@ impl ChunkedDecoder {
                             .ok_or_else(|| protocol("chunk size overflows 64 bits"))?;
                         State::Size {
                             value,
-                            digits: digits + 1,
+                            digits: digits.saturating_add(1),
                         }
                     }
                     None if digits == 0 => return Err(protocol(format!("chunk size expected, found byte 0x{b:02x}"))),
@@ -234,7 +237,7 @@ impl ChunkedDecoder {
                 }
             }
             State::SizeRest { value } => {
-                self.line_len += 1;
+                self.line_len = self.line_len.saturating_add(1);
                 if self.line_len > MAX_CHUNK_LINE {
                     return Err(protocol(format!("chunk size line longer than {MAX_CHUNK_LINE} bytes")));
                 }
@@ -340,10 +343,13 @@ impl Buffers for Split<'_> {
         self.output.len()
     }
     fn input_byte(&self, i: usize) -> u8 {
-        self.input[i]
+        self.input.get(i).copied().unwrap_or(0)
     }
     fn copy(&mut self, from: usize, to: usize, n: usize) {
-        self.output[to..to + n].copy_from_slice(&self.input[from..from + n]);
+        let dst = self.output.get_mut(to..to.saturating_add(n));
+        if let (Some(dst), Some(src)) = (dst, self.input.get(from..from.saturating_add(n))) {
+            dst.copy_from_slice(src);
+        }
     }
 }
 
@@ -360,10 +366,13 @@ impl Buffers for InPlace<'_> {
         self.0.len()
     }
     fn input_byte(&self, i: usize) -> u8 {
-        self.0[i]
+        self.0.get(i).copied().unwrap_or(0)
     }
     fn copy(&mut self, from: usize, to: usize, n: usize) {
-        self.0.copy_within(from..from + n, to);
+        let len = self.0.len();
+        if from.saturating_add(n) <= len && to.saturating_add(n) <= len {
+            self.0.copy_within(from..from.saturating_add(n), to);
+        }
     }
 }
 
@@ -372,6 +381,7 @@ pub const LAST_CHUNK: &[u8] = b"0\r\n\r\n";
 
 /// Writes the size line for a chunk of `len` bytes (`1a2b\r\n`) into `out`, returning the part
 /// used.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // our own length, into a fixed array: at most 16 digits fit in 16 slots
 pub fn chunk_size_line(len: usize, out: &mut [u8; 18]) -> &[u8] {
     let mut i = 16;
     out[16] = b'\r';

@@ -138,7 +138,7 @@ pub fn parse_digits(s: &[u8]) -> Option<u64> {
     }
     s.iter().try_fold(0u64, |n, &b| {
         if b.is_ascii_digit() {
-            n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+            n.checked_mul(10)?.checked_add(u64::from(b.wrapping_sub(b'0')))
         } else {
             None
         }
@@ -170,7 +170,7 @@ pub fn decide<'h>(
             for coding in list_elements(value) {
                 any = true;
                 last_coding_chunked = coding.eq_ignore_ascii_case(b"chunked");
-                chunked_count += usize::from(last_coding_chunked);
+                chunked_count = chunked_count.saturating_add(usize::from(last_coding_chunked));
             }
             te_empty |= !any;
         } else if name.eq_ignore_ascii_case("content-length") {

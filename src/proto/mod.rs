@@ -14,6 +14,21 @@
 //! The client layer ([`crate::Agent`]) feeds these functions with bytes read from the
 //! transport and acts on their answers.
 
+// Bytes from the network reach this code: no panicking shortcut may be taken on them. Each
+// exception is allowed where it stands, with the reason.
+// (Tests may unwrap: they are not fed by the network.)
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unreachable
+    )
+)]
+
 pub mod chunked;
 pub mod framing;
 pub mod request;
@@ -42,7 +57,7 @@ pub fn trim_ows(s: &[u8]) -> &[u8] {
     let end = s
         .iter()
         .rposition(|&b| b != b' ' && b != b'\t')
-        .map_or(start, |i| i + 1);
+        .map_or(start, |i| i.saturating_add(1));
     s.get(start..end).unwrap_or_default()
 }
 
@@ -53,6 +68,7 @@ pub fn list_elements(value: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Appends the decimal digits of `n` to `out` (no allocation, no formatting machinery).
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // our own number into a fixed array: u64 has at most 20 digits
 pub fn push_decimal(out: &mut Vec<u8>, n: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();

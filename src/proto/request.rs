@@ -151,14 +151,14 @@ where
     pub fn validate(&self) -> Result<()> {
         check_method(self.method)?;
         check_target(self.target)?;
-        let mut hosts = 0;
+        let mut hosts = 0u32;
         for (name, value) in self.user.clone() {
             check_name(name)?;
             if let Some(v) = value {
                 check_value(name, v)?;
             }
             if name.eq_ignore_ascii_case("host") && value.is_some() {
-                hosts += 1;
+                hosts = hosts.saturating_add(1);
             }
         }
         if hosts > 1 {

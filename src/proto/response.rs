@@ -102,7 +102,7 @@ fn span_of(buf: &[u8], part: &[u8]) -> Span {
     let start = offset(buf, part);
     Span {
         start,
-        end: start + part.len() as u32,
+        end: start.saturating_add(part.len() as u32),
         transcoded: false,
     }
 }
@@ -117,7 +117,7 @@ impl ResponseHead {
     /// `buf` is mutable so that obs-folds can be replaced by spaces in place.
     pub fn parse(&mut self, buf: &mut [u8], limits: &Limits) -> Result<Option<usize>> {
         let window = buf.len().min(limits.max_head_bytes);
-        let parsed = self.parse_window(&buf[..window], limits)?;
+        let parsed = self.parse_window(buf.get(..window).unwrap_or_default(), limits)?;
         let Some(len) = parsed else {
             if buf.len() >= limits.max_head_bytes {
                 return Err(protocol(format!(
@@ -145,7 +145,7 @@ impl ResponseHead {
         let mut stack = [httparse::EMPTY_HEADER; STACK_HEADERS];
         let mut heap;
         let slots: &mut [httparse::Header<'_>] = if limits.max_headers <= STACK_HEADERS {
-            &mut stack[..limits.max_headers]
+            stack.get_mut(..limits.max_headers).unwrap_or_default()
         } else {
             heap = vec![httparse::EMPTY_HEADER; limits.max_headers];
             &mut heap
@@ -276,8 +276,8 @@ fn reason_span(buf: &[u8]) -> Span {
     // "HTTP/1.1 200 " is 13 bytes; httparse has checked that layout.
     let reason_start = 13.min(end);
     Span {
-        start: (start + reason_start) as u32,
-        end: (start + end) as u32,
+        start: start.saturating_add(reason_start) as u32,
+        end: start.saturating_add(end) as u32,
         transcoded: false,
     }
 }

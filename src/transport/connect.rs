@@ -41,7 +41,7 @@ impl Deadline {
     /// A deadline `total` from now.
     pub fn after(total: Duration, what: &'static str) -> Deadline {
         Deadline {
-            at: Instant::now() + total,
+            at: far(Instant::now(), total),
             total,
             what,
         }
@@ -68,6 +68,13 @@ impl Deadline {
             (a, b) => a.or(b),
         }
     }
+}
+
+/// `now + d`, or a year from now if `d` is too large to add (a "forever" deadline).
+fn far(now: Instant, d: Duration) -> Instant {
+    now.checked_add(d)
+        .or_else(|| now.checked_add(Duration::from_secs(365 * 86_400)))
+        .unwrap_or(now)
 }
 
 /// The host part of a connection target.
@@ -123,7 +130,7 @@ pub fn resolve(host: Host<'_>, port: u16, deadline: Option<Deadline>, step: Step
 /// IPv6 first, then alternate families, each keeping the resolver's order (RFC 8305 §4).
 pub fn interleave(addrs: Vec<SocketAddr>) -> Vec<SocketAddr> {
     let (v6, v4): (Vec<_>, Vec<_>) = addrs.into_iter().partition(SocketAddr::is_ipv6);
-    let mut out = Vec::with_capacity(v6.len() + v4.len());
+    let mut out = Vec::with_capacity(v6.len().saturating_add(v4.len()));
     let (mut a, mut b) = (v6.into_iter(), v4.into_iter());
     loop {
         match (a.next(), b.next()) {
@@ -233,7 +240,7 @@ fn race(
         let Some(&addr) = addrs.get(*next) else {
             return;
         };
-        *next += 1;
+        *next = next.saturating_add(1);
         tracer.emit(|| Event::Connecting { addr });
         let deadline = limits.attempt_deadline();
         let tx = tx.clone();
@@ -244,7 +251,7 @@ fn race(
                 let _ = tx.send((addr, attempt(addr, deadline), deadline));
             });
         match spawned {
-            Ok(_) => *in_flight += 1,
+            Ok(_) => *in_flight = in_flight.saturating_add(1),
             Err(e) => failures.push((addr, e, deadline)),
         }
     };
@@ -266,7 +273,9 @@ fn race(
             match d.remaining() {
                 Some(left) => wait = wait.min(left),
                 None => {
-                    failures.push((addrs[next.saturating_sub(1)], io::ErrorKind::TimedOut.into(), Some(d)));
+                    if let Some(&last) = addrs.get(next.saturating_sub(1)) {
+                        failures.push((last, io::ErrorKind::TimedOut.into(), Some(d)));
+                    }
                     return Err(failures);
                 }
             }
@@ -274,7 +283,7 @@ fn race(
         match rx.recv_timeout(wait) {
             Ok((addr, Ok(stream), _)) => return Ok((stream, addr)),
             Ok((addr, Err(e), deadline)) => {
-                in_flight -= 1;
+                in_flight = in_flight.saturating_sub(1);
                 failures.push((addr, e, deadline));
                 // a failed attempt hands over to the next address at once
                 start_next(&mut next, &mut in_flight, &mut failures);

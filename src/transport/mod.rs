@@ -11,6 +11,21 @@
 //! | [`proxy`] | proxy settings, `NO_PROXY`, the SOCKS5 handshake | RFC 1928, RFC 1929 |
 //! | `tls` | rustls glue: roots, SNI, ALPN `http/1.1`, close_notify | RFC 8446, RFC 6066 §3, RFC 7301 |
 
+// Bytes from the network reach this code: no panicking shortcut may be taken on them. Each
+// exception is allowed where it stands, with the reason.
+// (Tests may unwrap: they are not fed by the network.)
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unreachable
+    )
+)]
+
 pub mod connect;
 pub mod pool;
 pub mod proxy;
@@ -213,6 +228,7 @@ impl Write for Stream {
 }
 
 /// Writes all of `bufs` (several slices in as few system calls as possible).
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // our own buffers; `n` never exceeds what was offered
 pub fn write_all_vectored(w: &mut impl Write, bufs: &[&[u8]]) -> io::Result<()> {
     let mut index = 0; // first slice not fully written
     let mut offset = 0; // bytes of it already written

@@ -65,7 +65,13 @@ fn invalid(url: &str, why: &str) -> Error {
 /// The URL without its password, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}://***@{}", &url[..s], &url[at + 1..]),
+        (Some(s), Some(at)) if at > s => {
+            format!(
+                "{}://***@{}",
+                url.get(..s).unwrap_or_default(),
+                url.get(at.saturating_add(1)..).unwrap_or_default()
+            )
+        }
         _ => url.to_string(),
     }
 }
@@ -156,23 +162,19 @@ impl Proxy {
 /// Decodes `%XX` escapes: the user name and password in a URL are percent-encoded (RFC 3986
 /// §3.2.1, §2.1) and are sent decoded. Invalid escapes are kept as they are.
 pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
+    let hex = |b: Option<&u8>| b.and_then(|b| char::from(*b).to_digit(16));
+    let mut out = Vec::with_capacity(s.len());
+    let mut rest = s.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        match (first, hex(tail.first()), hex(tail.get(1))) {
             (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
+                // two hex digits: at most 0xff
+                out.push(((h << 4) | l) as u8);
+                rest = tail.get(2..).unwrap_or_default();
             }
             (b, _, _) => {
                 out.push(b);
-                i += 1;
+                rest = tail;
             }
         }
     }
@@ -253,7 +255,7 @@ fn in_cidr(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
             let mask = if bits == 0 {
                 0
             } else {
-                u32::MAX << (32 - u32::from(bits))
+                u32::MAX.checked_shl(32u32.saturating_sub(u32::from(bits))).unwrap_or(0)
             };
             u32::from(a) & mask == u32::from(n) & mask
         }
@@ -261,7 +263,9 @@ fn in_cidr(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
             let mask = if bits == 0 {
                 0
             } else {
-                u128::MAX << (128 - u32::from(bits))
+                u128::MAX
+                    .checked_shl(128u32.saturating_sub(u32::from(bits)))
+                    .unwrap_or(0)
             };
             u128::from(a) & mask == u128::from(n) & mask
         }
@@ -430,7 +434,10 @@ pub fn socks5_handshake(
         t => return Err(socks_error(format!("malformed SOCKS5 reply (address type {t})"))),
     };
     let mut rest = [0u8; 258];
-    stream.read_exact(&mut rest[..skip]).map_err(socks_io)?;
+    let bound = rest
+        .get_mut(..skip)
+        .ok_or_else(|| socks_error("malformed SOCKS5 reply"))?;
+    stream.read_exact(bound).map_err(socks_io)?;
     Ok(())
 }
 
