@@ -355,7 +355,7 @@ fn run_acts(c: &mut Conn<'_>, script: Vec<Act>, stop: &AtomicBool) -> bool {
             }
             Act::Trickle(b, pause) => {
                 for byte in b {
-                    if c.stream.write_all(&[byte]).is_err() {
+                    if stop.load(Ordering::SeqCst) || c.stream.write_all(&[byte]).is_err() {
                         return false;
                     }
                     thread::sleep(pause);

@@ -256,6 +256,9 @@ pub enum TAct {
     Read,
     /// Send these bytes (encrypted, as one write).
     Send(Vec<u8>),
+    /// Send these bytes encrypted, the TLS records written one byte at a time with a pause
+    /// between bytes (a peer that dribbles a record so that every socket read gets something).
+    Trickle(Vec<u8>, Duration),
     /// Wait.
     Sleep(Duration),
     /// Read and record until the peer closes or the time passes.
@@ -527,6 +530,33 @@ impl Conn<'_> {
         }
     }
 
+    /// Encrypts `b` (plain text on a plain connection) and writes the bytes one at a time.
+    fn trickle(&mut self, b: &[u8], pause: Duration) -> bool {
+        let wire = match &mut self.io {
+            Io::Tls(s) => {
+                if s.conn.writer().write_all(b).is_err() {
+                    return false;
+                }
+                let mut wire = Vec::new();
+                while s.conn.wants_write() {
+                    if s.conn.write_tls(&mut wire).is_err() {
+                        return false;
+                    }
+                }
+                wire
+            }
+            Io::Plain(_) => b.to_vec(),
+        };
+        let mut tcp = self.io.tcp();
+        for byte in wire {
+            if self.stop.load(Ordering::SeqCst) || tcp.write_all(&[byte]).is_err() {
+                return false;
+            }
+            thread::sleep(pause);
+        }
+        true
+    }
+
     /// Ends the connection: with `close_notify` or without, then FIN; then reads what the client
     /// still sends for a moment (so that unread data does not turn the FIN into a reset).
     fn close(&mut self, notify: bool) {
@@ -560,6 +590,11 @@ fn run_acts(c: &mut Conn<'_>, script: Vec<TAct>) -> bool {
             }
             TAct::Send(b) => {
                 if !c.write_all(&b) {
+                    return false;
+                }
+            }
+            TAct::Trickle(b, pause) => {
+                if !c.trickle(&b, pause) {
                     return false;
                 }
             }
