@@ -831,7 +831,7 @@ impl Agent {
                     Ok(ip) => Host::Ip(ip),
                     Err(_) => Host::Name(p.host()),
                 };
-                let mut tcp = self
+                let tcp = self
                     .open_tcp(proxy_host, p.port(), io, Step::ResolveProxy, Step::ConnectProxy)
                     .map_err(at_proxy)?;
                 match p.kind() {
@@ -848,10 +848,12 @@ impl Agent {
                                 SocksTarget::Addr(addrs[0])
                             }
                         };
-                        set_handshake_timeouts(&tcp, self.handshake_limit(io, Step::Tunnel)?)
-                            .map_err(|e| Error::io(Step::Tunnel, e).with_host(origin()))?;
-                        proxy::socks5_handshake(&mut tcp, target, p.credentials())
-                            .map_err(|e| e.with_host(origin()))?;
+                        // Each read and write is limited by the time left, so a proxy that
+                        // trickles its answers cannot stretch the handshake past the deadline.
+                        let deadline = self.handshake_deadline(io);
+                        let mut bounded = connect::DeadlineStream::new(&tcp, deadline, io.read);
+                        proxy::socks5_handshake(&mut bounded, target, p.credentials())
+                            .map_err(|e| past_deadline(e, deadline, Step::Tunnel).with_host(origin()))?;
                         tcp
                     }
                 }
@@ -883,15 +885,17 @@ impl Agent {
         connect::connect(&addrs, limits, connect, &config.tracer)
     }
 
-    /// The limit for each read and write of a handshake (TLS, SOCKS, CONNECT): the connect
-    /// timeout, the read timeout and the time left, whichever is shortest.
-    fn handshake_limit(&self, io: &IoLimits, step: Step) -> Result<Option<Duration>> {
-        let mut limit = [self.config().timeout_connect, io.read].into_iter().flatten().min();
-        if let Some(d) = io.deadline {
-            let left = d.remaining().ok_or_else(|| d.error(step))?;
-            limit = Some(limit.map_or(left, |l| l.min(left)));
-        }
-        Ok(limit)
+    /// The deadline for a handshake starting now (TLS, SOCKS5, CONNECT): the handshakes are part
+    /// of connecting, so the connect timeout limits each of them as a whole (as curl's
+    /// `--connect-timeout` does), and so does the request's deadline. Each read of a handshake
+    /// is also limited by the read timeout. A limit on the whole matters: a peer that trickles a
+    /// byte per read never trips a per-read timeout.
+    fn handshake_deadline(&self, io: &IoLimits) -> Option<Deadline> {
+        let connect = self
+            .config()
+            .timeout_connect
+            .map(|t| Deadline::after(t, "connect timeout"));
+        Deadline::earliest(io.deadline, connect)
     }
 
     /// Asks an HTTP proxy for a tunnel to the origin (`CONNECT host:port`, RFC 9110 §9.3.6) and
@@ -931,7 +935,7 @@ impl Agent {
         head.write(&mut conn.wbuf)?;
         config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
         let limits = IoLimits {
-            read: self.handshake_limit(io, Step::Tunnel)?,
+            deadline: self.handshake_deadline(io),
             ..*io
         };
         send(&mut conn, &mut Body::Empty, BodyFraming::None, &limits).map_err(|e| retag(e, Step::Tunnel))?;
@@ -1006,14 +1010,7 @@ impl Agent {
             Host::Name(n) => n.to_string(),
             Host::Ip(ip) => ip.to_string(),
         };
-        // The handshake is part of connecting: the connect timeout limits all of it (as curl's
-        // --connect-timeout does), and so does the request's deadline; the read timeout each read.
-        let connect = self
-            .config()
-            .timeout_connect
-            .map(|t| Deadline::after(t, "connect timeout"));
-        let deadline = Deadline::earliest(io.deadline, connect);
-        let stream = tls::handshake(tcp, &name, config, deadline, io.read)?;
+        let stream = tls::handshake(tcp, &name, config, self.handshake_deadline(io), io.read)?;
         // The handshake left its timeouts on the socket; start from a known state.
         let _ = stream.sock.set_read_timeout(None);
         let _ = stream.sock.set_write_timeout(None);
@@ -1055,6 +1052,15 @@ fn is_loopback(url: &Url) -> bool {
 fn set_handshake_timeouts(tcp: &TcpStream, limit: Option<Duration>) -> std::io::Result<()> {
     tcp.set_read_timeout(limit)?;
     tcp.set_write_timeout(limit)
+}
+
+/// A timeout after `deadline` passed is that deadline's error (naming it); any other error is
+/// left as it is.
+fn past_deadline(e: Error, deadline: Option<Deadline>, step: Step) -> Error {
+    match deadline {
+        Some(d) if e.is_timeout() && d.remaining().is_none() => d.error(step),
+        _ => e,
+    }
 }
 
 /// Moves an error made while talking to a proxy to the tunnel step (timeouts stay timeouts).
