@@ -1134,14 +1134,14 @@ fn body_framing(method: &str, headers: &[(String, Option<String>)], body: &Body<
 
 /// Writes the head (already in `conn.wbuf`) and the body.
 pub(crate) fn send(conn: &mut HttpConn, body: &mut Body<'_>, framing: BodyFraming, io: &IoLimits) -> Result<()> {
-    conn.arm_write(io)?;
+    let (mut w, wbuf) = conn.writer(io);
     let result = match body {
-        Body::Empty => conn.stream.write_all(&conn.wbuf),
+        Body::Empty => w.write_all(wbuf),
         Body::Bytes(b) if b.len() <= SMALL_BODY => {
-            conn.wbuf.extend_from_slice(b);
-            conn.stream.write_all(&conn.wbuf)
+            wbuf.extend_from_slice(b);
+            w.write_all(wbuf)
         }
-        Body::Bytes(b) => write_all_vectored(&mut conn.stream, &[&conn.wbuf, b]),
+        Body::Bytes(b) => write_all_vectored(&mut w, &[wbuf, b]),
         Body::Reader(reader, _) => return send_reader(conn, &mut **reader, framing, io),
         Body::Seekable(reader, start, _) => {
             if let Err(e) = reader.seek(std::io::SeekFrom::Start(*start)) {
@@ -1176,7 +1176,8 @@ fn send_reader(conn: &mut HttpConn, reader: &mut dyn Read, framing: BodyFraming,
     let mut sent: u64 = 0;
     let origin = conn.origin().to_string();
     loop {
-        let (head, data) = conn.wbuf.split_at_mut(head_len);
+        let (mut w, wbuf) = conn.writer(io);
+        let (head, data) = wbuf.split_at_mut(head_len);
         let want = match framing {
             BodyFraming::Length(total) => (total - sent).min(data.len() as u64) as usize,
             _ => data.len(),
@@ -1188,15 +1189,13 @@ fn send_reader(conn: &mut HttpConn, reader: &mut dyn Read, framing: BodyFraming,
         };
         let head = &head[..head_pending];
         let result = match framing {
-            BodyFraming::Chunked if n == 0 => {
-                write_all_vectored(&mut conn.stream, &[head, crate::proto::chunked::LAST_CHUNK])
-            }
+            BodyFraming::Chunked if n == 0 => write_all_vectored(&mut w, &[head, crate::proto::chunked::LAST_CHUNK]),
             BodyFraming::Chunked => {
                 let mut line = [0u8; 18];
                 let line = crate::proto::chunked::chunk_size_line(n, &mut line);
-                write_all_vectored(&mut conn.stream, &[head, line, &data[..n], b"\r\n"])
+                write_all_vectored(&mut w, &[head, line, &data[..n], b"\r\n"])
             }
-            _ => write_all_vectored(&mut conn.stream, &[head, &data[..n]]),
+            _ => write_all_vectored(&mut w, &[head, &data[..n]]),
         };
         result.map_err(|e| conn.write_error(e, io))?;
         head_pending = 0;
