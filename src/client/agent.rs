@@ -675,10 +675,24 @@ impl Agent {
                     fresh_only = true;
                     continue;
                 }
-                // A failed write may mean the server answered (and closed) before taking the
-                // whole body: read that answer if there is one.
-                let network = e.kind() == ErrorKind::Io && e.step() == Step::Send;
-                if !network || conn.read_head(&config.limits, io, &config.tracer).is_err() {
+                // A failed write may mean the server answered before taking the whole body, and
+                // then closed, or stopped reading (so the write timed out): read that answer if
+                // there is one. RFC 9112 §9.3: a client sending content SHOULD watch for an
+                // error response while it sends. After a timeout, only when bytes are already
+                // here, and each read waits no longer than a write could (the bytes may be TLS
+                // records that are no answer, a session ticket); a passed deadline stops it.
+                let answer_io = match (e.kind(), e.step()) {
+                    (ErrorKind::Io, Step::Send) => Some(*io),
+                    (ErrorKind::Timeout, Step::Send) if conn.stream.has_pending_input() => Some(IoLimits {
+                        read: [io.read, io.write].into_iter().flatten().min(),
+                        ..*io
+                    }),
+                    _ => None,
+                };
+                let Some(answer_io) = answer_io else {
+                    return Err(e);
+                };
+                if conn.read_head(&config.limits, &answer_io, &config.tracer).is_err() {
                     return Err(e);
                 }
                 answered_early = true;

@@ -107,32 +107,46 @@ impl Stream {
         if self.has_buffered_input() {
             return false;
         }
+        matches!(self.peek_now(), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+    }
+
+    /// Checks, without blocking, whether the peer has sent bytes not read yet (a close alone
+    /// does not count): after a write failed, to find an answer the server sent early. Always
+    /// false on a unix socket, which cannot be peeked at.
+    pub fn has_pending_input(&self) -> bool {
+        #[cfg(unix)]
+        if let Stream::Unix(_) = self {
+            return false;
+        }
+        self.has_buffered_input() || matches!(self.peek_now(), Ok(n) if n > 0)
+    }
+
+    /// Peeks at one byte without blocking: `Ok(0)` at the end of the stream, `WouldBlock` when
+    /// nothing came. (A unix socket has no stable peek: its byte is read, which is as good for
+    /// the callers, who never use the connection again when something came.)
+    fn peek_now(&self) -> io::Result<usize> {
         let mut probe = [0u8; 1];
         let peeked = match self {
             #[cfg(unix)]
             Stream::Unix(s) => {
                 // No stable peek on unix sockets: a byte read here would make the connection
                 // unusable anyway, so reading is as good as peeking.
-                if s.set_nonblocking(true).is_err() {
-                    return false;
-                }
+                s.set_nonblocking(true)?;
                 let r = (&*s).read(&mut probe);
                 let _ = s.set_nonblocking(false);
                 r
             }
             _ => match self.tcp() {
                 Some(s) => {
-                    if s.set_nonblocking(true).is_err() {
-                        return false;
-                    }
+                    s.set_nonblocking(true)?;
                     let r = s.peek(&mut probe);
                     let _ = s.set_nonblocking(false);
                     r
                 }
-                None => return false,
+                None => Err(io::ErrorKind::Unsupported.into()),
             },
         };
-        matches!(peeked, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+        peeked
     }
 
     /// Shuts both directions down (best effort), so the peer sees the end at once.
