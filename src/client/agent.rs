@@ -618,12 +618,20 @@ impl Agent {
             n += 1;
         }
         let framing = body_framing(method, headers, body).map_err(|e| e.with_host(origin()))?;
+        // Proxy-Authorization is for the proxy the request goes to (RFC 9110 §11.7.1): sent
+        // only to an HTTP proxy in absolute form. Anywhere else (straight to the origin, over
+        // SOCKS, inside a CONNECT tunnel, where the origin reads every header) it would hand
+        // the proxy's credentials to the origin.
+        let to_http_proxy = proxy.is_some_and(|p| p.kind() == ProxyKind::Http) && !https;
         let head = RequestHead {
             method,
             target: &target,
             host: Some(HostHeader { host, port: url.port() }),
             defaults: &defaults[..n],
-            user: headers.iter().map(|(n, v)| (n.as_str(), v.as_deref())),
+            user: headers
+                .iter()
+                .filter(move |(n, _)| to_http_proxy || !n.eq_ignore_ascii_case("proxy-authorization"))
+                .map(|(n, v)| (n.as_str(), v.as_deref())),
             body: framing,
         };
         head.validate().map_err(|e| e.with_host(origin()))?;
