@@ -333,6 +333,18 @@ impl TlsServer {
         .unwrap()
     }
 
+    /// Like [`TlsServer::responses`], with scripts that may name the server's own address (a
+    /// redirect to `http://` on the same port, which this server also answers).
+    pub fn responses_for(config: Arc<ServerConfig>, make: impl FnOnce(SocketAddr) -> Vec<Vec<TAct>>) -> TlsServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let scripts = make(listener.local_addr().unwrap());
+        TlsServer::start_on(
+            listener,
+            config,
+            Mode::Responses(Arc::new(Mutex::new(scripts.into_iter()))),
+        )
+    }
+
     /// Answers every request with `200 OK` and this body.
     pub fn always(config: Arc<ServerConfig>, body: &str) -> TlsServer {
         let one = vec![tsend(crate::support::ok(body))];
@@ -344,9 +356,12 @@ impl TlsServer {
         TlsServer::start("[::1]:0", config, Mode::Conns(scripts.into_iter())).ok()
     }
 
-    fn start(bind: &str, config: Arc<ServerConfig>, mut mode: Mode) -> io::Result<TlsServer> {
-        let listener = TcpListener::bind(bind)?;
-        let addr = listener.local_addr()?;
+    fn start(bind: &str, config: Arc<ServerConfig>, mode: Mode) -> io::Result<TlsServer> {
+        Ok(TlsServer::start_on(TcpListener::bind(bind)?, config, mode))
+    }
+
+    fn start_on(listener: TcpListener, config: Arc<ServerConfig>, mut mode: Mode) -> TlsServer {
+        let addr = listener.local_addr().unwrap();
         let shared = Arc::new(Mutex::new(Shared::default()));
         let stop = Arc::new(AtomicBool::new(false));
         let (sh, st) = (shared.clone(), stop.clone());
@@ -379,12 +394,12 @@ impl TlsServer {
                 let _ = w.join();
             }
         });
-        Ok(TlsServer {
+        TlsServer {
             addr,
             shared,
             stop,
             accept: Some(accept),
-        })
+        }
     }
 
     /// `https://localhost:PORT` + path.
