@@ -7,8 +7,8 @@
 //!    the user's headers, framing from the body — and validate all of it, so that an invalid
 //!    request fails before any connection is made.
 //! 2. **Get a connection**: an idle one from the pool for the same origin, or a new one
-//!    (resolve, connect, TLS). An idle connection is first checked for a close, or for bytes,
-//!    the server sent while it was idle: they would be taken as the next response.
+//!    (resolve, connect, TLS). An idle connection is first checked for a close, or for bytes
+//!    the server sent after its last response: they would be taken as the next response.
 //! 3. **Send** the head and body; small requests go out in one system call.
 //! 4. **Receive** the head, skipping interim 1xx responses, and decide the body's framing
 //!    (RFC 9112 §6.3).
@@ -45,10 +45,6 @@ pub const DEFAULT_USER_AGENT: &str = concat!("h1client/", env!("CARGO_PKG_VERSIO
 
 /// Bodies up to this size are copied behind the head and sent in the same write.
 const SMALL_BODY: usize = 16 * 1024;
-
-/// An idle connection older than this is probed for a close or stray bytes before reuse, even
-/// for a request that could be retried (younger ones are, when it could not).
-const IDLE_PROBE_AFTER: Duration = Duration::from_millis(1);
 
 /// Chunk size when streaming a body from a reader.
 const UPLOAD_CHUNK: usize = 16 * 1024;
@@ -663,7 +659,7 @@ impl Agent {
 
         let mut fresh_only = false;
         loop {
-            let mut conn = self.connection(&key, url, proxy, io, retryable, fresh_only)?;
+            let mut conn = self.connection(&key, url, proxy, io, fresh_only)?;
             conn.wbuf.clear();
             head.write_validated(&mut conn.wbuf);
             config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
@@ -757,18 +753,18 @@ impl Agent {
         url: &Url,
         proxy: Option<&Proxy>,
         io: &IoLimits,
-        retryable: bool,
         fresh_only: bool,
     ) -> Result<HttpConn> {
         let tracer = &self.config().tracer;
         if !fresh_only {
             while let Some((conn, idle)) = self.inner.pool.take(key) {
-                // Bytes the server sent while the connection was idle (a 408 before closing, or
-                // a close) would be read as this request's answer. Probing the socket costs three
-                // system calls: always done when a failure could not be retried, otherwise once
-                // the connection has sat idle long enough for a server to have spoken.
-                let probe = !retryable || idle >= IDLE_PROBE_AFTER;
-                if conn.stream.has_buffered_input() || (probe && !conn.stream.is_idle_usable()) {
+                // Bytes the server sent after the last response (a 408 before closing, a stray
+                // response right behind the real one) would be read as this request's answer,
+                // and a retry cannot undo that, so every reuse is probed first, however briefly
+                // the connection was idle: bytes sent microseconds after a response, in a TCP
+                // segment of their own, are in by the time the next request is ready. A close is
+                // seen too. It costs three system calls (about a microsecond on loopback).
+                if conn.stream.has_buffered_input() || !conn.stream.is_idle_usable() {
                     tracer.emit(|| Event::Closed {
                         reason: "the server closed or wrote to the idle connection",
                     });
