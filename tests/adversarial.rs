@@ -12,6 +12,7 @@
 //! | `chunked, chunked`; `xchunked`; `chunked` in odd case and whitespace; non-final or unknown codings | `framing_attacks`: `te_*` |
 //! | Content-Length with a sign, spaces, a differing list (`5, 6`), differing duplicates, overflow | `framing_attacks`: `cl_*` |
 //! | bytes after the body never read as the next response (a second request, same agent) | `framing_attacks`: `extra_*`, `body_on_interim_response`, `switching_protocols_unasked` |
+//! | bytes sent after a response in a write of their own, waiting in the socket when the next request is ready | `stray_bytes_waiting_in_the_socket_are_never_the_next_answer` |
 //! | a response before the request was fully sent (large upload answered early, with and without a close) | `early_answers_to_uploads` |
 //! | endless head (value, lines, status line, empty lines), endless 1xx, endless chunk extension, size digits and trailers, chunk size 2^64, endless bodies | `resource_attacks` |
 //! | 10,000 header fields | `many_headers` |
@@ -204,6 +205,61 @@ fn framing_attacks() {
             c.name,
             started.elapsed()
         );
+    }
+}
+
+/// Bytes a server sends after a response, in a write of their own, that are in the socket by the
+/// time the next request is ready (here: they came while the caller still held the first
+/// response), are never taken as its answer, however soon that request follows the first and
+/// whatever its method. (Bytes that arrive only after the next request went out cannot be told
+/// from its answer by any HTTP/1.1 client: there is nothing to match an answer to a request.)
+#[test]
+fn stray_bytes_waiting_in_the_socket_are_never_the_next_answer() {
+    let stray = resp("200 OK", &[], b"STRAY");
+    let later = Duration::from_millis(30);
+    for method in ["GET", "HEAD", "PUT", "DELETE", "POST"] {
+        for tls in [false, true] {
+            let name = format!("{method} (tls: {tls})");
+            let url;
+            let (_plain, _secure);
+            if tls {
+                let first = vec![
+                    TAct::Read,
+                    tsend(ok("first")),
+                    TAct::Sleep(later),
+                    TAct::Send(stray.clone()),
+                    TAct::Read,
+                    tsend(ok("worse")),
+                ];
+                let server = TlsServer::conns(
+                    server_config(&certs().localhost),
+                    vec![first, vec![TAct::Read, tsend(ok("RIGHT"))]],
+                );
+                url = server.url("/");
+                _secure = Some(server);
+            } else {
+                let first = vec![
+                    Act::Read,
+                    send(ok("first")),
+                    Act::Sleep(later),
+                    Act::Send(stray.clone()),
+                    Act::Read,
+                    send(ok("worse")),
+                    KEEP,
+                ];
+                let server = Server::conns(vec![first, vec![Act::Read, send(ok("RIGHT")), KEEP]]);
+                url = server.url("/");
+                _plain = Some(server);
+            }
+            let agent = bounded().add_root_certificates_pem(certs().ca_pem.as_bytes()).build();
+            let first = agent.get(&url).call().unwrap();
+            thread::sleep(later * 3); // the stray bytes come in meanwhile
+            assert_eq!(first.text().unwrap(), "first", "{name}");
+            let started = Instant::now();
+            let want: &[u8] = if method == "HEAD" { b"" } else { b"RIGHT" };
+            let got = agent.request(method, &url).call().and_then(|r| r.bytes());
+            check(&name, got, Body(want), started);
+        }
     }
 }
 
