@@ -129,13 +129,16 @@ impl std::fmt::Debug for AgentBuilder {
 }
 
 impl AgentBuilder {
-    /// Limits each connection attempt (per address). Default 30 s.
+    /// Limits each connection attempt (per address), and then each handshake on the new
+    /// connection as a whole: a proxy's CONNECT answer or SOCKS5 handshake, and the TLS
+    /// handshake (as curl's `--connect-timeout` does). Default 30 s.
     pub fn timeout_connect(mut self, t: Duration) -> Self {
         self.config.timeout_connect = Some(t);
         self
     }
 
-    /// Limits each read: how long the server may stay silent. Default: none.
+    /// Limits each read: how long the server may stay silent. Default: none. A server that
+    /// sends a byte now and then never trips it; [`timeout`](Self::timeout) bounds the whole.
     pub fn timeout_read(mut self, t: Duration) -> Self {
         self.config.timeout_read = Some(t);
         self
