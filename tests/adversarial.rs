@@ -14,7 +14,7 @@
 //! | bytes after the body never read as the next response (a second request, same agent) | `framing_attacks`: `extra_*`, `body_on_interim_response`, `switching_protocols_unasked` |
 //! | bytes sent after a response in a write of their own, waiting in the socket when the next request is ready | `stray_bytes_waiting_in_the_socket_are_never_the_next_answer` |
 //! | a response before the request was fully sent (large upload answered early, with and without a close) | `early_answers_to_uploads` |
-//! | endless head (value, lines, status line, empty lines), endless 1xx, endless chunk extension, size digits and trailers, chunk size 2^64, endless bodies | `resource_attacks` |
+//! | endless head (value, lines, status line, empty lines), endless 1xx, endless chunk extension, size digits and trailers, chunk size 2^64, endless bodies; floods of small heads in linear time | `resource_attacks` |
 //! | 10,000 header fields | `many_headers` |
 //! | a byte per second against the read timeout and the deadline: head, 1xx, body, trailers, TLS handshake, TLS records, CONNECT and SOCKS5 proxies, uploads | `slow_peers_meet_every_deadline` |
 //! | CR/LF/NUL in the method, URL (path, query, host, userinfo), header names and values, basic auth, bearer token, cookies (header and jar), the user agent, proxy credentials, multipart content type | `injection_is_refused_before_anything_is_sent`, `raw_control_characters_in_a_proxy_url_are_refused` |
@@ -517,6 +517,36 @@ fn resource_attacks() {
         drop(agent);
         let sent = server.join().unwrap();
         assert!(sent < 64 << 20, "{name}: the client kept reading ({sent} bytes)");
+    }
+    // Floods of small heads against a head limit raised to 1 MiB: the work must grow with the
+    // bytes, not with their square (a quadratic scan once took seconds here).
+    let floods: [(&str, &[u8], &[u8], &str); 2] = [
+        (
+            "100_continue_flood",
+            b"",
+            b"HTTP/1.1 100 Continue\r\n\r\n",
+            "interim (1xx) responses exceed the limit of 1048576 bytes",
+        ),
+        (
+            "header_line_flood",
+            b"HTTP/1.1 200 OK\r\n",
+            b"X: y\r\n",
+            "exceeds the limit of 1048576 bytes",
+        ),
+    ];
+    for (name, prefix, unit, needle) in floods {
+        let (url, server) = endless(prefix, unit);
+        let agent = bounded().max_head_size(1 << 20).build();
+        let started = Instant::now();
+        let got = agent.get(&url).call().and_then(|r| r.bytes());
+        check(name, got, Fail(ErrorKind::Protocol, needle), started);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{name}: {:?}",
+            started.elapsed()
+        );
+        drop(agent);
+        server.join().unwrap();
     }
 }
 
