@@ -7,8 +7,8 @@
 //!    the user's headers, framing from the body — and validate all of it, so that an invalid
 //!    request fails before any connection is made.
 //! 2. **Get a connection**: an idle one from the pool for the same origin, or a new one
-//!    (resolve, connect, TLS). An idle connection is first checked for a close, or for bytes,
-//!    the server sent while it was idle: they would be taken as the next response.
+//!    (resolve, connect, TLS). An idle connection is first checked for a close, or for bytes
+//!    the server sent after its last response: they would be taken as the next response.
 //! 3. **Send** the head and body; small requests go out in one system call.
 //! 4. **Receive** the head, skipping interim 1xx responses, and decide the body's framing
 //!    (RFC 9112 §6.3).
@@ -45,10 +45,6 @@ pub const DEFAULT_USER_AGENT: &str = concat!("h1client/", env!("CARGO_PKG_VERSIO
 
 /// Bodies up to this size are copied behind the head and sent in the same write.
 const SMALL_BODY: usize = 16 * 1024;
-
-/// An idle connection older than this is probed for a close or stray bytes before reuse, even
-/// for a request that could be retried (younger ones are, when it could not).
-const IDLE_PROBE_AFTER: Duration = Duration::from_millis(1);
 
 /// Chunk size when streaming a body from a reader.
 const UPLOAD_CHUNK: usize = 16 * 1024;
@@ -133,13 +129,16 @@ impl std::fmt::Debug for AgentBuilder {
 }
 
 impl AgentBuilder {
-    /// Limits each connection attempt (per address). Default 30 s.
+    /// Limits each connection attempt (per address), and then each handshake on the new
+    /// connection as a whole: a proxy's CONNECT answer or SOCKS5 handshake, and the TLS
+    /// handshake (as curl's `--connect-timeout` does). Default 30 s.
     pub fn timeout_connect(mut self, t: Duration) -> Self {
         self.config.timeout_connect = Some(t);
         self
     }
 
-    /// Limits each read: how long the server may stay silent. Default: none.
+    /// Limits each read: how long the server may stay silent. Default: none. A server that
+    /// sends a byte now and then never trips it; [`timeout`](Self::timeout) bounds the whole.
     pub fn timeout_read(mut self, t: Duration) -> Self {
         self.config.timeout_read = Some(t);
         self
@@ -618,12 +617,20 @@ impl Agent {
             n += 1;
         }
         let framing = body_framing(method, headers, body).map_err(|e| e.with_host(origin()))?;
+        // Proxy-Authorization is for the proxy the request goes to (RFC 9110 §11.7.1): sent
+        // only to an HTTP proxy in absolute form. Anywhere else (straight to the origin, over
+        // SOCKS, inside a CONNECT tunnel, where the origin reads every header) it would hand
+        // the proxy's credentials to the origin.
+        let to_http_proxy = proxy.is_some_and(|p| p.kind() == ProxyKind::Http) && !https;
         let head = RequestHead {
             method,
             target: &target,
             host: Some(HostHeader { host, port: url.port() }),
             defaults: &defaults[..n],
-            user: headers.iter().map(|(n, v)| (n.as_str(), v.as_deref())),
+            user: headers
+                .iter()
+                .filter(move |(n, _)| to_http_proxy || !n.eq_ignore_ascii_case("proxy-authorization"))
+                .map(|(n, v)| (n.as_str(), v.as_deref())),
             body: framing,
         };
         head.validate().map_err(|e| e.with_host(origin()))?;
@@ -655,7 +662,7 @@ impl Agent {
 
         let mut fresh_only = false;
         loop {
-            let mut conn = self.connection(&key, url, proxy, io, retryable, fresh_only)?;
+            let mut conn = self.connection(&key, url, proxy, io, fresh_only)?;
             conn.wbuf.clear();
             head.write_validated(&mut conn.wbuf);
             config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
@@ -675,10 +682,24 @@ impl Agent {
                     fresh_only = true;
                     continue;
                 }
-                // A failed write may mean the server answered (and closed) before taking the
-                // whole body: read that answer if there is one.
-                let network = e.kind() == ErrorKind::Io && e.step() == Step::Send;
-                if !network || conn.read_head(&config.limits, io, &config.tracer).is_err() {
+                // A failed write may mean the server answered before taking the whole body, and
+                // then closed, or stopped reading (so the write timed out): read that answer if
+                // there is one. RFC 9112 §9.3: a client sending content SHOULD watch for an
+                // error response while it sends. After a timeout, only when bytes are already
+                // here, and each read waits no longer than a write could (the bytes may be TLS
+                // records that are no answer, a session ticket); a passed deadline stops it.
+                let answer_io = match (e.kind(), e.step()) {
+                    (ErrorKind::Io, Step::Send) => Some(*io),
+                    (ErrorKind::Timeout, Step::Send) if conn.stream.has_pending_input() => Some(IoLimits {
+                        read: [io.read, io.write].into_iter().flatten().min(),
+                        ..*io
+                    }),
+                    _ => None,
+                };
+                let Some(answer_io) = answer_io else {
+                    return Err(e);
+                };
+                if conn.read_head(&config.limits, &answer_io, &config.tracer).is_err() {
                     return Err(e);
                 }
                 answered_early = true;
@@ -735,18 +756,18 @@ impl Agent {
         url: &Url,
         proxy: Option<&Proxy>,
         io: &IoLimits,
-        retryable: bool,
         fresh_only: bool,
     ) -> Result<HttpConn> {
         let tracer = &self.config().tracer;
         if !fresh_only {
             while let Some((conn, idle)) = self.inner.pool.take(key) {
-                // Bytes the server sent while the connection was idle (a 408 before closing, or
-                // a close) would be read as this request's answer. Probing the socket costs three
-                // system calls: always done when a failure could not be retried, otherwise once
-                // the connection has sat idle long enough for a server to have spoken.
-                let probe = !retryable || idle >= IDLE_PROBE_AFTER;
-                if conn.stream.has_buffered_input() || (probe && !conn.stream.is_idle_usable()) {
+                // Bytes the server sent after the last response (a 408 before closing, a stray
+                // response right behind the real one) would be read as this request's answer,
+                // and a retry cannot undo that, so every reuse is probed first, however briefly
+                // the connection was idle: bytes sent microseconds after a response, in a TCP
+                // segment of their own, are in by the time the next request is ready. A close is
+                // seen too. It costs three system calls (about a microsecond on loopback).
+                if conn.stream.has_buffered_input() || !conn.stream.is_idle_usable() {
                     tracer.emit(|| Event::Closed {
                         reason: "the server closed or wrote to the idle connection",
                     });
@@ -831,7 +852,7 @@ impl Agent {
                     Ok(ip) => Host::Ip(ip),
                     Err(_) => Host::Name(p.host()),
                 };
-                let mut tcp = self
+                let tcp = self
                     .open_tcp(proxy_host, p.port(), io, Step::ResolveProxy, Step::ConnectProxy)
                     .map_err(at_proxy)?;
                 match p.kind() {
@@ -848,10 +869,12 @@ impl Agent {
                                 SocksTarget::Addr(addrs[0])
                             }
                         };
-                        set_handshake_timeouts(&tcp, self.handshake_limit(io, Step::Tunnel)?)
-                            .map_err(|e| Error::io(Step::Tunnel, e).with_host(origin()))?;
-                        proxy::socks5_handshake(&mut tcp, target, p.credentials())
-                            .map_err(|e| e.with_host(origin()))?;
+                        // Each read and write is limited by the time left, so a proxy that
+                        // trickles its answers cannot stretch the handshake past the deadline.
+                        let deadline = self.handshake_deadline(io);
+                        let mut bounded = connect::DeadlineStream::new(&tcp, deadline, io.read);
+                        proxy::socks5_handshake(&mut bounded, target, p.credentials())
+                            .map_err(|e| past_deadline(e, deadline, Step::Tunnel).with_host(origin()))?;
                         tcp
                     }
                 }
@@ -883,15 +906,17 @@ impl Agent {
         connect::connect(&addrs, limits, connect, &config.tracer)
     }
 
-    /// The limit for each read and write of a handshake (TLS, SOCKS, CONNECT): the connect
-    /// timeout, the read timeout and the time left, whichever is shortest.
-    fn handshake_limit(&self, io: &IoLimits, step: Step) -> Result<Option<Duration>> {
-        let mut limit = [self.config().timeout_connect, io.read].into_iter().flatten().min();
-        if let Some(d) = io.deadline {
-            let left = d.remaining().ok_or_else(|| d.error(step))?;
-            limit = Some(limit.map_or(left, |l| l.min(left)));
-        }
-        Ok(limit)
+    /// The deadline for a handshake starting now (TLS, SOCKS5, CONNECT): the handshakes are part
+    /// of connecting, so the connect timeout limits each of them as a whole (as curl's
+    /// `--connect-timeout` does), and so does the request's deadline. Each read of a handshake
+    /// is also limited by the read timeout. A limit on the whole matters: a peer that trickles a
+    /// byte per read never trips a per-read timeout.
+    fn handshake_deadline(&self, io: &IoLimits) -> Option<Deadline> {
+        let connect = self
+            .config()
+            .timeout_connect
+            .map(|t| Deadline::after(t, "connect timeout"));
+        Deadline::earliest(io.deadline, connect)
     }
 
     /// Asks an HTTP proxy for a tunnel to the origin (`CONNECT host:port`, RFC 9110 §9.3.6) and
@@ -931,7 +956,7 @@ impl Agent {
         head.write(&mut conn.wbuf)?;
         config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
         let limits = IoLimits {
-            read: self.handshake_limit(io, Step::Tunnel)?,
+            deadline: self.handshake_deadline(io),
             ..*io
         };
         send(&mut conn, &mut Body::Empty, BodyFraming::None, &limits).map_err(|e| retag(e, Step::Tunnel))?;
@@ -1006,14 +1031,7 @@ impl Agent {
             Host::Name(n) => n.to_string(),
             Host::Ip(ip) => ip.to_string(),
         };
-        // The handshake is part of connecting: the connect timeout limits all of it (as curl's
-        // --connect-timeout does), and so does the request's deadline; the read timeout each read.
-        let connect = self
-            .config()
-            .timeout_connect
-            .map(|t| Deadline::after(t, "connect timeout"));
-        let deadline = Deadline::earliest(io.deadline, connect);
-        let stream = tls::handshake(tcp, &name, config, deadline, io.read)?;
+        let stream = tls::handshake(tcp, &name, config, self.handshake_deadline(io), io.read)?;
         // The handshake left its timeouts on the socket; start from a known state.
         let _ = stream.sock.set_read_timeout(None);
         let _ = stream.sock.set_write_timeout(None);
@@ -1055,6 +1073,15 @@ fn is_loopback(url: &Url) -> bool {
 fn set_handshake_timeouts(tcp: &TcpStream, limit: Option<Duration>) -> std::io::Result<()> {
     tcp.set_read_timeout(limit)?;
     tcp.set_write_timeout(limit)
+}
+
+/// A timeout after `deadline` passed is that deadline's error (naming it); any other error is
+/// left as it is.
+fn past_deadline(e: Error, deadline: Option<Deadline>, step: Step) -> Error {
+    match deadline {
+        Some(d) if e.is_timeout() && d.remaining().is_none() => d.error(step),
+        _ => e,
+    }
 }
 
 /// Moves an error made while talking to a proxy to the tunnel step (timeouts stay timeouts).
@@ -1128,14 +1155,14 @@ fn body_framing(method: &str, headers: &[(String, Option<String>)], body: &Body<
 
 /// Writes the head (already in `conn.wbuf`) and the body.
 pub(crate) fn send(conn: &mut HttpConn, body: &mut Body<'_>, framing: BodyFraming, io: &IoLimits) -> Result<()> {
-    conn.arm_write(io)?;
+    let (mut w, wbuf) = conn.writer(io);
     let result = match body {
-        Body::Empty => conn.stream.write_all(&conn.wbuf),
+        Body::Empty => w.write_all(wbuf),
         Body::Bytes(b) if b.len() <= SMALL_BODY => {
-            conn.wbuf.extend_from_slice(b);
-            conn.stream.write_all(&conn.wbuf)
+            wbuf.extend_from_slice(b);
+            w.write_all(wbuf)
         }
-        Body::Bytes(b) => write_all_vectored(&mut conn.stream, &[&conn.wbuf, b]),
+        Body::Bytes(b) => write_all_vectored(&mut w, &[wbuf, b]),
         Body::Reader(reader, _) => return send_reader(conn, &mut **reader, framing, io),
         Body::Seekable(reader, start, _) => {
             if let Err(e) = reader.seek(std::io::SeekFrom::Start(*start)) {
@@ -1170,7 +1197,8 @@ fn send_reader(conn: &mut HttpConn, reader: &mut dyn Read, framing: BodyFraming,
     let mut sent: u64 = 0;
     let origin = conn.origin().to_string();
     loop {
-        let (head, data) = conn.wbuf.split_at_mut(head_len);
+        let (mut w, wbuf) = conn.writer(io);
+        let (head, data) = wbuf.split_at_mut(head_len);
         let want = match framing {
             BodyFraming::Length(total) => (total - sent).min(data.len() as u64) as usize,
             _ => data.len(),
@@ -1182,15 +1210,13 @@ fn send_reader(conn: &mut HttpConn, reader: &mut dyn Read, framing: BodyFraming,
         };
         let head = &head[..head_pending];
         let result = match framing {
-            BodyFraming::Chunked if n == 0 => {
-                write_all_vectored(&mut conn.stream, &[head, crate::proto::chunked::LAST_CHUNK])
-            }
+            BodyFraming::Chunked if n == 0 => write_all_vectored(&mut w, &[head, crate::proto::chunked::LAST_CHUNK]),
             BodyFraming::Chunked => {
                 let mut line = [0u8; 18];
                 let line = crate::proto::chunked::chunk_size_line(n, &mut line);
-                write_all_vectored(&mut conn.stream, &[head, line, &data[..n], b"\r\n"])
+                write_all_vectored(&mut w, &[head, line, &data[..n], b"\r\n"])
             }
-            _ => write_all_vectored(&mut conn.stream, &[head, &data[..n]]),
+            _ => write_all_vectored(&mut w, &[head, &data[..n]]),
         };
         result.map_err(|e| conn.write_error(e, io))?;
         head_pending = 0;

@@ -10,8 +10,8 @@ use crate::proto::response::{may_be_complete, Limits, ResponseHead};
 use crate::trace::{Event, Tracer};
 use crate::transport::connect::Deadline;
 use crate::transport::pool::Pooled;
-use crate::transport::{PoolKey, Stream};
-use std::io::{self, Read};
+use crate::transport::{Arm, PoolKey, SocketTimeouts, Stream};
+use std::io;
 use std::time::Duration;
 
 /// Initial size of a connection's read buffer (it grows, up to the head limit, only for heads).
@@ -29,18 +29,6 @@ pub struct IoLimits {
 }
 
 impl IoLimits {
-    /// The socket timeout to set for one call limited by `per_call`: the smaller of it and the
-    /// time left before the deadline. Err when the deadline has passed.
-    fn socket_timeout(&self, per_call: Option<Duration>, step: Step) -> Result<Option<Duration>> {
-        match self.deadline {
-            None => Ok(per_call),
-            Some(d) => {
-                let left = d.remaining().ok_or_else(|| d.error(step))?;
-                Ok(Some(per_call.map_or(left, |p| p.min(left))))
-            }
-        }
-    }
-
     /// The error for a blocking call that timed out: which limit it was.
     pub fn timeout_error(&self, per_call: Option<Duration>, what: &str, step: Step) -> Error {
         if let Some(d) = self.deadline {
@@ -118,28 +106,18 @@ impl HttpConn {
         self.err(e)
     }
 
-    /// Sets the socket's read timeout for the next read (a system call only when it changes).
-    fn arm_read(&mut self, io: &IoLimits, step: Step) -> Result<()> {
-        let want = io.socket_timeout(io.read, step).map_err(|e| self.err(e))?;
-        if want != self.read_timeout {
-            self.stream
-                .set_read_timeout(want)
-                .map_err(|e| self.err(Error::io(step, e)))?;
-            self.read_timeout = want;
-        }
-        Ok(())
-    }
-
-    /// Sets the socket's write timeout for the next write.
-    pub fn arm_write(&mut self, io: &IoLimits) -> Result<()> {
-        let want = io.socket_timeout(io.write, Step::Send).map_err(|e| self.err(e))?;
-        if want != self.write_timeout {
-            self.stream
-                .set_write_timeout(want)
-                .map_err(|e| self.err(Error::io(Step::Send, e)))?;
-            self.write_timeout = want;
-        }
-        Ok(())
+    /// The stream as a writer under `io`'s limits (each system call armed with the time left),
+    /// and the write buffer beside it.
+    pub(crate) fn writer<'s>(&'s mut self, io: &'s IoLimits) -> (Writer<'s>, &'s mut Vec<u8>) {
+        let writer = Writer {
+            stream: &mut self.stream,
+            armer: Armer {
+                io,
+                read: &mut self.read_timeout,
+                write: &mut self.write_timeout,
+            },
+        };
+        (writer, &mut self.wbuf)
     }
 
     /// The error for a failed write.
@@ -168,16 +146,23 @@ impl HttpConn {
             self.end -= self.start;
             self.start = 0;
         }
-        self.arm_read(io, step)?;
-        loop {
-            match read_stream(&mut self.stream, &mut self.unclean_close, &mut self.buf[self.end..]) {
-                Ok(n) => {
-                    self.end += n;
-                    return Ok(n);
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(self.io_err(e, io, io.read, "read", step)),
+        let mut armer = Armer {
+            io,
+            read: &mut self.read_timeout,
+            write: &mut self.write_timeout,
+        };
+        let end = self.end;
+        match read_stream(
+            &mut self.stream,
+            &mut self.unclean_close,
+            &mut self.buf[end..],
+            &mut armer,
+        ) {
+            Ok(n) => {
+                self.end += n;
+                Ok(n)
             }
+            Err(e) => Err(self.io_err(e, io, io.read, "read", step)),
         }
     }
 
@@ -199,14 +184,13 @@ impl HttpConn {
     /// Reads straight from the socket into `out` (the buffer must be empty).
     pub fn read_direct(&mut self, out: &mut [u8], io: &IoLimits, step: Step) -> Result<usize> {
         debug_assert!(self.start == self.end);
-        self.arm_read(io, step)?;
-        loop {
-            match read_stream(&mut self.stream, &mut self.unclean_close, out) {
-                Ok(n) => return Ok(n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(self.io_err(e, io, io.read, "read", step)),
-            }
-        }
+        let mut armer = Armer {
+            io,
+            read: &mut self.read_timeout,
+            write: &mut self.write_timeout,
+        };
+        read_stream(&mut self.stream, &mut self.unclean_close, out, &mut armer)
+            .map_err(|e| self.io_err(e, io, io.read, "read", step))
     }
 
     /// Reads the next final response head (skipping and reporting interim 1xx heads) into
@@ -358,16 +342,81 @@ impl HttpConn {
     }
 }
 
-/// One read from the stream. A TLS close without `close_notify` reads as the end (0), and sets
-/// `unclean`: only a body delimited by the close needs to tell the difference; every other
-/// framing knows where its end is.
-fn read_stream(stream: &mut Stream, unclean: &mut bool, buf: &mut [u8]) -> io::Result<usize> {
-    match stream.read(buf) {
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && stream.is_tls() => {
-            *unclean = true;
-            Ok(0)
+/// Arms each system call of a request with its limits: the per-call timeout, or the time left
+/// before the deadline when that is shorter (see [`Arm`]). Remembers what the socket is set
+/// to, so that a timeout that does not change costs no system call.
+pub(crate) struct Armer<'a> {
+    io: &'a IoLimits,
+    read: &'a mut Option<Duration>,
+    write: &'a mut Option<Duration>,
+}
+
+impl Armer<'_> {
+    fn limit(&self, per_call: Option<Duration>) -> io::Result<Option<Duration>> {
+        match self.io.deadline {
+            None => Ok(per_call),
+            Some(d) => {
+                // Past the deadline: `TimedOut`, which `IoLimits::timeout_error` names.
+                let left = d.remaining().ok_or(io::ErrorKind::TimedOut)?;
+                Ok(Some(per_call.map_or(left, |p| p.min(left))))
+            }
         }
-        r => r,
+    }
+}
+
+impl Arm for Armer<'_> {
+    fn before_read(&mut self, sock: &dyn SocketTimeouts) -> io::Result<()> {
+        let want = self.limit(self.io.read)?;
+        if want != *self.read {
+            sock.set_read_timeout(want)?;
+            *self.read = want;
+        }
+        Ok(())
+    }
+
+    fn before_write(&mut self, sock: &dyn SocketTimeouts) -> io::Result<()> {
+        let want = self.limit(self.io.write)?;
+        if want != *self.write {
+            sock.set_write_timeout(want)?;
+            *self.write = want;
+        }
+        Ok(())
+    }
+}
+
+/// The connection's stream as a `Write` whose every system call is armed (see [`Armer`]).
+pub(crate) struct Writer<'s> {
+    stream: &'s mut Stream,
+    armer: Armer<'s>,
+}
+
+impl io::Write for Writer<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.armed(&mut self.armer).write(buf)
+    }
+
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.stream.armed(&mut self.armer).write_vectored(bufs)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.stream.armed(&mut self.armer).flush()
+    }
+}
+
+/// One read from the stream, each system call armed. A TLS close without `close_notify` reads
+/// as the end (0), and sets `unclean`: only a body delimited by the close needs to tell the
+/// difference; every other framing knows where its end is.
+fn read_stream(stream: &mut Stream, unclean: &mut bool, buf: &mut [u8], armer: &mut Armer<'_>) -> io::Result<usize> {
+    loop {
+        match stream.read_armed(buf, armer) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && stream.is_tls() => {
+                *unclean = true;
+                return Ok(0);
+            }
+            r => return r,
+        }
     }
 }
 

@@ -80,8 +80,9 @@ pub(crate) fn send(
     limits: &Limits,
     tracer: &Tracer,
 ) -> Result<Sent> {
-    conn.arm_write(io)?;
-    conn.stream.write_all(&conn.wbuf).map_err(|e| conn.write_error(e, io))?;
+    let (mut w, wbuf) = conn.writer(io);
+    let written = w.write_all(wbuf);
+    written.map_err(|e| conn.write_error(e, io))?;
     conn.wbuf.clear();
     let started = Instant::now();
     let until = started + wait;
@@ -131,9 +132,7 @@ pub(crate) fn send(
 /// A final status came before the body: end the request without it if the framing allows.
 fn end_unsent(conn: &mut HttpConn, framing: BodyFraming, io: &IoLimits, tracer: &Tracer) -> bool {
     let in_sync = match framing {
-        BodyFraming::Chunked => {
-            conn.arm_write(io).is_ok() && conn.stream.write_all(crate::proto::chunked::LAST_CHUNK).is_ok()
-        }
+        BodyFraming::Chunked => conn.writer(io).0.write_all(crate::proto::chunked::LAST_CHUNK).is_ok(),
         BodyFraming::Length(n) => n == 0,
         BodyFraming::None => true,
     };

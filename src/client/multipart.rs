@@ -28,7 +28,9 @@
 //! ```
 //!
 //! Names and file names are sent as UTF-8 with `"`, CR and LF percent-encoded, as browsers do
-//! (the HTML standard's form encoding, which RFC 7578 §4.2 and §5.1 allow).
+//! (the HTML standard's form encoding, which RFC 7578 §4.2 and §5.1 allow), and so are the other
+//! control bytes but HTAB: they are in a header section, where a field value may not hold them
+//! (RFC 9110 §5.5), and a NUL would cut the name short in a parser written in C.
 //!
 //! **The boundary** must not occur in any part, yet files are streamed and cannot be searched
 //! first. So it is random: `h1client-` and 128 bits in hex, from std's `RandomState` — SipHash
@@ -216,13 +218,16 @@ fn random_boundary() -> String {
     format!("h1client-{:016x}{:016x}", word(1), word(2))
 }
 
-/// Percent-encodes `"`, CR and LF in a name or file name (the HTML form encoding).
+/// Percent-encodes `"`, CR and LF in a name or file name (the HTML form encoding), and the other
+/// control bytes but HTAB (see the module docs).
 fn escape_name(out: &mut Vec<u8>, name: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in name.bytes() {
         match b {
-            b'"' => out.extend_from_slice(b"%22"),
-            b'\r' => out.extend_from_slice(b"%0D"),
-            b'\n' => out.extend_from_slice(b"%0A"),
+            b'\t' => out.push(b),
+            b'"' | 0..=0x1f | 0x7f => {
+                out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+            }
             _ => out.push(b),
         }
     }

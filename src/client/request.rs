@@ -140,6 +140,10 @@ impl RequestBuilder {
     /// Adds a header. Several headers of the same name are all sent, in order; a header named
     /// like a default one (`User-Agent`, `Accept`, `Host`) replaces that default. Validated when
     /// the request is sent.
+    ///
+    /// `Proxy-Authorization` is sent only when the request goes to an HTTP proxy (a plain `http`
+    /// request, in absolute form); never to an origin server, not even inside a CONNECT tunnel
+    /// (whose credentials come from the proxy URL, see [`Proxy`](crate::Proxy)).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), Some(value.into())));
         self

@@ -85,7 +85,17 @@ pub struct ResponseHead {
 pub fn may_be_complete(buf: &[u8], from: usize) -> bool {
     let start = from.saturating_sub(2);
     let tail = buf.get(start..).unwrap_or_default();
-    tail.windows(2).any(|w| w == b"\n\n") || tail.windows(3).any(|w| w == b"\n\r\n")
+    // One pass that stops at the first empty line. (Looking for `\n\n` everywhere first, then
+    // for `\n\r\n`, went through all the buffered bytes for every head when the heads end in
+    // CRLF: a flood of small 1xx responses cost time quadratic in the bytes buffered.)
+    tail.iter().enumerate().any(|(i, &b)| {
+        b == b'\n'
+            && match tail.get(i.saturating_add(1)) {
+                Some(b'\n') => true,
+                Some(b'\r') => tail.get(i.saturating_add(2)) == Some(&b'\n'),
+                _ => false,
+            }
+    })
 }
 
 fn protocol(message: String) -> Error {
@@ -431,6 +441,12 @@ mod tests {
         assert!(may_be_complete(b"HTTP/1.1 200 OK\n\n", 16));
         // the empty line straddles the previous read
         assert!(may_be_complete(b"HTTP/1.1 200 OK\r\n\r\n", 18));
+        assert!(!may_be_complete(b"HTTP/1.1 200 OK\r\n\r", 0));
+        assert!(!may_be_complete(b"HTTP/1.1 200 OK\n\r", 0));
+        assert!(may_be_complete(b"HTTP/1.1 200 OK\r\nA: b\n\r\n", 0));
+        // many heads: the first one's end is enough
+        let many = b"HTTP/1.1 100 Continue\r\n\r\n".repeat(1000);
+        assert!(may_be_complete(&many, 0));
     }
 
     #[test]

@@ -140,6 +140,65 @@ pub fn interleave(addrs: Vec<SocketAddr>) -> Vec<SocketAddr> {
     }
 }
 
+/// A TCP stream under a deadline: before each read and write, the socket's timeout is set to
+/// the time left (or to `per_io` when that is shorter), so a peer that answers a byte at a time
+/// cannot stretch an exchange past the deadline, as it could with one timeout set for every
+/// call. After the deadline, reads and writes fail with [`io::ErrorKind::TimedOut`]. For the
+/// proxy handshakes (SOCKS5), which are byte exchanges of their own.
+#[derive(Debug)]
+pub struct DeadlineStream<'a> {
+    tcp: &'a TcpStream,
+    deadline: Option<Deadline>,
+    per_io: Option<Duration>,
+    armed: Option<Option<Duration>>,
+}
+
+impl<'a> DeadlineStream<'a> {
+    /// `tcp`, each call limited by `per_io` and all of them by `deadline`.
+    pub fn new(tcp: &'a TcpStream, deadline: Option<Deadline>, per_io: Option<Duration>) -> DeadlineStream<'a> {
+        DeadlineStream {
+            tcp,
+            deadline,
+            per_io,
+            armed: None,
+        }
+    }
+
+    fn arm(&mut self) -> io::Result<()> {
+        let limit = match self.deadline {
+            None => self.per_io,
+            Some(d) => {
+                let left = d.remaining().ok_or(io::ErrorKind::TimedOut)?;
+                Some(self.per_io.map_or(left, |p| p.min(left)))
+            }
+        };
+        if self.armed != Some(limit) {
+            self.tcp.set_read_timeout(limit)?;
+            self.tcp.set_write_timeout(limit)?;
+            self.armed = Some(limit);
+        }
+        Ok(())
+    }
+}
+
+impl io::Read for DeadlineStream<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.arm()?;
+        (&*self.tcp).read(buf)
+    }
+}
+
+impl io::Write for DeadlineStream<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.arm()?;
+        (&*self.tcp).write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Limits for connecting.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ConnectLimits {

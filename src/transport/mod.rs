@@ -131,32 +131,46 @@ impl Stream {
         if self.has_buffered_input() {
             return false;
         }
+        matches!(self.peek_now(), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+    }
+
+    /// Checks, without blocking, whether the peer has sent bytes not read yet (a close alone
+    /// does not count): after a write failed, to find an answer the server sent early. Always
+    /// false on a unix socket, which cannot be peeked at.
+    pub fn has_pending_input(&self) -> bool {
+        #[cfg(unix)]
+        if let Stream::Unix(_) = self {
+            return false;
+        }
+        self.has_buffered_input() || matches!(self.peek_now(), Ok(n) if n > 0)
+    }
+
+    /// Peeks at one byte without blocking: `Ok(0)` at the end of the stream, `WouldBlock` when
+    /// nothing came. (A unix socket has no stable peek: its byte is read, which is as good for
+    /// the callers, who never use the connection again when something came.)
+    fn peek_now(&self) -> io::Result<usize> {
         let mut probe = [0u8; 1];
         let peeked = match self {
             #[cfg(unix)]
             Stream::Unix(s) => {
                 // No stable peek on unix sockets: a byte read here would make the connection
                 // unusable anyway, so reading is as good as peeking.
-                if s.set_nonblocking(true).is_err() {
-                    return false;
-                }
+                s.set_nonblocking(true)?;
                 let r = (&*s).read(&mut probe);
                 let _ = s.set_nonblocking(false);
                 r
             }
             _ => match self.tcp() {
                 Some(s) => {
-                    if s.set_nonblocking(true).is_err() {
-                        return false;
-                    }
+                    s.set_nonblocking(true)?;
                     let r = s.peek(&mut probe);
                     let _ = s.set_nonblocking(false);
                     r
                 }
-                None => return false,
+                None => Err(io::ErrorKind::Unsupported.into()),
             },
         };
-        matches!(peeked, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+        peeked
     }
 
     /// Shuts both directions down (best effort), so the peer sees the end at once.
@@ -172,6 +186,131 @@ impl Stream {
                 }
             }
         }
+    }
+}
+
+/// A socket whose timeouts can be set (TCP or unix): what an [`Arm`] is handed before each
+/// system call.
+pub trait SocketTimeouts {
+    /// Sets the timeout of the next blocking reads (`None`: wait forever).
+    fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()>;
+    /// Sets the timeout of the next blocking writes (`None`: wait forever).
+    fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()>;
+}
+
+impl SocketTimeouts for TcpStream {
+    fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        TcpStream::set_read_timeout(self, t)
+    }
+    fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        TcpStream::set_write_timeout(self, t)
+    }
+}
+
+#[cfg(unix)]
+impl SocketTimeouts for std::os::unix::net::UnixStream {
+    fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        std::os::unix::net::UnixStream::set_read_timeout(self, t)
+    }
+    fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        std::os::unix::net::UnixStream::set_write_timeout(self, t)
+    }
+}
+
+/// Sets the socket's timeout before each system call of an armed read or write (see
+/// [`Stream::read_armed`]), typically to the time left before a deadline.
+///
+/// Socket timeouts limit one system call, and one call that makes any progress starts the
+/// next one with a fresh timeout: a peer that reads or writes a byte at a time would stretch
+/// a transfer far past its deadline if the timeout were set once per transfer. Over TLS one
+/// read of plain text may take many socket reads (a record must be whole before it yields
+/// anything), so the arming has to happen below the TLS layer.
+pub trait Arm {
+    /// Called before a socket read; an error (`TimedOut` when no time is left) is returned by
+    /// the read instead.
+    fn before_read(&mut self, sock: &dyn SocketTimeouts) -> io::Result<()>;
+    /// Called before a socket write; as [`before_read`](Arm::before_read).
+    fn before_write(&mut self, sock: &dyn SocketTimeouts) -> io::Result<()>;
+}
+
+impl Stream {
+    /// One read, as [`Read::read`], with `arm` called before each system call.
+    pub fn read_armed(&mut self, buf: &mut [u8], arm: &mut dyn Arm) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => {
+                arm.before_read(s)?;
+                s.read(buf)
+            }
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => tls::read_armed(s, buf, arm),
+            #[cfg(unix)]
+            Stream::Unix(s) => {
+                arm.before_read(s)?;
+                s.read(buf)
+            }
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(r) => r.read(buf),
+        }
+    }
+
+    /// One write of some of `bufs`, as [`Write::write_vectored`], with `arm` called before each
+    /// system call.
+    pub fn write_vectored_armed(&mut self, bufs: &[IoSlice<'_>], arm: &mut dyn Arm) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => {
+                arm.before_write(s)?;
+                s.write_vectored(bufs)
+            }
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => tls::write_vectored_armed(s, bufs, arm),
+            #[cfg(unix)]
+            Stream::Unix(s) => {
+                arm.before_write(s)?;
+                s.write_vectored(bufs)
+            }
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(_) => Ok(bufs.iter().map(|b| b.len()).sum()),
+        }
+    }
+
+    /// Sends what a layer above the socket still holds (TLS records), arming each system call.
+    pub fn flush_armed(&mut self, arm: &mut dyn Arm) -> io::Result<()> {
+        match self {
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => tls::flush_armed(s, arm),
+            _ => Ok(()),
+        }
+    }
+
+    /// The stream as a writer whose system calls are each armed by `arm`.
+    pub fn armed<'s>(&'s mut self, arm: &'s mut dyn Arm) -> Armed<'s> {
+        Armed { stream: self, arm }
+    }
+}
+
+/// A [`Stream`] whose every system call is armed first (see [`Arm`]): `Read` and `Write`.
+pub struct Armed<'s> {
+    stream: &'s mut Stream,
+    arm: &'s mut dyn Arm,
+}
+
+impl Read for Armed<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.read_armed(buf, self.arm)
+    }
+}
+
+impl Write for Armed<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.write_vectored_armed(&[IoSlice::new(buf)], self.arm)
+    }
+
+    fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        self.stream.write_vectored_armed(bufs, self.arm)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.stream.flush_armed(self.arm)
     }
 }
 

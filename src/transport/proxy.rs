@@ -81,6 +81,12 @@ impl Proxy {
     /// port is 1080 for SOCKS and 80 for HTTP (curl uses 1080 for HTTP proxies too, which
     /// nothing else does).
     pub fn new(url: &str) -> Result<Proxy> {
+        // The URL parser drops tabs and line breaks without a word; refuse them instead, as for
+        // request URLs: a proxy URL holding them (in its credentials, say) is not what it looks
+        // like, and may be an injection attempt.
+        if let Some(c) = url.chars().find(|c| c.is_control()) {
+            return Err(invalid(url, &format!("contains the control character {c:?}")));
+        }
         let with_scheme = if url.contains("://") {
             url.to_string()
         } else {

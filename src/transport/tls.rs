@@ -23,6 +23,7 @@
 
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::transport::connect::Deadline;
+use crate::transport::Arm;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
@@ -31,7 +32,7 @@ use rustls::{
     CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, InvalidMessage, RootCertStore,
     SignatureScheme,
 };
-use std::io;
+use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Duration;
@@ -198,6 +199,55 @@ fn arm(
 
 fn is_timeout(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+}
+
+/// One read of plain text, as rustls's `Stream::read` does it (flush what is pending, then read
+/// records until plain text, a clean close or the end comes), but with `arm` called before each
+/// system call, so that a peer dribbling a record a byte at a time meets the deadline.
+pub(crate) fn read_armed(s: &mut TlsStream, buf: &mut [u8], arm: &mut dyn Arm) -> io::Result<usize> {
+    loop {
+        flush_armed(s, arm)?;
+        match s.conn.reader().read(buf) {
+            // no plain text yet: read more records
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            // plain text, `Ok(0)` after close_notify, `UnexpectedEof` after a bare TCP close
+            other => return other,
+        }
+        arm.before_read(&s.sock)?;
+        // 0 (the TCP end) is recorded by rustls, and the reader reports it above
+        s.conn.read_tls(&mut s.sock)?;
+        if let Err(e) = s.conn.process_new_packets() {
+            // Tell the server why, if rustls has an alert for it (best effort).
+            let _ = s.conn.write_tls(&mut s.sock);
+            return Err(io::Error::new(io::ErrorKind::InvalidData, e));
+        }
+    }
+}
+
+/// Encrypts some of `bufs` and sends the records (all of them), arming each system call.
+pub(crate) fn write_vectored_armed(
+    s: &mut TlsStream,
+    bufs: &[io::IoSlice<'_>],
+    arm: &mut dyn Arm,
+) -> io::Result<usize> {
+    flush_armed(s, arm)?;
+    let n = s.conn.writer().write_vectored(bufs)?;
+    flush_armed(s, arm)?;
+    Ok(n)
+}
+
+/// Sends the records rustls holds, arming each system call.
+pub(crate) fn flush_armed(s: &mut TlsStream, arm: &mut dyn Arm) -> io::Result<()> {
+    while s.conn.wants_write() {
+        arm.before_write(&s.sock)?;
+        match s.conn.write_tls(&mut s.sock) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Does the TLS layer hold input the reader has not taken yet: decrypted bytes, or the peer's

@@ -130,6 +130,14 @@ impl Server {
         Server::start(Mode::Responses(Arc::new(Mutex::new(scripts.into_iter()))))
     }
 
+    /// Like [`Server::responses`], with scripts that may name the server's own address (a
+    /// redirect to the same port under another host name, say).
+    pub fn responses_for(make: impl FnOnce(SocketAddr) -> Vec<Vec<Act>>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let scripts = make(listener.local_addr().unwrap());
+        Server::start_on(listener, Mode::Responses(Arc::new(Mutex::new(scripts.into_iter()))))
+    }
+
     /// Answers every request with `200 OK` and this body, keeping connections open.
     pub fn always(body: &str) -> Server {
         let one = vec![send(ok(body))];
@@ -141,8 +149,11 @@ impl Server {
         Server::responses(std::iter::repeat_n(vec![Act::Send(raw)], 100).collect())
     }
 
-    fn start(mut mode: Mode) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    fn start(mode: Mode) -> Server {
+        Server::start_on(TcpListener::bind("127.0.0.1:0").unwrap(), mode)
+    }
+
+    fn start_on(listener: TcpListener, mut mode: Mode) -> Server {
         let addr = listener.local_addr().unwrap();
         let shared = Arc::new(Mutex::new(Shared::default()));
         let stop = Arc::new(AtomicBool::new(false));
@@ -355,7 +366,7 @@ fn run_acts(c: &mut Conn<'_>, script: Vec<Act>, stop: &AtomicBool) -> bool {
             }
             Act::Trickle(b, pause) => {
                 for byte in b {
-                    if c.stream.write_all(&[byte]).is_err() {
+                    if stop.load(Ordering::SeqCst) || c.stream.write_all(&[byte]).is_err() {
                         return false;
                     }
                     thread::sleep(pause);

@@ -256,6 +256,9 @@ pub enum TAct {
     Read,
     /// Send these bytes (encrypted, as one write).
     Send(Vec<u8>),
+    /// Send these bytes encrypted, the TLS records written one byte at a time with a pause
+    /// between bytes (a peer that dribbles a record so that every socket read gets something).
+    Trickle(Vec<u8>, Duration),
     /// Wait.
     Sleep(Duration),
     /// Read and record until the peer closes or the time passes.
@@ -330,6 +333,18 @@ impl TlsServer {
         .unwrap()
     }
 
+    /// Like [`TlsServer::responses`], with scripts that may name the server's own address (a
+    /// redirect to `http://` on the same port, which this server also answers).
+    pub fn responses_for(config: Arc<ServerConfig>, make: impl FnOnce(SocketAddr) -> Vec<Vec<TAct>>) -> TlsServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let scripts = make(listener.local_addr().unwrap());
+        TlsServer::start_on(
+            listener,
+            config,
+            Mode::Responses(Arc::new(Mutex::new(scripts.into_iter()))),
+        )
+    }
+
     /// Answers every request with `200 OK` and this body.
     pub fn always(config: Arc<ServerConfig>, body: &str) -> TlsServer {
         let one = vec![tsend(crate::support::ok(body))];
@@ -341,9 +356,12 @@ impl TlsServer {
         TlsServer::start("[::1]:0", config, Mode::Conns(scripts.into_iter())).ok()
     }
 
-    fn start(bind: &str, config: Arc<ServerConfig>, mut mode: Mode) -> io::Result<TlsServer> {
-        let listener = TcpListener::bind(bind)?;
-        let addr = listener.local_addr()?;
+    fn start(bind: &str, config: Arc<ServerConfig>, mode: Mode) -> io::Result<TlsServer> {
+        Ok(TlsServer::start_on(TcpListener::bind(bind)?, config, mode))
+    }
+
+    fn start_on(listener: TcpListener, config: Arc<ServerConfig>, mut mode: Mode) -> TlsServer {
+        let addr = listener.local_addr().unwrap();
         let shared = Arc::new(Mutex::new(Shared::default()));
         let stop = Arc::new(AtomicBool::new(false));
         let (sh, st) = (shared.clone(), stop.clone());
@@ -376,12 +394,12 @@ impl TlsServer {
                 let _ = w.join();
             }
         });
-        Ok(TlsServer {
+        TlsServer {
             addr,
             shared,
             stop,
             accept: Some(accept),
-        })
+        }
     }
 
     /// `https://localhost:PORT` + path.
@@ -527,6 +545,33 @@ impl Conn<'_> {
         }
     }
 
+    /// Encrypts `b` (plain text on a plain connection) and writes the bytes one at a time.
+    fn trickle(&mut self, b: &[u8], pause: Duration) -> bool {
+        let wire = match &mut self.io {
+            Io::Tls(s) => {
+                if s.conn.writer().write_all(b).is_err() {
+                    return false;
+                }
+                let mut wire = Vec::new();
+                while s.conn.wants_write() {
+                    if s.conn.write_tls(&mut wire).is_err() {
+                        return false;
+                    }
+                }
+                wire
+            }
+            Io::Plain(_) => b.to_vec(),
+        };
+        let mut tcp = self.io.tcp();
+        for byte in wire {
+            if self.stop.load(Ordering::SeqCst) || tcp.write_all(&[byte]).is_err() {
+                return false;
+            }
+            thread::sleep(pause);
+        }
+        true
+    }
+
     /// Ends the connection: with `close_notify` or without, then FIN; then reads what the client
     /// still sends for a moment (so that unread data does not turn the FIN into a reset).
     fn close(&mut self, notify: bool) {
@@ -560,6 +605,11 @@ fn run_acts(c: &mut Conn<'_>, script: Vec<TAct>) -> bool {
             }
             TAct::Send(b) => {
                 if !c.write_all(&b) {
+                    return false;
+                }
+            }
+            TAct::Trickle(b, pause) => {
+                if !c.trickle(&b, pause) {
                     return false;
                 }
             }
