@@ -5,7 +5,7 @@ mod support;
 
 use h1client::{Agent, ErrorKind};
 use std::time::Duration;
-use support::{Act, Server};
+use support::Server;
 
 fn agent() -> Agent {
     Agent::builder().timeout_read(Duration::from_secs(5)).build()
@@ -75,6 +75,7 @@ fn other_charsets_without_the_feature_are_an_error_not_a_guess() {
 #[cfg(feature = "json")]
 mod json {
     use super::*;
+    use support::Act;
     use serde::{Deserialize, Serialize};
     use std::collections::BTreeMap;
 

@@ -13,6 +13,19 @@
 //! than a guess: reading windows-1252 bytes as UTF-8 can succeed and give the wrong text. The
 //! bytes are always there with [`Response::bytes`](crate::Response::bytes).
 
+// Network bytes flow through here: the same no-panic lints as in `proto` and `transport`.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unreachable
+    )
+)]
+
 use crate::error::{Error, ErrorKind, Result, Step};
 
 /// The value of the `charset` parameter of a `Content-Type` value (RFC 9110 §5.6.6: names are
@@ -72,10 +85,9 @@ pub fn decode(bytes: Vec<u8>, charset: Option<&str>) -> Result<String> {
         return Ok(bytes.iter().map(|&b| char::from(b)).collect());
     }
     if label.eq_ignore_ascii_case("us-ascii") || label.eq_ignore_ascii_case("ascii") {
-        if let Some(at) = bytes.iter().position(|b| !b.is_ascii()) {
+        if let Some((at, byte)) = bytes.iter().enumerate().find(|(_, b)| !b.is_ascii()) {
             return Err(decode_error(format!(
-                "the body is not valid US-ASCII (byte 0x{:02x} at offset {at})",
-                bytes[at]
+                "the body is not valid US-ASCII (byte 0x{byte:02x} at offset {at})"
             )));
         }
         // ASCII is valid UTF-8.

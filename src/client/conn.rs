@@ -5,6 +5,19 @@
 //! (headers are offsets into it, nothing is copied), then serves as read-ahead for the body.
 //! Reads bigger than what is buffered go straight from the socket into the caller's memory.
 
+// Network bytes flow through here: the same no-panic lints as in `proto` and `transport`.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unreachable
+    )
+)]
+
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::proto::response::{may_be_complete, Limits, ResponseHead};
 use crate::trace::{Event, Tracer};
@@ -127,12 +140,13 @@ impl HttpConn {
 
     /// Bytes received but not yet consumed.
     pub fn buffered(&self) -> &[u8] {
-        &self.buf[self.start..self.end]
+        // start <= end <= buf.len() always holds; `get` keeps even a broken invariant from panicking
+        self.buf.get(self.start..self.end).unwrap_or_default()
     }
 
     /// Marks `n` buffered bytes as consumed.
     pub fn consume(&mut self, n: usize) {
-        self.start = (self.start + n).min(self.end);
+        self.start = self.start.saturating_add(n).min(self.end);
     }
 
     /// Reads more bytes from the socket into the buffer; returns how many (0 at end of stream).
@@ -142,9 +156,7 @@ impl HttpConn {
             self.start = 0;
             self.end = 0;
         } else if self.end == self.buf.len() {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
+            self.compact();
         }
         let mut armer = Armer {
             io,
@@ -155,14 +167,23 @@ impl HttpConn {
         match read_stream(
             &mut self.stream,
             &mut self.unclean_close,
-            &mut self.buf[end..],
+            self.buf.get_mut(end..).unwrap_or_default(),
             &mut armer,
         ) {
             Ok(n) => {
-                self.end += n;
+                self.end = self.end.saturating_add(n).min(self.buf.len());
                 Ok(n)
             }
             Err(e) => Err(self.io_err(e, io, io.read, "read", step)),
+        }
+    }
+
+    /// Moves the unread bytes to the front of the buffer.
+    fn compact(&mut self) {
+        if self.start > 0 && self.start <= self.end && self.end <= self.buf.len() {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end = self.end.saturating_sub(self.start);
+            self.start = 0;
         }
     }
 
@@ -177,8 +198,10 @@ impl HttpConn {
         if self.buf.len() < bytes.len() {
             self.buf.resize(bytes.len(), 0);
         }
-        self.buf[..bytes.len()].copy_from_slice(bytes);
-        self.end = bytes.len();
+        if let Some(front) = self.buf.get_mut(..bytes.len()) {
+            front.copy_from_slice(bytes);
+            self.end = bytes.len();
+        }
     }
 
     /// Reads straight from the socket into `out` (the buffer must be empty).
@@ -223,7 +246,7 @@ impl HttpConn {
         tracer: &Tracer,
         stop_at_interim: bool,
     ) -> std::result::Result<(), (Error, usize)> {
-        let mut received = self.end - self.start;
+        let mut received = self.buffered().len();
         let mut interim_bytes = 0usize;
         let mut scanned: usize = 0;
         // Empty lines before a status line are skipped (RFC 9112 §2.2; httparse skips them too),
@@ -238,31 +261,32 @@ impl HttpConn {
         }
         loop {
             let buffered = self.buffered();
-            blank += buffered[blank..]
-                .iter()
-                .take_while(|&&b| b == b'\r' || b == b'\n')
-                .count();
+            let unseen = buffered.get(blank..).unwrap_or_default();
+            blank = blank.saturating_add(unseen.iter().take_while(|&&b| b == b'\r' || b == b'\n').count());
             // A head that reached the limit without an empty line is parsed all the same: the
             // parser names what is wrong with its start, or refuses it for its size, so the error
             // is the same however the bytes were split.
             let full = buffered.len() >= limits.max_head_bytes;
-            if full || may_be_complete(&buffered[blank..], scanned.saturating_sub(blank)) {
+            let unseen = buffered.get(blank..).unwrap_or_default();
+            if full || may_be_complete(unseen, scanned.saturating_sub(blank)) {
                 let (start, end) = (self.start, self.end);
-                match self.head.parse(&mut self.buf[start..end], limits) {
+                let window = self.buf.get_mut(start..end).unwrap_or_default();
+                match self.head.parse(window, limits) {
                     Ok(Some(len)) => {
                         let interim = self.head.is_interim();
+                        let head_end = start.saturating_add(len);
                         tracer.emit(|| Event::ResponseHead {
-                            bytes: &self.buf[start..start + len],
+                            bytes: self.buf.get(start..head_end).unwrap_or_default(),
                             interim,
                         });
-                        self.start += len;
+                        self.start = head_end.min(self.end);
                         scanned = 0;
                         blank = 0;
                         if !interim || stop_at_interim {
                             self.head_at = start;
                             return Ok(());
                         }
-                        interim_bytes += len;
+                        interim_bytes = interim_bytes.saturating_add(len);
                         if interim_bytes > limits.max_head_bytes {
                             let msg = format!(
                                 "interim (1xx) responses exceed the limit of {} bytes",
@@ -284,13 +308,13 @@ impl HttpConn {
             // Make room: move the partial head to the front, grow the buffer if it is full.
             if self.end == self.buf.len() {
                 if self.start > 0 {
-                    self.buf.copy_within(self.start..self.end, 0);
-                    self.end -= self.start;
-                    self.start = 0;
+                    self.compact();
                 } else {
-                    let grown = (self.buf.len() * 2)
-                        .min(limits.max_head_bytes + READ_BUF)
-                        .max(self.buf.len() + 1);
+                    let len = self.buf.len();
+                    let grown = len
+                        .saturating_mul(2)
+                        .min(limits.max_head_bytes.saturating_add(READ_BUF))
+                        .max(len.saturating_add(1));
                     self.buf.resize(grown, 0);
                 }
             }
@@ -312,7 +336,7 @@ impl HttpConn {
                     };
                     return Err((self.err(e), received));
                 }
-                Ok(n) => received += n,
+                Ok(n) => received = received.saturating_add(n),
                 Err(e) => return Err((e, received)),
             }
         }
@@ -321,7 +345,7 @@ impl HttpConn {
     /// The bytes of the last response head, as received (obs-folds replaced by spaces).
     pub fn head_bytes(&self) -> &[u8] {
         self.buf
-            .get(self.head_at..self.head_at + self.head.len)
+            .get(self.head_at..self.head_at.saturating_add(self.head.len))
             .unwrap_or_default()
     }
 

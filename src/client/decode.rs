@@ -37,6 +37,19 @@
 //! is limited by whoever reads it: [`Response::bytes`](crate::Response::bytes) and
 //! [`Response::text`](crate::Response::text) count decoded bytes against the body limit.
 
+// Network bytes flow through here: the same no-panic lints as in `proto` and `transport`.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unreachable
+    )
+)]
+
 use crate::error::{Error, ErrorKind, Result, Step};
 
 /// Most codings undone on one body.
@@ -215,11 +228,12 @@ impl Layer {
 
     /// Reads more input from below into the free end of the buffer.
     fn fill(&mut self, below: &mut [Layer], source: &mut Source<'_>) -> Result<()> {
-        let n = pull(below, source, &mut self.buf[self.end..])?;
+        let free = self.buf.get_mut(self.end..).unwrap_or_default();
+        let n = pull(below, source, free)?;
         if n == 0 {
             self.eof = true;
         } else {
-            self.end += n;
+            self.end = self.end.saturating_add(n).min(self.buf.len());
             self.seen_input = true;
         }
         Ok(())
@@ -251,9 +265,9 @@ fn pull(layers: &mut [Layer], source: &mut Source<'_>, out: &mut [u8]) -> Result
             continue;
         }
         // With the input at its end the codec still runs: it may hold output back.
-        let input = &layer.buf[layer.start..layer.end];
+        let input = layer.buf.get(layer.start..layer.end).unwrap_or_default();
         let (used, produced) = layer.codec.run(input, out).map_err(|why| layer.error(why))?;
-        layer.start += used;
+        layer.start = layer.start.saturating_add(used).min(layer.end);
         if produced > 0 {
             return Ok(produced);
         }
@@ -273,9 +287,9 @@ fn pull(layers: &mut [Layer], source: &mut Source<'_>, out: &mut [u8]) -> Result
                 format!("the {name} stream is cut short: the body ended before the compressed data did"),
             ));
         }
-        if layer.start > 0 {
+        if layer.start > 0 && layer.end <= layer.buf.len() {
             layer.buf.copy_within(layer.start..layer.end, 0);
-            layer.end -= layer.start;
+            layer.end = layer.end.saturating_sub(layer.start);
             layer.start = 0;
         }
         if layer.end == layer.buf.len() {
@@ -304,8 +318,8 @@ impl Codec {
             Coding::Deflate => Codec::Deflate(Box::default()),
             #[cfg(feature = "brotli")]
             Coding::Brotli => Codec::Brotli(Box::default()),
-            // `Coding::parse` only makes codings whose feature is on.
-            #[allow(unreachable_patterns)]
+            // `Coding::parse` only makes codings whose feature is on: no network byte leads here.
+            #[allow(unreachable_patterns, clippy::unreachable)]
             _ => unreachable!("coding {coding:?} without its feature"),
         }
     }
@@ -368,8 +382,8 @@ mod gzip {
         let status = d
             .decompress(input, out, FlushDecompress::None)
             .map_err(|e| e.to_string())?;
-        let used = (d.total_in() - in0) as usize;
-        let made = (d.total_out() - out0) as usize;
+        let used = d.total_in().saturating_sub(in0) as usize;
+        let made = d.total_out().saturating_sub(out0) as usize;
         Ok((used, made, status == Status::StreamEnd))
     }
 
@@ -380,42 +394,43 @@ mod gzip {
         if h.iter().zip(magic).any(|(a, b)| *a != b) {
             return Err("not gzip data (the magic bytes 1f 8b are missing)".into());
         }
-        if h.len() > 2 && h[2] != 8 {
-            return Err(format!("unknown compression method {} (only 8, deflate, exists)", h[2]));
+        if let Some(&method) = h.get(2).filter(|&&m| m != 8) {
+            return Err(format!("unknown compression method {method} (only 8, deflate, exists)"));
         }
-        if h.len() < 10 {
+        let (Some(&flags), true) = (h.get(3), h.len() >= 10) else {
             return Ok(None);
-        }
-        let flags = h[3];
+        };
         if flags & 0xe0 != 0 {
             return Err(format!("reserved header flags are set (0x{flags:02x})"));
         }
-        let mut pos = 10;
+        let mut pos: usize = 10;
         if flags & FEXTRA != 0 {
-            let Some(len) = h.get(pos..pos + 2) else {
+            let Some(&[lo, hi]) = h.get(pos..pos.saturating_add(2)) else {
                 return Ok(None);
             };
-            pos += 2 + usize::from(u16::from_le_bytes([len[0], len[1]]));
+            pos = pos
+                .saturating_add(2)
+                .saturating_add(usize::from(u16::from_le_bytes([lo, hi])));
         }
         for flag in [FNAME, FCOMMENT] {
             if flags & flag != 0 {
                 // a zero-terminated string
                 match h.get(pos..).and_then(|rest| rest.iter().position(|&b| b == 0)) {
-                    Some(i) => pos += i + 1,
+                    Some(i) => pos = pos.saturating_add(i).saturating_add(1),
                     None => return Ok(None),
                 }
             }
         }
         if flags & FHCRC != 0 {
-            let Some(crc16) = h.get(pos..pos + 2) else {
+            let (Some(&[lo, hi]), Some(covered)) = (h.get(pos..pos.saturating_add(2)), h.get(..pos)) else {
                 return Ok(None);
             };
             let mut crc = Crc::new();
-            crc.update(&h[..pos]);
-            if u16::from_le_bytes([crc16[0], crc16[1]]) != (crc.sum() & 0xffff) as u16 {
+            crc.update(covered);
+            if u16::from_le_bytes([lo, hi]) != (crc.sum() & 0xffff) as u16 {
                 return Err("the header checksum does not match".into());
             }
-            pos += 2;
+            pos = pos.saturating_add(2);
         }
         Ok((h.len() >= pos).then_some(pos))
     }
@@ -468,8 +483,8 @@ mod gzip {
                     }
                     self.state = State::Header;
                     let before = self.header.len();
-                    let take = input.len().min(MAX_HEADER + 1 - before);
-                    self.header.extend_from_slice(&input[..take]);
+                    let take = input.len().min((MAX_HEADER.saturating_add(1)).saturating_sub(before));
+                    self.header.extend_from_slice(input.get(..take).unwrap_or_default());
                     match parse_header(&self.header) {
                         Ok(Some(len)) => {
                             self.header.clear();
@@ -490,7 +505,7 @@ mod gzip {
                 }
                 State::Body => {
                     let (used, made, end) = inflate(&mut self.inflater, input, out)?;
-                    self.crc.update(&out[..made]);
+                    self.crc.update(out.get(..made).unwrap_or_default());
                     if end {
                         self.state = State::Trailer;
                         self.trailer_len = 0;
@@ -498,9 +513,12 @@ mod gzip {
                     Ok((used, made))
                 }
                 State::Trailer => {
-                    let take = input.len().min(8 - self.trailer_len);
-                    self.trailer[self.trailer_len..self.trailer_len + take].copy_from_slice(&input[..take]);
-                    self.trailer_len += take;
+                    let take = input.len().min(8usize.saturating_sub(self.trailer_len));
+                    let end = self.trailer_len.saturating_add(take);
+                    if let (Some(dst), Some(src)) = (self.trailer.get_mut(self.trailer_len..end), input.get(..take)) {
+                        dst.copy_from_slice(src);
+                    }
+                    self.trailer_len = end;
                     if self.trailer_len == 8 {
                         let t = self.trailer;
                         let crc = u32::from_le_bytes([t[0], t[1], t[2], t[3]]);
@@ -512,7 +530,7 @@ mod gzip {
                             return Err("the length of the decompressed data does not match".into());
                         }
                         self.state = State::End;
-                        self.members += 1;
+                        self.members = self.members.saturating_add(1);
                     }
                     Ok((take, 0))
                 }

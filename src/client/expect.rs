@@ -32,6 +32,19 @@
 //! with its body, which is still unread. The same holds for a redirect answered before the body:
 //! even a streamed body can follow a 307 or 308, since none of it was sent.
 
+// Network bytes flow through here: the same no-panic lints as in `proto` and `transport`.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unreachable
+    )
+)]
+
 use super::agent;
 use super::conn::{HttpConn, IoLimits};
 use super::request::Body;
@@ -85,7 +98,7 @@ pub(crate) fn send(
     written.map_err(|e| conn.write_error(e, io))?;
     conn.wbuf.clear();
     let started = Instant::now();
-    let until = started + wait;
+    let until = started.checked_add(wait).unwrap_or(started);
     loop {
         let left = until.saturating_duration_since(Instant::now());
         if left < Duration::from_millis(1) {

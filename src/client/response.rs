@@ -21,6 +21,19 @@
 //! `br`, with the features of those names) is decoded as it streams, by
 //! [`super::decode`] (RFC 9110 §8.4).
 
+// Network bytes flow through here: the same no-panic lints as in `proto` and `transport`.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unreachable
+    )
+)]
+
 use super::charset;
 use super::conn::{HttpConn, IoLimits};
 use super::decode::{self, Decoder};
@@ -439,7 +452,7 @@ impl BodyReader {
         };
         match result {
             Ok(n) => {
-                self.delivered += n as u64;
+                self.delivered = self.delivered.saturating_add(n as u64);
                 Ok(n)
             }
             Err(e) => Err(self.fail(e)),
@@ -449,7 +462,7 @@ impl BodyReader {
     /// Reads the body as it came (transfer-decoded only).
     fn read_raw(&mut self, out: &mut [u8]) -> Result<usize> {
         let n = self.step(out)?;
-        self.received += n as u64;
+        self.received = self.received.saturating_add(n as u64);
         Ok(n)
     }
 
@@ -482,9 +495,12 @@ fn truncated(conn: &HttpConn, what: String) -> Error {
 /// Copies buffered bytes into `out` (at most `max`).
 fn take_buffered(conn: &mut HttpConn, out: &mut [u8], max: usize) -> usize {
     let n = max.min(out.len()).min(conn.buffered().len());
-    out[..n].copy_from_slice(&conn.buffered()[..n]);
-    conn.consume(n);
-    n
+    if let (Some(dst), Some(src)) = (out.get_mut(..n), conn.buffered().get(..n)) {
+        dst.copy_from_slice(src);
+        conn.consume(n);
+        return n;
+    }
+    0
 }
 
 /// A `Content-Length` body: `left` bytes to go. Returns (bytes read, body complete).
@@ -505,20 +521,20 @@ fn read_length(
         // pool. A read returns what is there, so asking for more never waits for more.
         let n = conn.read_direct(out, io, Step::ReceiveBody)?;
         if n > want {
-            conn.push_back(&out[want..n]);
+            conn.push_back(out.get(want..n).unwrap_or_default());
         }
         n.min(want)
     } else {
         take_buffered(conn, out, want)
     };
     if n == 0 {
-        let got = total - *left;
+        let got = total.saturating_sub(*left);
         return Err(truncated(
             conn,
             format!("connection closed after {got} of {total} body bytes"),
         ));
     }
-    *left -= n as u64;
+    *left = left.saturating_sub(n as u64);
     Ok((n, *left == 0))
 }
 
@@ -553,9 +569,9 @@ fn read_chunked(
             let n = conn.read_direct(out, io, Step::ReceiveBody)?;
             if n > 0 {
                 let (used, produced) = decoder
-                    .decode_in_place(&mut out[..n])
+                    .decode_in_place(out.get_mut(..n).unwrap_or_default())
                     .map_err(|e| e.with_host(conn.origin()))?;
-                conn.push_back(&out[used..n]);
+                conn.push_back(out.get(used..n).unwrap_or_default());
                 if decoder.is_done() || produced > 0 {
                     return Ok((produced, decoder.is_done()));
                 }
@@ -619,7 +635,7 @@ impl Drop for BodyReader {
         let complete = match self.state {
             State::Length(left) if left <= conn.buffered().len() as u64 => {
                 conn.consume(left as usize);
-                self.received += left;
+                self.received = self.received.saturating_add(left);
                 true
             }
             _ => false,
