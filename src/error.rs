@@ -16,6 +16,11 @@
 //!
 //! A response with a 4xx or 5xx status is *not* an error: HTTP worked. Use
 //! [`Response::error_for_status`](crate::Response::error_for_status) to turn it into one.
+//!
+//! The kinds follow the places where HTTP can fail: the URL (RFC 3986, RFC 9110 §4.2), the
+//! request's syntax (RFC 9110 §5.5, §9.1), the connection (RFC 9112 §9), TLS (RFC 8446), the
+//! response's syntax and framing (RFC 9112 §4–§7), and a 4xx or 5xx status (RFC 9110 §15.5,
+//! §15.6) when you ask for it to be an error.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -121,6 +126,16 @@ impl Step {
 }
 
 /// The error of every fallible operation in this crate.
+///
+/// ```
+/// let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+/// let addr = closed.local_addr().unwrap();
+/// drop(closed); // nobody listens there now
+/// let err = h1client::get(&format!("http://{addr}/")).call().unwrap_err();
+/// assert_eq!(err.kind(), h1client::ErrorKind::Connect);
+/// assert_eq!(err.step(), h1client::Step::Connect);
+/// assert_eq!(err.to_string(), format!("connect to {addr}: connection refused"));
+/// ```
 ///
 /// Cheap to move (one pointer); `Send + Sync + 'static`.
 pub struct Error {

@@ -9,6 +9,9 @@
 //! agent does after sending a request, over a [`Stream::Memory`] that reads from any
 //! [`Read`] — the fuzz target's own reader, which hands out the input in arbitrary pieces with
 //! `Interrupted` and `WouldBlock` in between.
+//!
+//! What the targets hold the code to: RFC 9112 §4–§5 (heads), §6.3 (framing), §7.1 (chunked
+//! coding), §9.3 (reuse), RFC 9110 §5.5 and §9.1 (what may be sent).
 
 use crate::client::conn::{HttpConn, IoLimits};
 use crate::client::response::BodyReader;

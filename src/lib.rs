@@ -3,20 +3,68 @@
 //! A small, fast, correct blocking HTTP/1.1 client, written from the RFCs on `std::net`, with
 //! rustls for HTTPS.
 //!
-//! ```no_run
-//! # fn main() -> h1client::Result<()> {
-//! let resp = h1client::get("http://127.0.0.1:8080/data").call()?;
+//! ```
+//! # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"]);
+//! # let url = server.url("/data");
+//! // url: "http://127.0.0.1:PORT/data"
+//! let resp = h1client::get(&url).call()?;
 //! assert_eq!(resp.status(), 200);
 //! let text: String = resp.text()?;
-//! # Ok(()) }
+//! assert_eq!(text, "hello");
+//! # Ok::<(), h1client::Error>(())
 //! ```
 //!
-//! The code has three layers, and a request travels through them top to bottom:
+//! (Every example in this documentation runs as a test against a server on loopback, so what it
+//! shows is what the code does.)
+//!
+//! ## The life of a request
+//!
+//! What happens between `h1client::get(url).call()` and the `String` in your hand, in eight
+//! steps; the [manual](manual::life_of_a_request) walks through each at length, and the
+//! [`trace`] hook lets you watch them happen.
+//!
+//! 1. **The URL** is parsed and checked: `http` or `https`, a host, no control characters
+//!    ([`client::request`], RFC 9110 §4.2).
+//! 2. **The request head** is built and validated before any connection exists: methods and
+//!    header names are tokens, values hold no CR, LF or NUL ([`proto::request`], RFC 9112 §3,
+//!    RFC 9110 §5):
+//!    ```text
+//!    GET /hello?lang=en HTTP/1.1\r\n
+//!    Host: 127.0.0.1:8080\r\n
+//!    User-Agent: h1client/0.1.0\r\n
+//!    Accept: */*\r\n
+//!    \r\n
+//!    ```
+//! 3. **A connection** comes from the [pool](transport::pool), or is opened: resolve, race the
+//!    addresses (RFC 8305), TLS for `https` ([`transport`]).
+//! 4. **The head is sent** in one write ([`client::agent`]); the client waits for the answer
+//!    (no pipelining, RFC 9112 §9.3.2).
+//! 5. **The response head** is parsed in place, within limits, 1xx responses skipped
+//!    ([`proto::response`], RFC 9112 §4):
+//!    ```text
+//!    HTTP/1.1 200 OK\r\n
+//!    Content-Type: text/plain; charset=utf-8\r\n
+//!    Transfer-Encoding: chunked\r\n
+//!    \r\n
+//!    ```
+//! 6. **The body's length is decided** by RFC 9112 §6.3 — here: chunked ([`proto::framing`]).
+//!    `call()` returns the [`Response`] now; the body is still on the wire.
+//! 7. **The body is read** through the [`BodyReader`] and the chunked decoder
+//!    ([`proto::chunked`], RFC 9112 §7.1): `5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n` becomes
+//!    `hello, world`. A body cut short is an error, never a short success.
+//! 8. **The connection goes back to the pool**, since the body ended cleanly and nobody asked
+//!    to close (RFC 9112 §9.3).
+//!
+//! The code follows the same path, in three layers:
 //!
 //! - [`client`]: the [`Agent`], requests and responses, redirects and retries;
 //! - [`proto`]: pure HTTP/1.1 — request heads to bytes, bytes to response heads, body framing,
 //!   chunked coding — with no I/O at all (RFC 9112, RFC 9110);
 //! - [`transport`]: resolving, connecting, TLS, and the pool of idle connections.
+//!
+//! The [manual] also covers the [threats](manual::threats) a client faces and the defence
+//! against each, the [defaults](manual::defaults) and why, and what is
+//! [left out](manual::left_out).
 //!
 //! ## Features
 //!
@@ -34,12 +82,16 @@
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![warn(rustdoc::broken_intra_doc_links)]
 
 pub mod client;
+#[doc(hidden)]
+pub mod doc_server;
 pub mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod manual;
 pub mod proto;
 pub mod trace;
 pub mod transport;

@@ -5,11 +5,29 @@
 //! the requesting thread, in order, with events that borrow the exact bytes exchanged. Without a
 //! callback no event is even constructed. The command-line `-v` output is made from these events.
 //!
-//! ```no_run
-//! let agent = h1client::Agent::builder()
-//!     .trace(|event: &h1client::Event<'_>| eprintln!("{event:?}"))
-//!     .build();
 //! ```
+//! # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+//! use h1client::Event;
+//! use std::sync::{Arc, Mutex};
+//!
+//! let seen = Arc::new(Mutex::new(Vec::new()));
+//! let log = seen.clone();
+//! let agent = h1client::Agent::builder()
+//!     .trace(move |event: &Event<'_>| {
+//!         if let Event::ResponseHead { bytes, .. } = event {
+//!             log.lock().unwrap().push(String::from_utf8_lossy(bytes).into_owned());
+//!         }
+//!     })
+//!     .build();
+//! agent.get(&server.url("/")).call()?;
+//! assert_eq!(seen.lock().unwrap()[0], "HTTP/1.1 204 No Content\r\n\r\n");
+//! # Ok::<(), h1client::Error>(())
+//! ```
+//!
+//! The events follow the exchange as RFC 9112 describes it: the connection (§9), the request
+//! head (§3), the response head (§4) and interim responses (RFC 9110 §15.2), the framing
+//! decision (§6.3) and its reason, the body bytes as transferred (§6, §7), and the connection's
+//! fate afterwards (§9.3); plus redirects (RFC 9110 §15.4) and TLS (RFC 8446).
 
 use crate::proto::framing::{BodyKind, Rule};
 use std::fmt;
@@ -59,6 +77,17 @@ pub enum Event<'a> {
     /// The request head was sent: these exact bytes.
     RequestHead {
         /// The head, request line to empty line.
+        bytes: &'a [u8],
+    },
+    /// Request body bytes were sent: these exact bytes, transfer framing (chunk sizes) included.
+    BodySent {
+        /// The bytes, as written to the connection.
+        bytes: &'a [u8],
+    },
+    /// Response body bytes were received: these exact bytes, before any decoding (chunk framing
+    /// and compressed data as they came).
+    BodyReceived {
+        /// The bytes, as read from the connection.
         bytes: &'a [u8],
     },
     /// A response head was received: these exact bytes.

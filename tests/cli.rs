@@ -578,3 +578,34 @@ fn progress_bars_only_on_a_terminal_and_not_with_silent() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn trace_ascii_writes_every_byte_annotated() {
+    let dir = std::env::temp_dir().join(format!("h1client-cli-trace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("trace.txt");
+    let server = one(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n".to_vec());
+    let out = cli(&[
+        "-s",
+        "--trace-ascii",
+        path.to_str().unwrap(),
+        "-d",
+        "a=1",
+        &server.url("/t"),
+    ]);
+    assert_eq!(out.stdout, b"hello");
+    let trace = std::fs::read_to_string(&path).unwrap();
+    for needle in [
+        "== Info: Connected to 127.0.0.1:",
+        "=> Send header, ",
+        "0000: POST /t HTTP/1.1\n",
+        "=> Send data, 3 bytes (0x3)\n0000: a=1\n",
+        "<= Recv header, 47 bytes (0x2f)\n0000: HTTP/1.1 200 OK\n0011: Transfer-Encoding: chunked\n",
+        "== Info: Body length: RFC 9112 §6.3 #4",
+        "<= Recv data, 15 bytes (0xf)\n0000: 5\n0003: hello\n000a: 0\n000d: \n",
+        "== Info: Body complete: 5 bytes",
+    ] {
+        assert!(trace.contains(needle), "{needle:?} missing from:\n{trace}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -75,9 +75,9 @@ fn other_charsets_without_the_feature_are_an_error_not_a_guess() {
 #[cfg(feature = "json")]
 mod json {
     use super::*;
-    use support::Act;
     use serde::{Deserialize, Serialize};
     use std::collections::BTreeMap;
+    use support::Act;
 
     #[derive(Debug, Serialize, Deserialize, PartialEq)]
     struct Item {

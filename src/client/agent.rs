@@ -366,6 +366,25 @@ struct AgentInner {
 
 /// Makes requests; keeps idle connections for reuse. Cheap to clone (the clones share one pool
 /// and configuration) and safe to share between threads.
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[
+/// #     b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst",
+/// #     b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond",
+/// # ]);
+/// use std::time::Duration;
+///
+/// let agent = h1client::Agent::builder()
+///     .timeout_connect(Duration::from_secs(5))
+///     .timeout(Duration::from_secs(30)) // the whole request, body and redirects included
+///     .build();
+/// let first = agent.get(&server.url("/a")).call()?.text()?;
+/// let second = agent.get(&server.url("/b")).query("q", "rust lang").call()?.text()?;
+/// assert_eq!((first.as_str(), second.as_str()), ("first", "second"));
+/// assert!(server.requests()[1].starts_with("GET /b?q=rust+lang HTTP/1.1\r\n"));
+/// assert_eq!(agent.idle_connections(), 1, "both requests went over one connection");
+/// # Ok::<(), h1client::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Agent {
     inner: Arc<AgentInner>,
@@ -671,7 +690,7 @@ impl Agent {
                 let (wait, limits, tracer) = (config.expect_timeout, &config.limits, &config.tracer);
                 expect::send(&mut conn, body, framing, io, wait, limits, tracer)
             } else {
-                send(&mut conn, body, framing, io).map(|()| Sent::Body)
+                send(&mut conn, body, framing, io, &config.tracer).map(|()| Sent::Body)
             };
             let mut answered_early = false;
             let mut body_unsent = false;
@@ -959,7 +978,8 @@ impl Agent {
             deadline: self.handshake_deadline(io),
             ..*io
         };
-        send(&mut conn, &mut Body::Empty, BodyFraming::None, &limits).map_err(|e| retag(e, Step::Tunnel))?;
+        send(&mut conn, &mut Body::Empty, BodyFraming::None, &limits, &config.tracer)
+            .map_err(|e| retag(e, Step::Tunnel))?;
         conn.read_head(&config.limits, &limits, &config.tracer)
             .map_err(|(e, _)| retag(e, Step::Tunnel))?;
         let facts = RequestFacts {
@@ -1154,22 +1174,32 @@ fn body_framing(method: &str, headers: &[(String, Option<String>)], body: &Body<
 }
 
 /// Writes the head (already in `conn.wbuf`) and the body.
-pub(crate) fn send(conn: &mut HttpConn, body: &mut Body<'_>, framing: BodyFraming, io: &IoLimits) -> Result<()> {
+pub(crate) fn send(
+    conn: &mut HttpConn,
+    body: &mut Body<'_>,
+    framing: BodyFraming,
+    io: &IoLimits,
+    tracer: &Tracer,
+) -> Result<()> {
     let (mut w, wbuf) = conn.writer(io);
     let result = match body {
         Body::Empty => w.write_all(wbuf),
         Body::Bytes(b) if b.len() <= SMALL_BODY => {
+            tracer.emit(|| Event::BodySent { bytes: b });
             wbuf.extend_from_slice(b);
             w.write_all(wbuf)
         }
-        Body::Bytes(b) => write_all_vectored(&mut w, &[wbuf, b]),
-        Body::Reader(reader, _) => return send_reader(conn, &mut **reader, framing, io),
+        Body::Bytes(b) => {
+            tracer.emit(|| Event::BodySent { bytes: b });
+            write_all_vectored(&mut w, &[wbuf, b])
+        }
+        Body::Reader(reader, _) => return send_reader(conn, &mut **reader, framing, io, tracer),
         Body::Seekable(reader, start, _) => {
             if let Err(e) = reader.seek(std::io::SeekFrom::Start(*start)) {
                 let message = format!("rewinding the request body failed: {}", crate::error::io_phrase(&e));
                 return Err(Error::new(ErrorKind::Io, Step::ReadUpload, message).with_source(e));
             }
-            return send_reader(conn, &mut **reader, framing, io);
+            return send_reader(conn, &mut **reader, framing, io, tracer);
         }
     };
     result.map_err(|e| conn.write_error(e, io))
@@ -1190,7 +1220,13 @@ fn read_body_source(reader: &mut dyn Read, buf: &mut [u8]) -> Result<usize> {
 
 /// Streams a reader: chunked (each read becomes one chunk, sent with its size line in one
 /// write), or raw with a known length that the reader must match exactly.
-fn send_reader(conn: &mut HttpConn, reader: &mut dyn Read, framing: BodyFraming, io: &IoLimits) -> Result<()> {
+fn send_reader(
+    conn: &mut HttpConn,
+    reader: &mut dyn Read,
+    framing: BodyFraming,
+    io: &IoLimits,
+    tracer: &Tracer,
+) -> Result<()> {
     let head_len = conn.wbuf.len();
     conn.wbuf.resize(head_len + UPLOAD_CHUNK, 0);
     let mut head_pending = head_len;
@@ -1209,15 +1245,21 @@ fn send_reader(conn: &mut HttpConn, reader: &mut dyn Read, framing: BodyFraming,
             read_body_source(reader, &mut data[..want]).map_err(|e| e.with_host(&origin))?
         };
         let head = &head[..head_pending];
-        let result = match framing {
-            BodyFraming::Chunked if n == 0 => write_all_vectored(&mut w, &[head, crate::proto::chunked::LAST_CHUNK]),
-            BodyFraming::Chunked => {
-                let mut line = [0u8; 18];
-                let line = crate::proto::chunked::chunk_size_line(n, &mut line);
-                write_all_vectored(&mut w, &[head, line, &data[..n], b"\r\n"])
-            }
-            _ => write_all_vectored(&mut w, &[head, &data[..n]]),
+        let mut line = [0u8; 18];
+        let pieces: [&[u8]; 3] = match framing {
+            BodyFraming::Chunked if n == 0 => [crate::proto::chunked::LAST_CHUNK, b"", b""],
+            BodyFraming::Chunked => [
+                crate::proto::chunked::chunk_size_line(n, &mut line),
+                &data[..n],
+                b"\r\n",
+            ],
+            _ => [&data[..n], b"", b""],
         };
+        if tracer.is_on() {
+            let bytes = pieces.concat();
+            tracer.emit(|| Event::BodySent { bytes: &bytes });
+        }
+        let result = write_all_vectored(&mut w, &[head, pieces[0], pieces[1], pieces[2]]);
         result.map_err(|e| conn.write_error(e, io))?;
         head_pending = 0;
         sent += n as u64;

@@ -4,6 +4,11 @@
 //! The read buffer holds the response head while the [`Response`](crate::Response) is looked at
 //! (headers are offsets into it, nothing is copied), then serves as read-ahead for the body.
 //! Reads bigger than what is buffered go straight from the socket into the caller's memory.
+//!
+//! It implements the reading side of RFC 9112 §2.2 (message parsing: heads end at the first
+//! empty line; empty lines before a status line are skipped; bare LF line ends are accepted),
+//! RFC 9110 §15.2 (interim 1xx responses are read and skipped, 101 ends the exchange), and the
+//! connection management of RFC 9112 §9 (one exchange at a time, §9.3; no pipelining, §9.3.2).
 
 // Network bytes flow through here: the same no-panic lints as in `proto` and `transport`.
 #![cfg_attr(

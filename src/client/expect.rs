@@ -124,7 +124,7 @@ pub(crate) fn send(
                 tracer.emit(|| Event::ExpectContinue {
                     outcome: "100 Continue received; sending the body",
                 });
-                agent::send(conn, body, framing, io)?;
+                agent::send(conn, body, framing, io, tracer)?;
                 return Ok(Sent::Body);
             }
             101..=199 if conn.head.is_interim() => continue,
@@ -138,7 +138,7 @@ pub(crate) fn send(
     tracer.emit(|| Event::ExpectContinue {
         outcome: "no 100 Continue in time; sending the body",
     });
-    agent::send(conn, body, framing, io)?;
+    agent::send(conn, body, framing, io, tracer)?;
     Ok(Sent::Body)
 }
 

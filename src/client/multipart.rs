@@ -1,15 +1,24 @@
 //! `multipart/form-data` bodies (RFC 7578), what an HTML form with a file input sends, streamed:
 //! files are read while the body is sent, never loaded into memory.
 //!
-//! ```no_run
-//! # fn main() -> h1client::Result<()> {
+//! ```
+//! # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"]);
+//! # let dir = std::env::temp_dir().join(format!("h1client-doc-{}", std::process::id()));
+//! # std::fs::create_dir_all(&dir).unwrap();
+//! # let photo = dir.join("beach.jpg");
+//! # std::fs::write(&photo, b"\xff\xd8 not really a jpeg").unwrap();
 //! use h1client::multipart::{Multipart, Part};
 //! let form = Multipart::new()
 //!     .text("title", "holiday")
-//!     .file("photo", "beach.jpg")? // file name "beach.jpg", Content-Type image/jpeg
+//!     .file("photo", &photo)? // file name "beach.jpg", Content-Type image/jpeg
 //!     .part("notes", Part::bytes(b"a,b\n1,2\n".to_vec()).file_name("notes.csv").content_type("text/csv"));
-//! let resp = h1client::post("http://127.0.0.1:8080/upload").send_multipart(form)?;
-//! # Ok(()) }
+//! let resp = h1client::post(&server.url("/upload")).send_multipart(form)?;
+//! assert_eq!(resp.status(), 201);
+//! let sent = &server.requests()[0];
+//! assert!(sent.contains("Content-Type: multipart/form-data; boundary="));
+//! assert!(sent.contains("Content-Disposition: form-data; name=\"photo\"; filename=\"beach.jpg\"\r\nContent-Type: image/jpeg\r\n"));
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! # Ok::<(), h1client::Error>(())
 //! ```
 //!
 //! On the wire (RFC 2046 §5.1.1, RFC 7578 §4):

@@ -223,6 +223,16 @@ impl RequestBuilder {
     }
 
     /// Sends the request with `body`, framed by `Content-Length`.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"]);
+    /// let resp = h1client::post(&server.url("/items"))
+    ///     .header("Content-Type", "application/json")
+    ///     .send(br#"{"k":1}"#)?;
+    /// assert_eq!(resp.status(), 201);
+    /// assert!(server.requests()[0].ends_with("Content-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"k\":1}"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn send(self, body: impl AsRef<[u8]>) -> Result<Response> {
         self.run(Body::Bytes(body.as_ref()))
     }
@@ -230,6 +240,16 @@ impl RequestBuilder {
     /// Sends the request with a body read from `reader` as it goes (constant memory), framed with
     /// `Transfer-Encoding: chunked` — or, when a `Content-Length` header was set, with that
     /// length, checking that the reader gives exactly that many bytes.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// let data: &[u8] = b"streamed";
+    /// h1client::put(&server.url("/f")).send_reader(data)?;
+    /// let sent = &server.requests()[0];
+    /// assert!(sent.contains("Transfer-Encoding: chunked\r\n"));
+    /// assert!(sent.ends_with("\r\n\r\n8\r\nstreamed\r\n0\r\n\r\n"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn send_reader(self, mut reader: impl Read) -> Result<Response> {
         self.run(Body::Reader(&mut reader, None))
     }
@@ -313,6 +333,13 @@ impl RequestBuilder {
 
     /// Sends the pairs as an `application/x-www-form-urlencoded` body (spaces become `+`, other
     /// reserved bytes are percent-encoded).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"]);
+    /// h1client::post(&server.url("/form")).send_form(&[("a", "1"), ("b", "two words")])?;
+    /// assert!(server.requests()[0].ends_with("Content-Length: 15\r\n\r\na=1&b=two+words"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn send_form<K: AsRef<str>, V: AsRef<str>>(mut self, pairs: &[(K, V)]) -> Result<Response> {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))

@@ -176,6 +176,19 @@ impl Response {
     }
 
     /// The body as a stream: `Read + Send + 'static`, constant memory for any size, no limit.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[
+    /// #     b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nbig \r\n4\r\nfile\r\n0\r\nX-Sum: 9\r\n\r\n",
+    /// # ]);
+    /// use std::io::Read;
+    /// let mut reader = h1client::get(&server.url("/big")).call()?.into_reader();
+    /// let mut out = Vec::new(); // or a File: std::io::copy(&mut reader, &mut file)
+    /// reader.read_to_end(&mut out)?;
+    /// assert_eq!(out, b"big file");
+    /// assert_eq!(reader.trailers(), [("X-Sum".to_string(), "9".to_string())]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn into_reader(self) -> BodyReader {
         self.body
     }
@@ -236,6 +249,16 @@ impl Response {
 
     /// Turns a 4xx or 5xx response into an [`ErrorKind::Status`] error (its message names the
     /// status and the URL); any other response is returned unchanged.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"]);
+    /// let resp = h1client::get(&server.url("/missing")).call()?; // Ok: HTTP worked
+    /// assert_eq!(resp.status(), 404);
+    /// let err = resp.error_for_status().unwrap_err();
+    /// assert_eq!(err.kind(), h1client::ErrorKind::Status);
+    /// assert_eq!(err.status(), Some(404));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn error_for_status(self) -> Result<Response> {
         if self.status < 400 {
             return Ok(self);
@@ -461,28 +484,45 @@ impl BodyReader {
 
     /// Reads the body as it came (transfer-decoded only).
     fn read_raw(&mut self, out: &mut [u8]) -> Result<usize> {
-        let n = self.step(out)?;
+        let (n, end) = self.step(out)?;
         self.received = self.received.saturating_add(n as u64);
-        Ok(n)
-    }
-
-    fn step(&mut self, out: &mut [u8]) -> Result<usize> {
-        let Some(conn) = self.conn.as_mut() else {
-            return Ok(0);
-        };
-        if out.is_empty() {
-            return Ok(0);
-        }
-        let (n, end) = match &mut self.state {
-            State::Done => return Ok(0),
-            State::Length(left) => read_length(conn, left, self.expected.unwrap_or(0), out, &self.io)?,
-            State::Chunked(decoder) => read_chunked(conn, decoder, self.received, out, &self.io)?,
-            State::UntilClose => read_until_close(conn, out, &self.io)?,
-        };
         if end {
             self.finish();
         }
         Ok(n)
+    }
+
+    /// One read in the body's framing: (bytes, whether the body is now complete).
+    fn step(&mut self, out: &mut [u8]) -> Result<(usize, bool)> {
+        let Some(conn) = self.conn.as_mut() else {
+            return Ok((0, false));
+        };
+        if out.is_empty() {
+            return Ok((0, false));
+        }
+        let (n, end) = match &mut self.state {
+            State::Done => return Ok((0, false)),
+            State::Length(left) => {
+                let got = read_length(conn, left, self.expected.unwrap_or(0), out, &self.io)?;
+                if got.0 > 0 {
+                    self.tracer.emit(|| Event::BodyReceived {
+                        bytes: out.get(..got.0).unwrap_or_default(),
+                    });
+                }
+                got
+            }
+            State::Chunked(decoder) => read_chunked(conn, decoder, self.received, out, &self.io, &self.tracer)?,
+            State::UntilClose => {
+                let got = read_until_close(conn, out, &self.io)?;
+                if got.0 > 0 {
+                    self.tracer.emit(|| Event::BodyReceived {
+                        bytes: out.get(..got.0).unwrap_or_default(),
+                    });
+                }
+                got
+            }
+        };
+        Ok((n, end))
     }
 }
 
@@ -549,12 +589,18 @@ fn read_chunked(
     delivered: u64,
     out: &mut [u8],
     io: &IoLimits,
+    tracer: &Tracer,
 ) -> Result<(usize, bool)> {
     loop {
         if !conn.buffered().is_empty() {
             let (used, produced) = decoder
                 .decode(conn.buffered(), out)
                 .map_err(|e| e.with_host(conn.origin()))?;
+            if used > 0 {
+                tracer.emit(|| Event::BodyReceived {
+                    bytes: conn.buffered().get(..used).unwrap_or_default(),
+                });
+            }
             conn.consume(used);
             if decoder.is_done() || produced > 0 {
                 return Ok((produced, decoder.is_done()));
@@ -568,6 +614,9 @@ fn read_chunked(
         let n = if out.len() >= DIRECT_READ_MIN {
             let n = conn.read_direct(out, io, Step::ReceiveBody)?;
             if n > 0 {
+                tracer.emit(|| Event::BodyReceived {
+                    bytes: out.get(..n).unwrap_or_default(),
+                });
                 let (used, produced) = decoder
                     .decode_in_place(out.get_mut(..n).unwrap_or_default())
                     .map_err(|e| e.with_host(conn.origin()))?;

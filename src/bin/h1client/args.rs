@@ -1,6 +1,9 @@
 //! The command line, parsed as curl parses it: short flags combine (`-sSf`), values attach
 //! (`-XPOST`) or follow (`-X POST`), long options take `--opt value` or `--opt=value`, and
 //! options and URLs may come in any order.
+//!
+//! URLs without a scheme are taken as `http://` (curl's guess); everything else about a URL is
+//! RFC 3986 and RFC 9110 §4.2, checked by the library.
 
 use std::ffi::OsString;
 use std::time::Duration;
@@ -20,6 +23,7 @@ pub struct Args {
     pub location: bool,
     pub max_redirs: Option<u32>,
     pub verbose: bool,
+    pub trace_ascii: Option<String>,
     pub silent: bool,
     pub show_error: bool,
     pub fail: bool,
@@ -82,6 +86,7 @@ Usage: h1client [options...] <url>...
  -L, --location           follow redirects
      --max-redirs N       at most N redirects
  -v, --verbose            show the exchange on stderr
+     --trace-ascii FILE   write every byte exchanged, annotated, to FILE ('-': stdout)
  -s, --silent             no error messages
  -S, --show-error         error messages even with -s
  -f, --fail               exit 22 without output on HTTP status >= 400
@@ -171,6 +176,7 @@ fn parse_inner(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>,
                 });
             }
             Short('v') | Long("verbose") => a.verbose = true,
+            Long("trace-ascii") => a.trace_ascii = Some(string(p.value()?, "--trace-ascii")?),
             Short('s') | Long("silent") => a.silent = true,
             Short('S') | Long("show-error") => a.show_error = true,
             Short('f') | Long("fail") => a.fail = true,

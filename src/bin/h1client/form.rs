@@ -11,6 +11,8 @@
 //!
 //! `-` as the path reads standard input. Unknown `;key=value` parameters are skipped with a
 //! warning, as curl does.
+//!
+//! The form is `multipart/form-data` (RFC 7578), built and streamed by the library.
 
 use crate::args::Form;
 use h1client::{Multipart, Part};

@@ -2,12 +2,18 @@
 //!
 //! Everything HTTP is a library call a program could make; this file only turns flags into
 //! builder calls, writes bytes where curl would write them, and maps errors to curl's exit codes.
+//!
+//! Where curl and the RFCs differ, the RFCs win (the conformance suite's `curl_differs` cases):
+//! no `Content-Length` with a sign (RFC 9110 §8.6), no CR/LF in `-H`, `-A` or `-X` values
+//! (RFC 9110 §5.5, §9.1), no automatic re-send of a POST (RFC 9112 §9.3.1), and an empty host
+//! is an invalid URL (RFC 9110 §4.2.1).
 
 #![forbid(unsafe_code)]
 
 mod args;
 mod form;
 mod progress;
+mod trace;
 
 use args::{Args, Data, Parsed};
 use h1client::{Agent, Error, ErrorKind, Event, Response, Step};
@@ -98,7 +104,11 @@ fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
     }
     let verbose = a.verbose;
     let keep_heads = a.include || a.head;
-    if verbose || keep_heads {
+    let trace_file = match &a.trace_ascii {
+        Some(path) => Some(trace::TraceAscii::create(path).map_err(|e| (23, format!("cannot create {path}: {e}")))?),
+        None => None,
+    };
+    if verbose || keep_heads || trace_file.is_some() {
         b = b.trace(move |event| {
             if keep_heads {
                 if let Event::ResponseHead { bytes, .. } = event {
@@ -106,68 +116,14 @@ fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
                 }
             }
             if verbose {
-                print_verbose(event);
+                trace::verbose(event);
+            }
+            if let Some(t) = &trace_file {
+                t.record(event);
             }
         });
     }
     Ok(b.build())
-}
-
-/// curl's `-v` style: `*` notes, `>` sent head lines, `<` received head lines, on stderr.
-fn print_verbose(event: &Event<'_>) {
-    let mut err = io::stderr().lock();
-    let lines = |err: &mut io::StderrLock<'_>, prefix: &str, bytes: &[u8]| {
-        let text = String::from_utf8_lossy(bytes);
-        for line in text.split('\n') {
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            let _ = writeln!(err, "{prefix} {line}");
-        }
-    };
-    let _ = match event {
-        Event::Resolved { host, addrs } => {
-            let list: Vec<String> = addrs.iter().map(ToString::to_string).collect();
-            writeln!(err, "* Resolved {host} to {}", list.join(", "))
-        }
-        Event::Connecting { addr } => writeln!(err, "*   Trying {addr}..."),
-        Event::Connected { addr, elapsed } => {
-            writeln!(err, "* Connected to {addr} in {elapsed:.1?}")
-        }
-        Event::TlsHandshake { version, cipher, alpn } => {
-            writeln!(
-                err,
-                "* TLS connection using {version} / {cipher}, ALPN: {}",
-                alpn.unwrap_or("none")
-            )
-        }
-        Event::Reused { origin, idle } => writeln!(err, "* Re-using the connection to {origin} (idle {idle:.1?})"),
-        Event::RequestHead { bytes } => {
-            lines(&mut err, ">", bytes.strip_suffix(b"\r\n").unwrap_or(bytes));
-            Ok(())
-        }
-        Event::ResponseHead { bytes, .. } => {
-            lines(&mut err, "<", bytes.strip_suffix(b"\r\n").unwrap_or(bytes));
-            Ok(())
-        }
-        Event::Framing { rule, .. } => writeln!(err, "* Body length: {rule}"),
-        Event::ExpectContinue { outcome } => writeln!(err, "* {outcome}"),
-        Event::Pooled => writeln!(err, "* Connection left open for reuse"),
-        Event::Closed { reason } => writeln!(err, "* Closing connection: {reason}"),
-        Event::Retry { reason } => writeln!(err, "* {reason}; retrying on a new connection"),
-        Event::Redirect {
-            status, to, dropped, ..
-        } => {
-            if dropped.is_empty() {
-                writeln!(err, "* {status} redirect to {to}")
-            } else {
-                writeln!(
-                    err,
-                    "* {status} redirect to {to} (not sending {} to the new origin)",
-                    dropped.join(", ")
-                )
-            }
-        }
-        _ => Ok(()),
-    };
 }
 
 /// The body given with `-d`, `--data-binary`, `--data-raw`: the parts joined with `&`.

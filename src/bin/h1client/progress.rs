@@ -5,6 +5,9 @@
 //! [`expected_len`](h1client::BodyReader::expected_len): both count the bytes that cross the
 //! network, also when `--compressed` decodes them. Uploads count what the library reads from the
 //! file, through [`Counting`]: the HTTP logic stays in the library.
+//!
+//! The total of a download is its `Content-Length` when there is one (RFC 9110 §8.6); chunked
+//! and close-delimited bodies (RFC 9112 §7.1, §6.3) show a counter without a total.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Read, Seek, SeekFrom};

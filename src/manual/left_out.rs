@@ -1,0 +1,31 @@
+//! # What is deliberately left out
+//!
+//! A small client is one that says no. Each of these was considered and left out, and why:
+//!
+//! - **HTTP/2 and HTTP/3.** Multiplexing pays off for many concurrent requests to one origin,
+//!   which is what async clients are for. A blocking client serves programs that make one request
+//!   at a time per thread, where HTTP/1.1 with keep-alive is as fast and far simpler. ALPN offers
+//!   only `http/1.1`; a server that picks something else is refused.
+//! - **Pipelining** (RFC 9112 §9.3.2). Several requests in flight on one connection break on
+//!   many servers and proxies and make a failure ambiguous (which requests were processed?).
+//!   Browsers abandoned it; so did this client.
+//! - **An async API.** There are good async clients; this one is for synchronous programs.
+//! - **Transfer codings other than `chunked`** (`Transfer-Encoding: gzip`, `compress`). Nobody
+//!   sends them; a response with one is read until the server closes, as RFC 9112 §6.3 says, and
+//!   given to you as received. `Content-Encoding` (gzip, deflate, br) is supported.
+//! - **zstd** content coding, **HTTP digest and NTLM authentication**, **connection-level
+//!   authentication to proxies other than Basic**. They can be added as optional features if
+//!   needed; each would bring a dependency.
+//! - **A public suffix list for cookies.** `cookie_store` can use one, at the cost of a large
+//!   list that must be kept up to date; without it a host can set a cookie for a parent domain
+//!   even if that parent is a public suffix such as `co.uk`. See
+//!   [`client::cookies`](crate::client) (feature `cookies`).
+//! - **TLS over a unix socket, `https://` proxies** (TLS to the proxy itself), **client
+//!   certificates in the CLI**. The library supports client certificates through
+//!   [`tls_config`](crate::AgentBuilder::tls_config).
+//! - **Reading the response while the request body is still being sent.** A server may answer
+//!   early (a `413`) and stop reading; this client notices the answer only when a write fails or
+//!   the body is done. Use `Expect: 100-continue` for large uploads to servers that may refuse.
+//! - **Sending `close_notify` when the client closes a TLS connection.** The client never relies
+//!   on it (the end of each message is known from its framing); rustls sends it only when asked,
+//!   and the connection is dropped.
