@@ -23,6 +23,7 @@ pub struct DocServer {
 impl DocServer {
     /// Starts a server that answers the n-th request it reads with `responses[n]`, then closes
     /// the connection that asked for one more.
+    #[allow(clippy::expect_used)] // for the examples only: without a loopback port they cannot run anyway
     pub fn start(responses: &[&[u8]]) -> DocServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port for the doc server");
         let base = format!("http://{}", listener.local_addr().expect("its address"));

@@ -81,6 +81,19 @@
 //! Without default features the only dependencies are `url` and `httparse`.
 
 #![forbid(unsafe_code)]
+// Bytes from the network reach most of this crate: no panicking shortcut may be taken on them.
+// Each exception is allowed where it stands, with the reason. (Unit tests may unwrap.)
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unreachable
+    )
+)]
 #![deny(missing_docs)]
 #![warn(rustdoc::broken_intra_doc_links)]
 

@@ -527,7 +527,7 @@ impl Agent {
                 let message = format!("stopped after {followed} redirects (the limit)");
                 return Err(Error::new(ErrorKind::TooManyRedirects, Step::Redirect, message).with_host(host_port(&url)));
             }
-            followed += 1;
+            followed = followed.saturating_add(1);
             discard(reader);
             let mut dropped: Vec<&str> = Vec::new();
             if !redirect::same_origin(&url, &next.url) {
@@ -606,34 +606,28 @@ impl Agent {
         };
         #[cfg(feature = "cookies")]
         let jar_cookies = self.inner.jar.as_ref().and_then(|jar| jar.header_for(url));
+        let user_agent = config.user_agent.as_deref();
+        let accept_encoding = super::decode::ACCEPT_ENCODING.filter(|_| config.decompress);
+        #[cfg(not(feature = "cookies"))]
+        let jar_cookies: Option<String> = None;
+        let candidates = [
+            ("User-Agent", user_agent),
+            ("Accept", Some("*/*")),
+            ("Accept-Encoding", accept_encoding),
+            ("Authorization", userinfo_auth.as_deref()),
+            ("Proxy-Authorization", proxy_auth.as_deref()),
+            ("Content-Type", content_type),
+            ("Cookie", jar_cookies.as_deref()),
+        ];
+        // The defaults that apply, in order, in a fixed array: no allocation per request.
         let mut defaults: [(&str, &str); 7] = [("", ""); 7];
-        let mut n = 0;
-        if let Some(ua) = &config.user_agent {
-            defaults[n] = ("User-Agent", ua);
-            n += 1;
-        }
-        defaults[n] = ("Accept", "*/*");
-        n += 1;
-        if let Some(codings) = super::decode::ACCEPT_ENCODING.filter(|_| config.decompress) {
-            defaults[n] = ("Accept-Encoding", codings);
-            n += 1;
-        }
-        if let Some(auth) = &userinfo_auth {
-            defaults[n] = ("Authorization", auth);
-            n += 1;
-        }
-        if let Some(auth) = &proxy_auth {
-            defaults[n] = ("Proxy-Authorization", auth);
-            n += 1;
-        }
-        if let Some(ct) = content_type {
-            defaults[n] = ("Content-Type", ct);
-            n += 1;
-        }
-        #[cfg(feature = "cookies")]
-        if let Some(cookies) = &jar_cookies {
-            defaults[n] = ("Cookie", cookies);
-            n += 1;
+        let mut n = 0usize;
+        for (slot, (name, value)) in defaults
+            .iter_mut()
+            .zip(candidates.iter().filter_map(|(n, v)| Some((*n, (*v)?))))
+        {
+            *slot = (name, value);
+            n = n.saturating_add(1);
         }
         let framing = body_framing(method, headers, body).map_err(|e| e.with_host(origin()))?;
         // Proxy-Authorization is for the proxy the request goes to (RFC 9110 §11.7.1): sent
@@ -645,7 +639,7 @@ impl Agent {
             method,
             target: &target,
             host: Some(HostHeader { host, port: url.port() }),
-            defaults: &defaults[..n],
+            defaults: defaults.get(..n).unwrap_or_default(),
             user: headers
                 .iter()
                 .filter(move |(n, _)| to_http_proxy || !n.eq_ignore_ascii_case("proxy-authorization"))
@@ -885,7 +879,11 @@ impl Agent {
                             _ => {
                                 let addrs = connect::resolve(host, port, io.deadline, Step::Resolve)
                                     .map_err(|e| e.with_host(origin()))?;
-                                SocksTarget::Addr(addrs[0])
+                                let first = addrs.first().copied().ok_or_else(|| {
+                                    Error::new(ErrorKind::Dns, Step::Resolve, "the name has no addresses")
+                                        .with_host(origin())
+                                })?;
+                                SocksTarget::Addr(first)
                             }
                         };
                         // Each read and write is limited by the time left, so a proxy that
@@ -1208,7 +1206,8 @@ pub(crate) fn send(
 fn read_body_source(reader: &mut dyn Read, buf: &mut [u8]) -> Result<usize> {
     loop {
         match reader.read(buf) {
-            Ok(n) => return Ok(n),
+            // (a reader claiming more than it was given is not believed)
+            Ok(n) => return Ok(n.min(buf.len())),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
                 let message = crate::error::io_phrase(&e);
@@ -1228,7 +1227,7 @@ fn send_reader(
     tracer: &Tracer,
 ) -> Result<()> {
     let head_len = conn.wbuf.len();
-    conn.wbuf.resize(head_len + UPLOAD_CHUNK, 0);
+    conn.wbuf.resize(head_len.saturating_add(UPLOAD_CHUNK), 0);
     let mut head_pending = head_len;
     let mut sent: u64 = 0;
     let origin = conn.origin().to_string();
@@ -1236,24 +1235,22 @@ fn send_reader(
         let (mut w, wbuf) = conn.writer(io);
         let (head, data) = wbuf.split_at_mut(head_len);
         let want = match framing {
-            BodyFraming::Length(total) => (total - sent).min(data.len() as u64) as usize,
+            BodyFraming::Length(total) => total.saturating_sub(sent).min(data.len() as u64) as usize,
             _ => data.len(),
         };
         let n = if want == 0 {
             0
         } else {
-            read_body_source(reader, &mut data[..want]).map_err(|e| e.with_host(&origin))?
+            let room = data.get_mut(..want).unwrap_or_default();
+            read_body_source(reader, room).map_err(|e| e.with_host(&origin))?
         };
-        let head = &head[..head_pending];
+        let head = head.get(..head_pending).unwrap_or_default();
+        let chunk = data.get(..n).unwrap_or_default();
         let mut line = [0u8; 18];
         let pieces: [&[u8]; 3] = match framing {
             BodyFraming::Chunked if n == 0 => [crate::proto::chunked::LAST_CHUNK, b"", b""],
-            BodyFraming::Chunked => [
-                crate::proto::chunked::chunk_size_line(n, &mut line),
-                &data[..n],
-                b"\r\n",
-            ],
-            _ => [&data[..n], b"", b""],
+            BodyFraming::Chunked => [crate::proto::chunked::chunk_size_line(n, &mut line), chunk, b"\r\n"],
+            _ => [chunk, b"", b""],
         };
         if tracer.is_on() {
             let bytes = pieces.concat();
@@ -1262,7 +1259,7 @@ fn send_reader(
         let result = write_all_vectored(&mut w, &[head, pieces[0], pieces[1], pieces[2]]);
         result.map_err(|e| conn.write_error(e, io))?;
         head_pending = 0;
-        sent += n as u64;
+        sent = sent.saturating_add(n as u64);
         if n == 0 {
             break;
         }
@@ -1287,11 +1284,11 @@ fn send_reader(
 /// is large or slow to come (then the connection is simply closed).
 fn discard(mut reader: BodyReader) {
     let mut sink = [0u8; 4096];
-    let mut budget = 64 * 1024;
+    let mut budget: usize = 64 * 1024;
     while budget > 0 {
         match reader.read_body(&mut sink) {
             Ok(0) | Err(_) => return,
-            Ok(n) => budget -= n.min(budget),
+            Ok(n) => budget = budget.saturating_sub(n),
         }
     }
 }

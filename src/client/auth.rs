@@ -14,7 +14,7 @@ pub fn basic(user: &str, password: &str) -> Result<String, String> {
     if user.chars().chain(password.chars()).any(char::is_control) {
         return Err("Basic auth credentials cannot contain control characters (RFC 7617 §2)".to_string());
     }
-    let mut raw = Vec::with_capacity(user.len() + 1 + password.len());
+    let mut raw = Vec::with_capacity(user.len().saturating_add(1).saturating_add(password.len()));
     raw.extend_from_slice(user.as_bytes());
     raw.push(b':');
     raw.extend_from_slice(password.as_bytes());
@@ -24,13 +24,17 @@ pub fn basic(user: &str, password: &str) -> Result<String, String> {
 /// Standard base64 with padding (RFC 4648 §4).
 pub fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    let mut out = String::with_capacity(input.len().div_ceil(3).saturating_mul(4));
     for group in input.chunks(3) {
-        let b = [group[0], *group.get(1).unwrap_or(&0), *group.get(2).unwrap_or(&0)];
+        let byte = |i: usize| group.get(i).copied().unwrap_or(0);
+        let b = [byte(0), byte(1), byte(2)];
         let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
         for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
             if i <= group.len() {
-                out.push(char::from(ALPHABET[(n >> shift & 63) as usize]));
+                // six bits index a 64-entry alphabet
+                out.push(char::from(
+                    ALPHABET.get((n >> shift & 63) as usize).copied().unwrap_or(b'='),
+                ));
             } else {
                 out.push('=');
             }

@@ -13,19 +13,6 @@
 //! than a guess: reading windows-1252 bytes as UTF-8 can succeed and give the wrong text. The
 //! bytes are always there with [`Response::bytes`](crate::Response::bytes).
 
-// Network bytes flow through here: the same no-panic lints as in `proto` and `transport`.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects,
-        clippy::unreachable
-    )
-)]
-
 use crate::error::{Error, ErrorKind, Result, Step};
 
 /// The value of the `charset` parameter of a `Content-Type` value (RFC 9110 §5.6.6: names are

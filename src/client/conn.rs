@@ -10,19 +10,6 @@
 //! RFC 9110 §15.2 (interim 1xx responses are read and skipped, 101 ends the exchange), and the
 //! connection management of RFC 9112 §9 (one exchange at a time, §9.3; no pipelining, §9.3.2).
 
-// Network bytes flow through here: the same no-panic lints as in `proto` and `transport`.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects,
-        clippy::unreachable
-    )
-)]
-
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::proto::response::{may_be_complete, Limits, ResponseHead};
 use crate::trace::{Event, Tracer};

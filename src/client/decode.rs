@@ -37,19 +37,6 @@
 //! is limited by whoever reads it: [`Response::bytes`](crate::Response::bytes) and
 //! [`Response::text`](crate::Response::text) count decoded bytes against the body limit.
 
-// Network bytes flow through here: the same no-panic lints as in `proto` and `transport`.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects,
-        clippy::unreachable
-    )
-)]
-
 use crate::error::{Error, ErrorKind, Result, Step};
 
 /// Most codings undone on one body.

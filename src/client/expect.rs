@@ -32,19 +32,6 @@
 //! with its body, which is still unread. The same holds for a redirect answered before the body:
 //! even a streamed body can follow a 307 or 308, since none of it was sent.
 
-// Network bytes flow through here: the same no-panic lints as in `proto` and `transport`.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects,
-        clippy::unreachable
-    )
-)]
-
 use super::agent;
 use super::conn::{HttpConn, IoLimits};
 use super::request::Body;

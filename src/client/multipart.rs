@@ -235,7 +235,9 @@ fn escape_name(out: &mut Vec<u8>, name: &str) {
         match b {
             b'\t' => out.push(b),
             b'"' | 0..=0x1f | 0x7f => {
-                out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+                // each nibble indexes the 16 hex digits
+                let hex = |nibble: u8| HEX.get(usize::from(nibble)).copied().unwrap_or(b'0');
+                out.extend_from_slice(&[b'%', hex(b >> 4), hex(b & 15)]);
             }
             _ => out.push(b),
         }
@@ -287,7 +289,10 @@ impl Multipart {
     pub fn content_length(&self) -> Option<u64> {
         let mut total = self.closing().len() as u64;
         for (name, part) in &self.parts {
-            total += self.part_head(name, part).len() as u64 + part.len()? + 2;
+            let part_total = (self.part_head(name, part).len() as u64)
+                .checked_add(part.len()?)?
+                .checked_add(2)?;
+            total = total.checked_add(part_total)?;
         }
         Some(total)
     }
@@ -395,14 +400,19 @@ impl Read for MultipartReader {
         while let Some(segment) = self.segments.front_mut() {
             let n = match segment {
                 Segment::Bytes(bytes, at) => {
-                    let n = (bytes.len() - *at).min(buf.len());
-                    buf[..n].copy_from_slice(&bytes[*at..*at + n]);
-                    *at += n;
+                    let rest = bytes.get(*at..).unwrap_or_default();
+                    let n = rest.len().min(buf.len());
+                    if let (Some(dst), Some(src)) = (buf.get_mut(..n), rest.get(..n)) {
+                        dst.copy_from_slice(src);
+                    }
+                    *at = at.saturating_add(n);
                     n
                 }
                 Segment::Stream { reader, left, name } => {
                     let want = left.map_or(buf.len(), |l| l.min(buf.len() as u64) as usize);
-                    let n = if want == 0 { 0 } else { reader.read(&mut buf[..want])? };
+                    let room = buf.get_mut(..want).unwrap_or_default();
+                    // (a reader claiming more than it was given is not believed)
+                    let n = if want == 0 { 0 } else { reader.read(room)?.min(want) };
                     match left {
                         Some(l) if n == 0 && *l > 0 => {
                             return Err(io::Error::new(
@@ -410,7 +420,7 @@ impl Read for MultipartReader {
                                 format!("the part {name:?} ended {l} bytes before its announced length"),
                             ));
                         }
-                        Some(l) => *l -= n as u64,
+                        Some(l) => *l = l.saturating_sub(n as u64),
                         None => {}
                     }
                     n

@@ -90,7 +90,7 @@ pub(crate) fn parse_url(input: &str) -> Result<Url> {
     // RFC 9110 §4.2.1: an http(s) URI has an authority with a non-empty host. The URL standard
     // would read "http:///path" or "http:path" as host "path"; refuse both.
     if let Some(colon) = input.find(':') {
-        let rest = &input[colon + 1..];
+        let rest = input.get(colon.saturating_add(1)..).unwrap_or_default();
         let scheme = &input[..colon];
         if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
             match rest.strip_prefix("//") {

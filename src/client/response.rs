@@ -21,19 +21,6 @@
 //! `br`, with the features of those names) is decoded as it streams, by
 //! [`super::decode`] (RFC 9110 §8.4).
 
-// Network bytes flow through here: the same no-panic lints as in `proto` and `transport`.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects,
-        clippy::unreachable
-    )
-)]
-
 use super::charset;
 use super::conn::{HttpConn, IoLimits};
 use super::decode::{self, Decoder};
