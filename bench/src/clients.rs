@@ -144,11 +144,9 @@ impl Raw {
             tcp.set_nodelay(true).map_err(|e| e.to_string())?;
             let stream = if tls {
                 let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
-                let name = rustls::pki_types::ServerName::try_from(host.to_string())
-                    .map_err(|e| e.to_string())?;
+                let name = rustls::pki_types::ServerName::try_from(host.to_string()).map_err(|e| e.to_string())?;
                 let config = tlsutil::client_config(&self.ca_pem);
-                let conn =
-                    rustls::ClientConnection::new(config, name).map_err(|e| e.to_string())?;
+                let conn = rustls::ClientConnection::new(config, name).map_err(|e| e.to_string())?;
                 Stream::Tls(Box::new(rustls::StreamOwned::new(conn, tcp)))
             } else {
                 Stream::Tcp(tcp)
@@ -193,11 +191,7 @@ impl Client for H1 {
         drain(resp.into_reader(), buf)
     }
     fn post(&mut self, url: &str, buf: &mut [u8]) -> Res<u64> {
-        let resp = self
-            .agent
-            .post(url)
-            .send(&POST_BODY[..])
-            .map_err(|e| e.to_string())?;
+        let resp = self.agent.post(url).send(&POST_BODY[..]).map_err(|e| e.to_string())?;
         status_ok(resp.status())?;
         drain(resp.into_reader(), buf)
     }
@@ -217,10 +211,7 @@ impl Ureq {
         let tls = TlsConfig::builder()
             .root_certs(RootCerts::Specific(Arc::new(vec![ca])))
             .build();
-        let agent = ureq::Agent::config_builder()
-            .tls_config(tls)
-            .build()
-            .new_agent();
+        let agent = ureq::Agent::config_builder().tls_config(tls).build().new_agent();
         Ok(Ureq { agent })
     }
 }
@@ -232,11 +223,7 @@ impl Client for Ureq {
         drain(resp.body_mut().as_reader(), buf)
     }
     fn post(&mut self, url: &str, buf: &mut [u8]) -> Res<u64> {
-        let mut resp = self
-            .agent
-            .post(url)
-            .send(&POST_BODY[..])
-            .map_err(|e| e.to_string())?;
+        let mut resp = self.agent.post(url).send(&POST_BODY[..]).map_err(|e| e.to_string())?;
         status_ok(resp.status().as_u16())?;
         drain(resp.body_mut().as_reader(), buf)
     }

@@ -293,11 +293,8 @@ impl Server {
                 .find_map(|w| w.strip_prefix(key))
                 .ok_or_else(|| format!("server said {line:?}"))
         };
-        let num = |key: &str| -> Result<u64, String> {
-            field(key)?
-                .parse()
-                .map_err(|_| format!("server said {line:?}"))
-        };
+        let num =
+            |key: &str| -> Result<u64, String> { field(key)?.parse().map_err(|_| format!("server said {line:?}")) };
         let cpu = field("cpu=")?.parse().unwrap_or(0.0);
         Ok((num("conns=")?, num("reqs=")?, cpu))
     }
@@ -458,13 +455,7 @@ fn parse_options(args: Vec<String>) -> Result<Options, String> {
     };
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--runs" => {
-                o.runs = it
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .filter(|&n| n > 0)
-                    .ok_or(USAGE)?
-            }
+            "--runs" => o.runs = it.next().and_then(|n| n.parse().ok()).filter(|&n| n > 0).ok_or(USAGE)?,
             "--quick" => o.quick = true,
             "--only" => o.only = Some(list(it.next())?),
             "--clients" => o.clients = Some(list(it.next())?),
@@ -557,18 +548,10 @@ pub fn main(args: Vec<String>) -> Result<(), String> {
                 }
             }
         }
-        results.push(ScenarioResult {
-            scenario: sc,
-            clients,
-        });
+        results.push(ScenarioResult { scenario: sc, clients });
     }
 
-    let builds = if opts.with_build
-        || opts
-            .only
-            .as_ref()
-            .is_some_and(|o| o.iter().any(|x| x == "build"))
-    {
+    let builds = if opts.with_build || opts.only.as_ref().is_some_and(|o| o.iter().any(|x| x == "build")) {
         let url = format!("http://127.0.0.1:{}/small", server.http);
         hello::run(&bench_dir, &url, opts.clients.as_deref())
     } else {

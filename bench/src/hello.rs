@@ -84,13 +84,7 @@ fn projects(repo: &Path) -> Vec<(&'static str, String, &'static str)> {
     ]
 }
 
-fn build_one(
-    bench: &Path,
-    client: &str,
-    deps: &str,
-    body: &str,
-    url: &str,
-) -> Result<Figures, String> {
+fn build_one(bench: &Path, client: &str, deps: &str, body: &str, url: &str) -> Result<Figures, String> {
     let dir = bench.join("target/hello").join(client);
     let io = |e: std::io::Error| format!("{}: {e}", dir.display());
     let target = dir.join("target");
@@ -104,11 +98,7 @@ fn build_one(
          [workspace]\n\n[dependencies]\n{deps}"
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(io)?;
-    std::fs::write(
-        dir.join("src/main.rs"),
-        format!("{MAIN_HEAD}{body}    Ok(())\n}}\n"),
-    )
-    .map_err(io)?;
+    std::fs::write(dir.join("src/main.rs"), format!("{MAIN_HEAD}{body}    Ok(())\n}}\n")).map_err(io)?;
     std::fs::copy(bench.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(io)?;
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());

@@ -33,9 +33,7 @@ impl Args {
         };
         for w in words {
             match w.split_once('=') {
-                Some((k, v)) if !k.starts_with('-') => {
-                    args.pairs.push((k.to_string(), v.to_string()))
-                }
+                Some((k, v)) if !k.starts_with('-') => args.pairs.push((k.to_string(), v.to_string())),
                 _ => args.positional.push(w),
             }
         }

@@ -47,13 +47,7 @@ fn utc_date() -> String {
 
 impl RunInfo {
     /// Gathers the machine, toolchain and crate versions.
-    pub fn collect(
-        bench: &Path,
-        invocation: &str,
-        runs: usize,
-        quick: bool,
-        pinned: bool,
-    ) -> RunInfo {
+    pub fn collect(bench: &Path, invocation: &str, runs: usize, quick: bool, pinned: bool) -> RunInfo {
         let cpu = std::fs::read_to_string("/proc/cpuinfo")
             .ok()
             .and_then(|s| {
@@ -80,28 +74,14 @@ impl RunInfo {
         let version = |name: &str| {
             let key = format!("name = \"{name}\"\nversion = \"");
             lock.find(&key)
-                .map(|i| {
-                    lock[i + key.len()..]
-                        .split('"')
-                        .next()
-                        .unwrap_or("?")
-                        .to_string()
-                })
+                .map(|i| lock[i + key.len()..].split('"').next().unwrap_or("?").to_string())
                 .unwrap_or_else(|| "?".into())
         };
-        let versions = [
-            "h1client",
-            "ureq",
-            "minreq",
-            "attohttpc",
-            "reqwest",
-            "rustls",
-            "ring",
-        ]
-        .iter()
-        .map(|n| format!("{n} {}", version(n)))
-        .collect::<Vec<_>>()
-        .join(", ");
+        let versions = ["h1client", "ureq", "minreq", "attohttpc", "reqwest", "rustls", "ring"]
+            .iter()
+            .map(|n| format!("{n} {}", version(n)))
+            .collect::<Vec<_>>()
+            .join(", ");
         RunInfo {
             invocation: invocation.to_string(),
             runs,
@@ -255,21 +235,22 @@ fn bulk_table(out: &mut String, sr: &ScenarioResult) {
 fn request_table(out: &mut String, sr: &ScenarioResult) {
     let wall = per_request(sr, |s| s.wall);
     let cpu = per_request(sr, |s| s.cpu);
+    let allocs = per_request(sr, |s| s.allocs as f64 / 1e6);
     let best_wall = best_peer(sr, &wall);
     let best_cpu = best_peer(sr, &cpu);
     let _ = writeln!(
         out,
-        "| client | µs / request | min – max | × best peer | CPU µs / request | min – max | CPU × best peer | connections used |\n\
-         |---|--:|--:|--:|--:|--:|--:|--:|"
+        "| client | µs / request | min – max | × best peer | CPU µs / request | min – max | CPU × best peer | allocations / request | connections used |\n\
+         |---|--:|--:|--:|--:|--:|--:|--:|--:|"
     );
     for c in &sr.clients {
-        let (Some(t), Some(u)) = (of(c, &wall), of(c, &cpu)) else {
-            let _ = writeln!(out, "| {} | failed | | | | | | |", c.client);
+        let (Some(t), Some(u), Some(a)) = (of(c, &wall), of(c, &cpu), of(c, &allocs)) else {
+            let _ = writeln!(out, "| {} | failed | | | | | | | |", c.client);
             continue;
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             c.client,
             num(t.median),
             range(&t),
@@ -277,6 +258,7 @@ fn request_table(out: &mut String, sr: &ScenarioResult) {
             num(u.median),
             range(&u),
             fmt_ratio(ratio(u.median, best_cpu)),
+            num(a.median),
             conns(c)
         );
     }
@@ -408,10 +390,7 @@ pub fn markdown(info: &RunInfo, results: &[ScenarioResult], builds: &[Build]) ->
         failure_note(&mut out, sr);
         out.push('\n');
         if sr.scenario.id == "bulk-cl" {
-            let _ = writeln!(
-                out,
-                "## Peak RSS of the client process during that download (`rss`)\n"
-            );
+            let _ = writeln!(out, "## Peak RSS of the client process during that download (`rss`)\n");
             rss_table(&mut out, sr);
             out.push('\n');
         }
@@ -482,12 +461,7 @@ fn panels(results: &[ScenarioResult], builds: &[Build]) -> Vec<Panel> {
                 let rows = sr
                     .clients
                     .iter()
-                    .map(|c| {
-                        (
-                            c.client,
-                            vec![of(c, allocs).and_then(|s| ratio(s.median, best))],
-                        )
-                    })
+                    .map(|c| (c.client, vec![of(c, allocs).and_then(|s| ratio(s.median, best))]))
                     .collect();
                 (vec!["allocations × best peer"], rows)
             }
@@ -506,12 +480,7 @@ fn panels(results: &[ScenarioResult], builds: &[Build]) -> Vec<Panel> {
                 rows: sr
                     .clients
                     .iter()
-                    .map(|c| {
-                        (
-                            c.client,
-                            vec![of(c, rss).and_then(|s| ratio(s.median, base))],
-                        )
-                    })
+                    .map(|c| (c.client, vec![of(c, rss).and_then(|s| ratio(s.median, base))]))
                     .collect(),
             });
         }
@@ -541,9 +510,7 @@ fn panels(results: &[ScenarioResult], builds: &[Build]) -> Vec<Panel> {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// The chart: one panel per scenario, horizontal bars, all ratios "lower is better", a dashed line

@@ -48,10 +48,8 @@ struct Bodies {
 }
 
 fn small_response() -> Vec<u8> {
-    let mut r = format!(
-        "HTTP/1.1 200 OK\r\nContent-Length: {SMALL_BODY}\r\nContent-Type: text/plain\r\n\r\n"
-    )
-    .into_bytes();
+    let mut r =
+        format!("HTTP/1.1 200 OK\r\nContent-Length: {SMALL_BODY}\r\nContent-Type: text/plain\r\n\r\n").into_bytes();
     r.extend((0..SMALL_BODY).map(body_byte));
     r
 }
@@ -92,9 +90,7 @@ fn query_u64(target: &[u8], key: &str) -> Option<u64> {
 }
 
 fn write_length_body(out: &mut impl Write, bodies: &Bodies, size: u64) -> io::Result<()> {
-    let head = format!(
-        "HTTP/1.1 200 OK\r\nContent-Length: {size}\r\nContent-Type: application/octet-stream\r\n\r\n"
-    );
+    let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {size}\r\nContent-Type: application/octet-stream\r\n\r\n");
     out.write_all(head.as_bytes())?;
     let mut left = size;
     while left > 0 {
@@ -105,18 +101,11 @@ fn write_length_body(out: &mut impl Write, bodies: &Bodies, size: u64) -> io::Re
     Ok(())
 }
 
-fn write_chunked_body(
-    out: &mut impl Write,
-    bodies: &Bodies,
-    size: u64,
-    chunk: u64,
-) -> io::Result<()> {
+fn write_chunked_body(out: &mut impl Write, bodies: &Bodies, size: u64, chunk: u64) -> io::Result<()> {
     let Some(block) = bodies.chunked.get(&(chunk as usize)) else {
         return out.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
     };
-    out.write_all(
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/octet-stream\r\n\r\n",
-    )?;
+    out.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/octet-stream\r\n\r\n")?;
     let chunks_per_block = (BLOCK as u64 / chunk).max(1);
     let frame = block.len() as u64 / chunks_per_block; // size line + data + CRLF
     let per_block = chunks_per_block * chunk;
@@ -206,18 +195,11 @@ fn serve<S: Read + Write>(mut stream: S, bodies: &Bodies) -> io::Result<()> {
             body_len = n;
         }
 
-        let path = &target[..target
-            .iter()
-            .position(|&b| b == b'?')
-            .unwrap_or(target.len())];
+        let path = &target[..target.iter().position(|&b| b == b'?').unwrap_or(target.len())];
         match (method, path) {
             (b"GET", b"/small") => stream.write_all(&bodies.small)?,
-            (b"POST", b"/post") if body_len == POST_BODY as u64 => {
-                stream.write_all(&bodies.post_answer)?
-            }
-            (b"GET", b"/cl") => {
-                write_length_body(&mut stream, bodies, query_u64(target, "size").unwrap_or(0))?
-            }
+            (b"POST", b"/post") if body_len == POST_BODY as u64 => stream.write_all(&bodies.post_answer)?,
+            (b"GET", b"/cl") => write_length_body(&mut stream, bodies, query_u64(target, "size").unwrap_or(0))?,
             (b"GET", b"/chunked") => write_chunked_body(
                 &mut stream,
                 bodies,
@@ -278,10 +260,7 @@ pub fn main(args: &crate::Args) -> Result<(), String> {
             .and_then(|()| out.flush())
             .map_err(|e| e.to_string())
     };
-    say(
-        &mut out,
-        format!("READY http={} https={}", ports.0, ports.1),
-    )?;
+    say(&mut out, format!("READY http={} https={}", ports.0, ports.1))?;
     let mut cpu_base = crate::usage::this_process().cpu;
     for line in io::stdin().lock().lines() {
         match line.map_err(|e| e.to_string())?.trim() {

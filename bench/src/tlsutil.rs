@@ -29,8 +29,7 @@ pub fn generate(dir: &Path) -> Result<CertFiles, String> {
     let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).map_err(err)?;
 
     let key = rcgen::KeyPair::generate().map_err(err)?;
-    let params =
-        rcgen::CertificateParams::new(vec!["localhost".into(), "127.0.0.1".into()]).map_err(err)?;
+    let params = rcgen::CertificateParams::new(vec!["localhost".into(), "127.0.0.1".into()]).map_err(err)?;
     let cert = params.signed_by(&key, &ca).map_err(err)?;
 
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;

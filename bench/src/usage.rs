@@ -40,6 +40,5 @@ pub fn pin_to_cpu(cpu: usize) -> Result<(), String> {
     use nix::sched::{sched_setaffinity, CpuSet};
     let mut set = CpuSet::new();
     set.set(cpu).map_err(|e| format!("CPU {cpu}: {e}"))?;
-    sched_setaffinity(nix::unistd::Pid::from_raw(0), &set)
-        .map_err(|e| format!("pinning to CPU {cpu}: {e}"))
+    sched_setaffinity(nix::unistd::Pid::from_raw(0), &set).map_err(|e| format!("pinning to CPU {cpu}: {e}"))
 }

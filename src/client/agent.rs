@@ -71,7 +71,7 @@ pub(crate) struct Config {
     pub limits: Limits,
     pub pool: PoolLimits,
     pub body_limit: u64,
-    pub user_agent: Option<String>,
+    pub user_agent: Option<Cow<'static, str>>,
     pub tracer: Tracer,
     pub proxy: ProxySetting,
     pub no_proxy: Option<NoProxy>,
@@ -98,7 +98,7 @@ impl Default for Config {
             limits: Limits::default(),
             pool: PoolLimits::default(),
             body_limit: 10 * 1024 * 1024,
-            user_agent: Some(DEFAULT_USER_AGENT.to_string()),
+            user_agent: Some(Cow::Borrowed(DEFAULT_USER_AGENT)),
             tracer: Tracer::none(),
             proxy: ProxySetting::FromEnv,
             no_proxy: None,
@@ -228,7 +228,7 @@ impl AgentBuilder {
 
     /// The default `User-Agent`; `None` sends none. Default `h1client/<version>`.
     pub fn user_agent(mut self, ua: Option<&str>) -> Self {
-        self.config.user_agent = ua.map(str::to_string);
+        self.config.user_agent = ua.map(|ua| Cow::Owned(ua.to_string()));
         self
     }
 
@@ -337,7 +337,7 @@ impl AgentBuilder {
         }
         Agent {
             inner: Arc::new(AgentInner {
-                pool: Arc::new(Pool::new(self.config.pool)),
+                pool: Pool::new(self.config.pool),
                 unix_key: self
                     .config
                     .unix_socket
@@ -355,7 +355,7 @@ impl AgentBuilder {
 
 struct AgentInner {
     config: Config,
-    pool: Arc<Pool<HttpConn>>,
+    pool: Pool<HttpConn>,
     /// The pool key part for a unix socket.
     unix_key: Option<String>,
     #[cfg(feature = "cookies")]
@@ -452,6 +452,12 @@ impl Agent {
     /// How many idle connections the pool holds now.
     pub fn idle_connections(&self) -> usize {
         self.inner.pool.count(None)
+    }
+
+    /// Parks a connection whose response ended cleanly; gives it back if the pool will not keep
+    /// it.
+    pub(crate) fn return_to_pool(&self, conn: HttpConn) -> Option<HttpConn> {
+        self.inner.pool.put(conn)
     }
 
     /// Closes every idle connection.
@@ -748,7 +754,7 @@ impl Agent {
                 kind: decided.kind,
                 rule: decided.rule,
             });
-            let pool = Some(self.inner.pool.clone());
+            let pool = Some(self.clone());
             let mut reader = BodyReader::new(
                 conn,
                 pool,

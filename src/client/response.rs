@@ -21,6 +21,7 @@
 //! `br`, with the features of those names) is decoded as it streams, by
 //! [`super::decode`] (RFC 9110 §8.4).
 
+use super::agent::Agent;
 use super::charset;
 use super::conn::{HttpConn, IoLimits};
 use super::decode::{self, Decoder};
@@ -28,10 +29,8 @@ use crate::error::{Error, ErrorKind, Result, Step};
 use crate::proto::chunked::ChunkedDecoder;
 use crate::proto::framing::{BodyKind, Framing};
 use crate::trace::{Event, Tracer};
-use crate::transport::pool::Pool;
 use crate::transport::PoolKey;
 use std::io::{self, Read};
-use std::sync::Arc;
 use url::Url;
 
 /// An HTTP response whose head has been read; the body is still on the connection.
@@ -277,7 +276,7 @@ enum State {
 /// [`received`](Self::received) when the body is not decoded.
 pub struct BodyReader {
     conn: Option<HttpConn>,
-    pool: Option<Arc<Pool<HttpConn>>>,
+    pool: Option<Agent>,
     state: State,
     framing: Framing,
     io: IoLimits,
@@ -310,7 +309,7 @@ impl std::fmt::Debug for BodyReader {
 impl BodyReader {
     pub(crate) fn new(
         conn: HttpConn,
-        pool: Option<Arc<Pool<HttpConn>>>,
+        pool: Option<Agent>,
         framing: Framing,
         max_trailer_bytes: usize,
         io: IoLimits,
@@ -418,7 +417,7 @@ impl BodyReader {
             "bytes arrived after the end of the body"
         } else {
             conn.reused = true;
-            match self.pool.as_ref().map(|p| p.put(conn)) {
+            match self.pool.as_ref().map(|agent| agent.return_to_pool(conn)) {
                 Some(None) => {
                     self.tracer.emit(|| Event::Pooled);
                     return;

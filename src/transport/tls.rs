@@ -97,8 +97,9 @@ pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
             }
         }
         for cert in &trust.extra_roots {
+            // a borrowed view: the store keeps its own parsed copy, no need for a second one
             roots
-                .add(cert.clone())
+                .add(CertificateDer::from(&cert[..]))
                 .map_err(|e| Error::new(ErrorKind::Tls, Step::Request, format!("unusable root certificate: {e}")))?;
         }
         builder.with_root_certificates(roots).with_no_client_auth()
