@@ -318,6 +318,38 @@ fn two_requests_reuse_one_tls_connection() {
 }
 
 #[test]
+fn closing_a_tls_connection_sends_close_notify_first() {
+    // RFC 8446 §6.1: each party MUST send close_notify before closing its write side. One
+    // connection is closed idle from the pool, the other with its body unread.
+    let drain = TAct::Drain(Duration::from_secs(10));
+    let long = "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\nstart";
+    let server = TlsServer::conns(
+        server_config(&certs().localhost),
+        vec![
+            vec![TAct::Read, tsend(ok("bye")), drain.clone()],
+            vec![TAct::Read, tsend(long), drain],
+        ],
+    );
+    let agent = trusting_ca().build();
+    assert_eq!(agent.get(&server.url("/")).call().unwrap().text().unwrap(), "bye");
+    agent.close_idle_connections();
+    let mut reader = agent.get(&server.url("/long")).call().unwrap().into_reader();
+    let mut start = [0u8; 5];
+    reader.read_exact(&mut start).unwrap();
+    drop(reader);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let ends = loop {
+        let ends: Vec<_> = server.log().into_iter().map(|c| c.end).collect();
+        if (ends.len() == 2 && ends.iter().all(Option::is_some)) || Instant::now() > deadline {
+            break ends;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let close_notify = Some("close_notify".to_string());
+    assert_eq!(ends, vec![close_notify.clone(), close_notify]);
+}
+
+#[test]
 fn the_pool_key_includes_the_host_name_verified_for() {
     // The certificate is valid for `localhost` only. `localhost` and `127.0.0.1` reach the same
     // socket address, but a connection verified for one name must never carry a request for the

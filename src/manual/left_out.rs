@@ -26,6 +26,3 @@
 //! - **Reading the response while the request body is still being sent.** A server may answer
 //!   early (a `413`) and stop reading; this client notices the answer only when a write fails or
 //!   the body is done. Use `Expect: 100-continue` for large uploads to servers that may refuse.
-//! - **Sending `close_notify` when the client closes a TLS connection.** The client never relies
-//!   on it (the end of each message is known from its framing); rustls sends it only when asked,
-//!   and the connection is dropped.

@@ -18,6 +18,8 @@
 //!   connection reads it as the end, remembering that it was unclean; a body delimited by the
 //!   close is then reported as truncated (RFC 8446 §6.1, RFC 9112 §9.8), while a
 //!   `Content-Length` or chunked body knows its own end and is judged by it.
+//! - **Closing**: a dropped [`TlsStream`] sends `close_notify` first, as RFC 8446 §6.1 requires
+//!   of each party, without waiting for the peer's.
 //! - **Buffered input**: rustls may take more from the socket than was asked for; what it holds
 //!   counts as input still pending, so a connection with stray bytes is never reused.
 
@@ -37,8 +39,41 @@ use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// A TLS connection over TCP.
-pub type TlsStream = rustls::StreamOwned<ClientConnection, TcpStream>;
+/// A TLS connection over TCP: rustls's [`StreamOwned`](rustls::StreamOwned) (reached through
+/// `Deref`), which says goodbye when dropped.
+///
+/// RFC 8446 §6.1: "Each party MUST send a \"close_notify\" alert before closing its write side
+/// of the connection". Dropping a `TlsStream` queues that alert and hands it to the socket
+/// without blocking (best effort: a full send buffer or a dead peer only loses the goodbye),
+/// so a server reading to the end sees a clean close, not a truncation.
+pub struct TlsStream(rustls::StreamOwned<ClientConnection, TcpStream>);
+
+impl std::ops::Deref for TlsStream {
+    type Target = rustls::StreamOwned<ClientConnection, TcpStream>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for TlsStream {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for TlsStream {
+    fn drop(&mut self) {
+        let s = &mut self.0;
+        s.conn.send_close_notify();
+        if s.sock.set_nonblocking(true).is_ok() {
+            while s.conn.wants_write() {
+                if !matches!(s.conn.write_tls(&mut s.sock), Ok(n) if n > 0) {
+                    break;
+                }
+            }
+        }
+    }
+}
 
 /// The ring crypto provider (never aws-lc).
 pub fn provider() -> Arc<CryptoProvider> {
@@ -168,7 +203,7 @@ pub fn handshake(
             return Err(Error::new(ErrorKind::Tls, Step::TlsHandshake, message));
         }
     }
-    Ok(rustls::StreamOwned::new(conn, tcp))
+    Ok(TlsStream(rustls::StreamOwned::new(conn, tcp)))
 }
 
 /// Sets the socket timeouts for the next handshake step: the time left before `deadline`, or
@@ -208,6 +243,7 @@ fn is_timeout(e: &io::Error) -> bool {
 pub(crate) fn read_armed(s: &mut TlsStream, buf: &mut [u8], arm: &mut dyn Arm) -> io::Result<usize> {
     loop {
         flush_armed(s, arm)?;
+        let s = &mut s.0;
         match s.conn.reader().read(buf) {
             // no plain text yet: read more records
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
@@ -239,6 +275,7 @@ pub(crate) fn write_vectored_armed(
 
 /// Sends the records rustls holds, arming each system call.
 pub(crate) fn flush_armed(s: &mut TlsStream, arm: &mut dyn Arm) -> io::Result<()> {
+    let s = &mut s.0;
     while s.conn.wants_write() {
         arm.before_write(&s.sock)?;
         match s.conn.write_tls(&mut s.sock) {

@@ -295,6 +295,9 @@ pub struct TlsConnLog {
     pub client_certs: usize,
     /// Decrypted bytes received.
     pub raw: Vec<u8>,
+    /// How the client's side ended, when a read saw it: `close_notify` (a clean TLS close),
+    /// `eof` (the end of a plain connection) or the read error (a TLS close without the alert).
+    pub end: Option<String>,
     pub requests: Vec<Req>,
 }
 
@@ -506,14 +509,25 @@ impl Conn<'_> {
                 Io::Plain(s) => s.read(&mut chunk),
             };
             match r {
-                Ok(0) => return false,
+                Ok(0) => {
+                    let end = if matches!(self.io, Io::Tls(_)) {
+                        "close_notify"
+                    } else {
+                        "eof"
+                    };
+                    self.record(|c| c.end = Some(end.to_string()));
+                    return false;
+                }
                 Ok(n) => {
                     self.buf.extend_from_slice(&chunk[..n]);
                     self.record(|c| c.raw.extend_from_slice(&chunk[..n]));
                     return true;
                 }
                 Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
-                Err(_) => return false,
+                Err(e) => {
+                    self.record(|c| c.end = Some(e.to_string()));
+                    return false;
+                }
             }
         }
     }
