@@ -114,3 +114,64 @@ fn the_jar_can_be_preloaded_read_replaced_by_a_header_or_turned_off() {
     assert!(off.cookie_store().is_none());
     assert!(agent.cookie_store().unwrap().get("127.0.0.1", "/", "pre").is_some());
 }
+
+#[test]
+fn a_server_cannot_grow_the_jar_past_the_rfc_6265_limits() {
+    // RFC 6265 §6.1: 4096 bytes per cookie, 50 cookies per domain. New cookies beyond are
+    // ignored; updates and deletions of kept cookies still work and free room.
+    let many: Vec<String> = (0..60).map(|i| format!("Set-Cookie: c{i}=v; Path=/")).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    let big = format!("Set-Cookie: big={}; Path=/", "x".repeat(4096));
+    let fits = format!("Set-Cookie: fits={}", "y".repeat(4000));
+    let server = Server::responses(vec![
+        vec![Act::Send(resp("200 OK", &many, b""))],
+        vec![Act::Send(resp(
+            "200 OK",
+            &["Set-Cookie: c0=updated; Path=/", "Set-Cookie: c1=; Max-Age=0; Path=/"],
+            b"",
+        ))],
+        vec![Act::Send(resp(
+            "200 OK",
+            &["Set-Cookie: c55=late; Path=/", "Set-Cookie: c56=later; Path=/"],
+            b"",
+        ))],
+        vec![send(ok("look"))],
+    ]);
+    let agent = Agent::new();
+    for path in ["/flood", "/update", "/late", "/look"] {
+        agent.get(&server.url(path)).call().unwrap().text().unwrap();
+    }
+    let sent = |i: usize| -> Vec<String> {
+        let reqs = server.requests();
+        let header = reqs[i].header("cookie").unwrap_or_default();
+        header.split("; ").map(str::to_string).collect()
+    };
+    let first = sent(1);
+    assert_eq!(first.len(), 50, "{first:?}");
+    assert!(first.contains(&"c49=v".to_string()) && !first.iter().any(|c| c.starts_with("c50=")));
+    let after_update = sent(2);
+    assert_eq!(after_update.len(), 49, "c1 deleted: {after_update:?}");
+    assert!(after_update.contains(&"c0=updated".to_string()));
+    let last = sent(3);
+    assert_eq!(last.len(), 50, "{last:?}");
+    assert!(last.contains(&"c55=late".to_string()), "the freed place is taken");
+    assert!(
+        !last.iter().any(|c| c.starts_with("c56=")),
+        "and then the jar is full again"
+    );
+
+    let sizes = Server::responses(vec![
+        vec![Act::Send(resp("200 OK", &[&big, &fits], b""))],
+        vec![send(ok("look"))],
+    ]);
+    let agent = Agent::new();
+    for path in ["/set", "/look"] {
+        agent.get(&sizes.url(path)).call().unwrap().text().unwrap();
+    }
+    let header = sizes.requests()[1].header("cookie").unwrap_or_default().to_string();
+    assert!(
+        header.starts_with("fits=yyy") && !header.contains("big="),
+        "{}",
+        &header[..20]
+    );
+}

@@ -8,8 +8,14 @@
 //! `Cookie` header set on the request replaces. Without a public suffix list (an optional part of
 //! `cookie_store` that this crate does not enable) a host can set a cookie for its parent domain
 //! even when that parent is a public suffix such as `co.uk`.
+//!
+//! **Limits** (RFC 6265 §6.1 asks for at least 4096 bytes per cookie, 50 cookies per domain and
+//! 3000 in all, and those are the limits here): a longer `Set-Cookie` value is ignored, and a
+//! new cookie for a domain that already has 50, or for a jar that holds 3000, is ignored after
+//! the expired cookies have been dropped. Updating or deleting a cookie the jar holds always
+//! works. A server thus cannot grow an agent's memory without bound, one response at a time.
 
-use cookie_store::CookieStore;
+use cookie_store::{Cookie, CookieStore};
 use std::sync::{Mutex, MutexGuard};
 use url::Url;
 
@@ -43,11 +49,81 @@ impl Jar {
     }
 
     /// Stores the `Set-Cookie` values of a response from `url`; invalid ones are ignored
-    /// (RFC 6265 §5.2: "the user agent MUST ignore the set-cookie-string entirely").
+    /// (RFC 6265 §5.2: "the user agent MUST ignore the set-cookie-string entirely"), and so
+    /// are new cookies beyond the limits (module docs).
     pub(crate) fn store<'a>(&self, url: &Url, set_cookies: impl Iterator<Item = &'a str>) {
         let mut store = self.lock();
         for value in set_cookies {
-            let _ = store.parse(value, url);
+            if value.len() > MAX_COOKIE_BYTES {
+                continue;
+            }
+            let Ok(cookie) = Cookie::parse(value, url) else {
+                continue;
+            };
+            if is_new(&store, &cookie) && !make_room(&mut store, &domain_of(&cookie)) {
+                continue;
+            }
+            let _ = store.insert(cookie.into_owned(), url);
         }
+    }
+}
+
+/// The longest `Set-Cookie` value kept (RFC 6265 §6.1).
+const MAX_COOKIE_BYTES: usize = 4096;
+/// The most cookies kept for one domain (RFC 6265 §6.1).
+const MAX_COOKIES_PER_DOMAIN: usize = 50;
+/// The most cookies kept in one jar (RFC 6265 §6.1).
+const MAX_COOKIES: usize = 3000;
+
+/// The domain a cookie is filed under: the host that set it, or its `Domain` attribute.
+fn domain_of(cookie: &Cookie<'_>) -> String {
+    cookie.domain.as_cow().map(|d| d.into_owned()).unwrap_or_default()
+}
+
+/// Would storing `cookie` add a cookie rather than update or delete one the jar holds?
+fn is_new(store: &CookieStore, cookie: &Cookie<'_>) -> bool {
+    !store.contains_any(&domain_of(cookie), &String::from(&cookie.path), cookie.name())
+}
+
+/// Is there room for one more cookie for `domain`? Drops expired cookies when there is not.
+fn make_room(store: &mut CookieStore, domain: &str) -> bool {
+    let fits = |store: &CookieStore| {
+        let total = store.iter_any().count();
+        let here = store.iter_any().filter(|c| domain_of(c) == domain).count();
+        total < MAX_COOKIES && here < MAX_COOKIES_PER_DOMAIN
+    };
+    if fits(store) {
+        return true;
+    }
+    let expired: Vec<(String, String, String)> = store
+        .iter_any()
+        .filter(|c| c.is_expired())
+        .map(|c| (domain_of(c), String::from(&c.path), c.name().to_string()))
+        .collect();
+    for (domain, path, name) in expired {
+        store.remove(&domain, &path, &name);
+    }
+    fits(store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_jar_holds_at_most_3000_cookies_in_all() {
+        let jar = Jar::default();
+        let values: Vec<String> = (0..MAX_COOKIES_PER_DOMAIN).map(|i| format!("c{i}=v")).collect();
+        for host in 0..61 {
+            let url = Url::parse(&format!("http://h{host}.test/")).unwrap();
+            jar.store(&url, values.iter().map(String::as_str));
+        }
+        assert_eq!(jar.lock().iter_any().count(), MAX_COOKIES);
+        let last = Url::parse("http://h60.test/").unwrap();
+        assert_eq!(jar.header_for(&last), None, "the 61st host found the jar full");
+        let first = Url::parse("http://h0.test/").unwrap();
+        jar.store(&first, ["c0=; Max-Age=0"].into_iter());
+        jar.store(&last, ["now=1"].into_iter());
+        assert_eq!(jar.header_for(&last).as_deref(), Some("now=1"), "a deletion made room");
     }
 }

@@ -24,5 +24,5 @@
 //! | retry | once, on a fresh connection, only when a *reused* connection failed before any response byte, for idempotent methods or with `Idempotency-Key`, with a replayable body | RFC 9112 §9.3.1: the request may not have been seen; anything else could do it twice |
 //! | `Expect: 100-continue` | off; 1 s wait when asked for | most servers answer it, some never do |
 //! | proxies | from the environment (`http_proxy`, `HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`) | as curl and `requests`; upper-case `HTTP_PROXY` is ignored (httpoxy), and loopback never goes through an environment proxy |
-//! | cookies | a jar per agent (feature `cookies`) | as a `requests` session; the CLI has none |
+//! | cookies | a jar per agent (feature `cookies`), at most 50 cookies per domain and 3000 in all | as a `requests` session, with RFC 6265 §6.1's limits so a server cannot grow it without end; the CLI has none |
 //! | `User-Agent`, `Accept` | `h1client/<version>`, `*/*` | servers expect both; each is replaced by a header of the same name |

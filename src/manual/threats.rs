@@ -23,6 +23,7 @@
 //! | endless chunk extensions or trailers, a chunk size of 2^64 | at most 16 hex digits and a 4 KiB size line; trailers count against the head limit ([`proto::chunked`](crate::proto::chunked)) | `adversarial::resource_attacks`, `chunked` unit tests |
 //! | a decompression bomb | decoded bytes count against the body limit; at most two stacked codings | `compression` tests, `adversarial::resource_attacks` |
 //! | a server trickling a byte per second | every read and write re-arms its socket timeout from the time left before the deadline, below the TLS layer too; handshakes (TLS, SOCKS, CONNECT) are bounded as a whole | `adversarial::slow_peers_meet_every_deadline`, `timeouts` tests |
+//! | thousands of `Set-Cookie` fields, response after response | the jar keeps 4 KiB per cookie, 50 per domain, 3000 in all (RFC 6265 §6.1); new cookies beyond are ignored ([`client::cookies`](crate::client), feature `cookies`) | `cookies::a_server_cannot_grow_the_jar_past_the_rfc_6265_limits` |
 //! | a large upload to a server that stopped reading | the write timeout, then the answer the server already sent is read and returned | `adversarial::early_answers_to_uploads` |
 //!
 //! ## Injection: input that would rewrite the request
