@@ -209,6 +209,12 @@ impl Error {
         self
     }
 
+    /// What went wrong, without the host.
+    #[cfg_attr(not(feature = "tls"), allow(dead_code))]
+    pub(crate) fn message(&self) -> &str {
+        &self.inner.message
+    }
+
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind

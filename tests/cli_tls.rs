@@ -1,5 +1,5 @@
-//! The command line over HTTPS: `--cacert`, `-k`, `-v`, and curl's exit codes for TLS failures
-//! (35 handshake, 60 certificate not trusted).
+//! The command line over HTTPS: `--cacert`, `-k`, `-v`, `--cert`/`--key`, and curl's exit codes
+//! for TLS failures (35 handshake, 58 unusable client certificate, 60 certificate not trusted).
 
 mod support;
 #[path = "support/tls.rs"]
@@ -188,4 +188,62 @@ fn two_urls_share_one_tls_connection() {
     assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.stdout, b"firstsecond");
     assert_eq!(server.handshakes(), 1);
+}
+
+#[test]
+fn cert_and_key_present_a_client_certificate_and_bad_ones_exit_58() {
+    let c = certs();
+    let dir = TempDir::new();
+    let ca = dir.file("ca.pem", &c.ca_pem);
+    let cert = dir.file("client.pem", &c.client.pem);
+    let key = dir.file("client.key", &c.client.key_pem);
+    let other_key = dir.file("other.key", &c.localhost.key_pem);
+    let both = dir.file("both.pem", &format!("{}{}", c.client.pem, c.client.key_pem));
+    let mtls = || {
+        TlsServer::conns(
+            ServerOpts::new(&c.localhost).client_auth().build(),
+            vec![vec![TAct::Read, tsend(ok("hello client")), TAct::Close]],
+        )
+    };
+    for args in [vec!["--cert", &cert, "--key", &key], vec!["-E", &both]] {
+        let server = mtls();
+        let out = run(&[&["--cacert", ca.as_str()], &args[..], &[&server.url("/")]].concat());
+        assert_eq!(code(&out), 0, "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.stdout, b"hello client");
+        assert_eq!(server.log()[0].client_certs, 1, "{args:?}");
+    }
+    // without a certificate the server refuses: a TLS failure, not a success
+    let server = mtls();
+    let out = run(&["--cacert", &ca, &server.url("/")]);
+    assert!(
+        [35, 56].contains(&code(&out)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let missing = dir.0.join("missing.pem").to_string_lossy().into_owned();
+    for (what, args) in [
+        ("unreadable certificate file", vec!["--cert", missing.as_str()]),
+        ("a certificate without its key", vec!["--cert", cert.as_str()]),
+        (
+            "a key file holding no key",
+            vec!["--cert", cert.as_str(), "--key", ca.as_str()],
+        ),
+        (
+            "another certificate's key",
+            vec!["--cert", cert.as_str(), "--key", other_key.as_str()],
+        ),
+        (
+            "a certificate file holding no certificate",
+            vec!["--cert", key.as_str()],
+        ),
+    ] {
+        let out = run(&[&args[..], &["https://127.0.0.1:9/"]].concat());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(code(&out), 58, "{what}: {stderr}");
+        assert!(
+            stderr.contains("certificate") || stderr.contains("missing.pem"),
+            "{what}: {stderr}"
+        );
+    }
 }

@@ -678,3 +678,47 @@ fn native_roots_do_not_get_in_the_way_of_added_roots() {
         .build();
     assert_eq!(agent.get(&server.url("/")).call().unwrap().text().unwrap(), "secure");
 }
+
+#[test]
+fn client_certificate_pem_enables_mutual_tls_and_bad_pem_is_a_tls_error() {
+    let c = certs();
+    let config = ServerOpts::new(&c.localhost).client_auth().build();
+    let server = TlsServer::conns(config, vec![vec![TAct::Read, tsend(ok("hello client")), TAct::Close]]);
+    let agent = trusting_ca()
+        .client_certificate_pem(c.client.pem.as_bytes(), c.client.key_pem.as_bytes())
+        .build();
+    assert_eq!(
+        agent.get(&server.url("/")).call().unwrap().text().unwrap(),
+        "hello client"
+    );
+    assert_eq!(server.log()[0].client_certs, 1);
+
+    for (what, chain, key, expected) in [
+        (
+            "no key",
+            c.client.pem.as_str(),
+            c.client.pem.as_str(),
+            "no private key found",
+        ),
+        (
+            "no certificate",
+            c.client.key_pem.as_str(),
+            c.client.key_pem.as_str(),
+            "no certificate found",
+        ),
+        (
+            "a key for another certificate",
+            c.client.pem.as_str(),
+            c.localhost.key_pem.as_str(),
+            "does not belong to the certificate",
+        ),
+    ] {
+        let server = one_shot(&c.localhost);
+        let agent = trusting_ca()
+            .client_certificate_pem(chain.as_bytes(), key.as_bytes())
+            .build();
+        let err = agent.get(&server.url("/")).call().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Tls, "{what}: {err}");
+        assert!(err.to_string().contains(expected), "{what}: {err}");
+    }
+}

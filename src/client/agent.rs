@@ -262,6 +262,18 @@ impl AgentBuilder {
         self
     }
 
+    /// Presents this client certificate when a server asks for one (mutual TLS, curl's
+    /// `--cert` and `--key`): `chain_pem` holds the certificate (then any intermediates),
+    /// `key_pem` its unencrypted private key; both may be the same text. Unusable PEM is
+    /// reported by the first `https` request. For more control, give a whole configuration to
+    /// [`tls_config`](Self::tls_config).
+    #[cfg(feature = "tls")]
+    pub fn client_certificate_pem(mut self, chain_pem: &[u8], key_pem: &[u8]) -> Self {
+        let cert = crate::transport::tls::ClientCert::from_pem(chain_pem, key_pem).map_err(|e| e.message().to_string());
+        self.config.trust.client_cert = Some(cert);
+        self
+    }
+
     /// Trusts only the roots added with
     /// [`add_root_certificates_pem`](Self::add_root_certificates_pem), not the built-in
     /// webpki-roots set (what curl's `--cacert` does).
@@ -1021,10 +1033,9 @@ impl Agent {
         if let Some(c) = &self.config().tls_config {
             return Ok(c.clone());
         }
-        let built = self
-            .inner
-            .tls
-            .get_or_init(|| crate::transport::tls::build_config(&self.config().trust).map_err(|e| e.to_string()));
+        let built = self.inner.tls.get_or_init(|| {
+            crate::transport::tls::build_config(&self.config().trust).map_err(|e| e.message().to_string())
+        });
         built
             .clone()
             .map_err(|m| Error::new(ErrorKind::Tls, Step::TlsHandshake, m))

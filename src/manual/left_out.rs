@@ -20,9 +20,9 @@
 //!   list that must be kept up to date; without it a host can set a cookie for a parent domain
 //!   even if that parent is a public suffix such as `co.uk`. See
 //!   [`client::cookies`](crate::client) (feature `cookies`).
-//! - **TLS over a unix socket, `https://` proxies** (TLS to the proxy itself), **client
-//!   certificates in the CLI**. The library supports client certificates through
-//!   [`tls_config`](crate::AgentBuilder::tls_config).
+//! - **TLS over a unix socket, `https://` proxies** (TLS to the proxy itself), **encrypted
+//!   private keys** for client certificates (decrypt the key first, or give a whole
+//!   configuration to [`tls_config`](crate::AgentBuilder::tls_config)).
 //! - **Reading the response while the request body is still being sent.** A server may answer
 //!   early (a `413`) and stop reading; this client notices the answer only when a write fails or
 //!   the body is done. Use `Expect: 100-continue` for large uploads to servers that may refuse.

@@ -12,6 +12,9 @@
 //! - **Verification** is always on, unless the one loudly named switch
 //!   [`AgentBuilder::danger_accept_invalid_certs`](crate::AgentBuilder::danger_accept_invalid_certs)
 //!   turns it off (curl's `-k`). Handshake signatures are still checked then.
+//! - **Client certificates** (mutual TLS): a PEM chain and key given to
+//!   [`AgentBuilder::client_certificate_pem`](crate::AgentBuilder::client_certificate_pem)
+//!   (curl's `--cert`/`--key`), checked to belong together before any connection uses them.
 //! - **Timeouts**: the handshake as a whole must end before its deadline (the connect timeout or
 //!   the request's, whichever comes first); each read of it is also limited by the read timeout.
 //! - **Truncation**: rustls reports a TCP close without `close_notify` as `UnexpectedEof`. The
@@ -29,7 +32,7 @@ use crate::transport::Arm;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{
     CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, InvalidMessage, RootCertStore,
     SignatureScheme,
@@ -95,6 +98,54 @@ pub fn parse_pem_certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>
     Ok(certs)
 }
 
+/// Parses PEM text into a private key (PKCS #8, PKCS #1 or SEC1; the first one found).
+/// Encrypted keys are not supported.
+pub fn parse_pem_private_key(pem: &[u8]) -> Result<PrivateKeyDer<'static>> {
+    PrivateKeyDer::from_pem_slice(pem).map_err(|e| {
+        let message = match e {
+            rustls::pki_types::pem::Error::NoItemsFound => "no private key found in the PEM data".to_string(),
+            e => format!("invalid PEM private key: {e}"),
+        };
+        Error::new(ErrorKind::Tls, Step::Request, message)
+    })
+}
+
+/// A client certificate chain and its key, for mutual TLS.
+#[derive(Debug, Clone)]
+pub struct ClientCert {
+    /// The certificate chain, the client's own certificate first.
+    pub chain: Vec<CertificateDer<'static>>,
+    /// Its private key.
+    pub key: Arc<PrivateKeyDer<'static>>,
+}
+
+impl ClientCert {
+    /// Parses a PEM certificate chain and a PEM private key (which may be the same text).
+    pub fn from_pem(chain_pem: &[u8], key_pem: &[u8]) -> Result<ClientCert> {
+        let in_client_cert = |e: Error| {
+            Error::new(
+                ErrorKind::Tls,
+                Step::Request,
+                format!("client certificate: {}", e.message()),
+            )
+        };
+        let chain = parse_pem_certificates(chain_pem).map_err(in_client_cert)?;
+        let key = parse_pem_private_key(key_pem).map_err(in_client_cert)?;
+        // the key must load, and belong to the first certificate
+        rustls::sign::CertifiedKey::from_der(chain.clone(), key.clone_key(), &provider()).map_err(|e| {
+            let message = match e {
+                rustls::Error::InconsistentKeys(_) => "the private key does not belong to the certificate".to_string(),
+                e => e.to_string(),
+            };
+            Error::new(ErrorKind::Tls, Step::Request, format!("client certificate: {message}"))
+        })?;
+        Ok(ClientCert {
+            chain,
+            key: Arc::new(key),
+        })
+    }
+}
+
 /// What to trust, as configured on the builder.
 #[derive(Debug, Clone, Default)]
 pub struct TrustSettings {
@@ -107,6 +158,9 @@ pub struct TrustSettings {
     pub native_roots: bool,
     /// Accept any certificate (`danger_accept_invalid_certs`).
     pub accept_invalid_certs: bool,
+    /// The certificate to present when a server asks for one (mutual TLS), or why the PEM
+    /// given for it could not be used (reported by the first `https` request).
+    pub client_cert: Option<std::result::Result<ClientCert, String>>,
 }
 
 /// Builds the client configuration for these settings: TLS 1.2 and 1.3, ALPN `http/1.1`.
@@ -115,11 +169,10 @@ pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         .map_err(|e| Error::new(ErrorKind::Tls, Step::Request, format!("tls configuration: {e}")))?;
-    let mut config = if trust.accept_invalid_certs {
+    let builder = if trust.accept_invalid_certs {
         builder
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
-            .with_no_client_auth()
     } else {
         let mut roots = RootCertStore::empty();
         if !trust.only_extra_roots {
@@ -137,7 +190,14 @@ pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
                 .add(CertificateDer::from(&cert[..]))
                 .map_err(|e| Error::new(ErrorKind::Tls, Step::Request, format!("unusable root certificate: {e}")))?;
         }
-        builder.with_root_certificates(roots).with_no_client_auth()
+        builder.with_root_certificates(roots)
+    };
+    let mut config = match &trust.client_cert {
+        None => builder.with_no_client_auth(),
+        Some(Err(message)) => return Err(Error::new(ErrorKind::Tls, Step::Request, message.clone())),
+        Some(Ok(cert)) => builder
+            .with_client_auth_cert(cert.chain.clone(), cert.key.clone_key())
+            .map_err(|e| Error::new(ErrorKind::Tls, Step::Request, format!("client certificate: {e}")))?,
     };
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))

@@ -30,6 +30,8 @@ pub struct Args {
     pub max_time: Option<Duration>,
     pub connect_timeout: Option<Duration>,
     pub cacert: Option<String>,
+    pub cert: Option<String>,
+    pub key: Option<String>,
     pub insecure: bool,
     pub user: Option<String>,
     pub user_agent: Option<String>,
@@ -93,6 +95,9 @@ Usage: h1client [options...] <url>...
  -m, --max-time SECS      deadline for the whole transfer
      --connect-timeout SECS   limit for connecting
      --cacert FILE        trust the CA certificates in FILE (PEM)
+ -E, --cert FILE          client certificate chain for mutual TLS (PEM; the key too
+                          unless --key is given)
+     --key FILE           the client certificate's private key (PEM, unencrypted)
  -k, --insecure           do not verify the server certificate
  -u, --user USER:PASS     Basic authentication
  -A, --user-agent UA      User-Agent header
@@ -185,6 +190,8 @@ fn parse_inner(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>,
                 a.connect_timeout = Some(seconds(&string(p.value()?, "--connect-timeout")?, "--connect-timeout")?)
             }
             Long("cacert") => a.cacert = Some(string(p.value()?, "--cacert")?),
+            Short('E') | Long("cert") => a.cert = Some(string(p.value()?, "--cert")?),
+            Long("key") => a.key = Some(string(p.value()?, "--key")?),
             Short('k') | Long("insecure") => a.insecure = true,
             Short('u') | Long("user") => a.user = Some(string(p.value()?, "-u")?),
             Short('A') | Long("user-agent") => a.user_agent = Some(string(p.value()?, "-A")?),

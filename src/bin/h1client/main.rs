@@ -86,6 +86,17 @@ fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
         let pem = std::fs::read(path).map_err(|e| (77, format!("cannot read the CA file {path}: {e}")))?;
         b = b.add_root_certificates_pem(&pem).only_added_roots(true);
     }
+    if let Some(cert_path) = &a.cert {
+        // curl's exit 58: a problem with the local client certificate
+        let read = |path: &str| std::fs::read(path).map_err(|e| (58, format!("cannot read {path}: {e}")));
+        let cert = read(cert_path)?;
+        let key = match &a.key {
+            Some(key_path) => read(key_path)?,
+            None => cert.clone(),
+        };
+        h1client::transport::tls::ClientCert::from_pem(&cert, &key).map_err(|e| (58, e.to_string()))?;
+        b = b.client_certificate_pem(&cert, &key);
+    }
     if a.insecure {
         b = b.danger_accept_invalid_certs(true);
     }
