@@ -75,6 +75,13 @@ fn chunked(headers: &[&str], body: &[u8], size: usize) -> Vec<u8> {
     out
 }
 
+/// A chunked response whose `Transfer-Encoding` is `te` (ending in `chunked`).
+fn te_chunked(te: &str, body: &[u8], size: usize) -> Vec<u8> {
+    let raw = chunked(&[], body, size);
+    let rest = &raw[b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked".len()..];
+    [format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: {te}").as_bytes(), rest].concat()
+}
+
 fn agent() -> Agent {
     Agent::builder().timeout_read(Duration::from_secs(5)).build()
 }
@@ -169,6 +176,12 @@ fn decoding_table() {
         ("garbage after zlib", "GET", cl(&["Content-Encoding: deflate"], &zlib_garbage), false, Want::Fail(ErrorKind::Decode, "after the end of the deflate data")),
         ("corrupt br", "GET", cl(&["Content-Encoding: br"], b"\xff\xff\xff\xff not brotli"), false, Want::Fail(ErrorKind::Decode, "corrupt br body")),
         ("br cut short", "GET", cl(&["Content-Encoding: br"], &br(&t)[..50]), false, Want::Fail(ErrorKind::Decode, "cut short")),
+        ("gzip transfer coding", "GET", te_chunked("gzip, chunked", &gz, 500), false, Want::Body(t.clone())),
+        ("deflate transfer coding, two lines", "GET", te_chunked("deflate\r\nTransfer-Encoding: chunked", &zlib(&t), 500), false, Want::Body(t.clone())),
+        ("gzip transfer coding under gzip content", "GET", te_chunked("gzip, chunked\r\nContent-Encoding: gzip", &gzip(&gz), 500), false, Want::Body(t.clone())),
+        ("unknown transfer coding is refused", "GET", te_chunked("foo, chunked", b"hello", 5), false, Want::Fail(ErrorKind::Decode, "transfer coding \"foo\" is not supported")),
+        ("br is not a transfer coding", "GET", te_chunked("br, chunked", &br(&t), 500), false, Want::Fail(ErrorKind::Decode, "not supported")),
+        ("corrupt gzip transfer coding", "GET", te_chunked("gzip, chunked", &gz_bad_crc, 500), false, Want::Fail(ErrorKind::Decode, "CRC-32")),
     ];
     for (name, method, raw, close, want) in cases {
         match (fetch(method, raw, close), want) {
@@ -237,6 +250,24 @@ fn without_decompression_the_body_is_as_sent() {
     assert!(!resp.is_decoded());
     assert_eq!(resp.content_length(), Some(gz.len() as u64));
     assert_eq!(resp.bytes().unwrap(), gz);
+
+    // a transfer coding is part of the message, not the content: undone all the same
+    let server = Server::conns(vec![vec![
+        Act::Read,
+        send(te_chunked("gzip, chunked\r\nContent-Encoding: gzip", &gzip(&gz), 100)),
+        Act::Drain(Duration::from_secs(5)),
+    ]]);
+    let resp = Agent::builder()
+        .decompress(false)
+        .build()
+        .get(&server.url("/"))
+        .call()
+        .unwrap();
+    assert_eq!(
+        resp.bytes().unwrap(),
+        gz,
+        "the transfer coding undone, the content coding kept"
+    );
 }
 
 #[test]

@@ -319,6 +319,14 @@ impl HttpConn {
                             "connection closed before any response byte (empty reply)",
                         )
                         .with_source(io::Error::from(io::ErrorKind::UnexpectedEof))
+                    } else if self.buffered().is_empty() {
+                        // only interim (1xx) heads came: no final response at all
+                        Error::new(
+                            ErrorKind::Io,
+                            Step::ReceiveHead,
+                            "connection closed after interim (1xx) responses, before the final response (empty reply)",
+                        )
+                        .with_source(io::Error::from(io::ErrorKind::UnexpectedEof))
                     } else {
                         Error::new(
                             ErrorKind::Protocol,

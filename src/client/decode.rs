@@ -18,7 +18,14 @@
 //!
 //! - `br` (RFC 7932), with the brotli-decompressor crate.
 //!
-//! `identity` means nothing was done and is skipped. Rules:
+//! `identity` means nothing was done and is skipped.
+//!
+//! The same decoders undo **transfer codings** listed before the final `chunked`
+//! (`Transfer-Encoding: gzip, chunked`, RFC 9112 §7): those are part of the message, not of the
+//! content, so they are undone whether or not decompression is on, and a transfer coding that
+//! cannot be undone is an [`ErrorKind::Decode`] error rather than bytes that are not the content.
+//!
+//! Rules:
 //!
 //! - A list with a coding this build cannot decode (`zstd`, `compress`, a `gzip` without the
 //!   feature) is left alone: the body is delivered as received, `Content-Encoding` still tells
@@ -106,6 +113,55 @@ pub enum Plan {
     Decode(Vec<Coding>),
     /// More codings than [`MAX_CODINGS`]: refuse.
     TooMany(usize),
+    /// A transfer coding this build cannot undo: refuse (the message says which).
+    Unsupported(String),
+}
+
+impl Plan {
+    /// The transfer codings' plan (undone first), then the content codings'.
+    pub fn then(self, content: Plan) -> Plan {
+        match (self, content) {
+            (refused @ (Plan::Unsupported(_) | Plan::TooMany(_)), _) | (Plan::AsIs, refused) => refused,
+            (transfer, Plan::AsIs) => transfer,
+            (Plan::Decode(mut first), Plan::Decode(then)) => {
+                first.extend(then);
+                match first.len() {
+                    n if n > MAX_CODINGS => Plan::TooMany(n),
+                    _ => Plan::Decode(first),
+                }
+            }
+            (Plan::Decode(_), refused) => refused,
+        }
+    }
+}
+
+/// Reads the `Transfer-Encoding` field values of a chunked response and decides what to do with
+/// the codings applied before the final `chunked` (RFC 9112 §6.1, §7): `gzip`, `x-gzip` and
+/// `deflate` are undone like content codings; any other coding cannot be, and the body is
+/// refused rather than handed over still encoded as if it were the content.
+pub fn plan_transfer<'a>(values: impl IntoIterator<Item = &'a str>) -> Plan {
+    let mut tokens: Vec<&[u8]> = values
+        .into_iter()
+        .flat_map(|v| crate::proto::list_elements(v.as_bytes()))
+        .collect();
+    tokens.pop(); // the final `chunked`, which the framing has undone
+    let mut codings = Vec::new();
+    for token in tokens {
+        let token = String::from_utf8_lossy(token);
+        if token.eq_ignore_ascii_case("identity") {
+            continue;
+        }
+        match Coding::parse(&token) {
+            Some(c @ (Coding::Gzip | Coding::Deflate)) => codings.push(c),
+            _ => return Plan::Unsupported(format!("the transfer coding {token:?} is not supported")),
+        }
+    }
+    codings.reverse();
+    match codings.len() {
+        0 => Plan::AsIs,
+        n if n > MAX_CODINGS => Plan::TooMany(n),
+        _ => Plan::Decode(codings),
+    }
 }
 
 /// Reads the `Content-Encoding` field values (all lines, in order; RFC 9110 §5.3 joins them into
@@ -164,6 +220,10 @@ impl Decoder {
                 refused: Some(format!(
                     "the body has {n} content codings; at most {MAX_CODINGS} are decoded"
                 )),
+            }),
+            Plan::Unsupported(why) => Some(Decoder {
+                layers: Vec::new(),
+                refused: Some(why),
             }),
             Plan::Decode(codings) => Some(Decoder {
                 layers: codings.into_iter().map(Layer::new).collect(),

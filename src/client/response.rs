@@ -82,10 +82,16 @@ impl Response {
             body,
         };
         let has_body = !matches!(response.body.framing.kind, BodyKind::Empty | BodyKind::Length(0));
-        if decompress && has_body && status != 206 {
-            let plan = decode::plan(response.header_all("content-encoding"));
-            response.body.decoder = Decoder::new(plan).map(Box::new);
-        }
+        let transfer = match response.body.framing.kind {
+            BodyKind::Chunked => decode::plan_transfer(response.header_all("transfer-encoding")),
+            _ => decode::Plan::AsIs,
+        };
+        let content = if decompress && has_body && status != 206 {
+            decode::plan(response.header_all("content-encoding"))
+        } else {
+            decode::Plan::AsIs
+        };
+        response.body.decoder = Decoder::new(transfer.then(content)).map(Box::new);
         response
     }
 
@@ -155,8 +161,8 @@ impl Response {
         self.body.expected
     }
 
-    /// Is the body decoded from its `Content-Encoding` as it is read (see
-    /// [Compressed bodies](Self#compressed-bodies))?
+    /// Is the body decoded as it is read, from its `Content-Encoding` or from a transfer coding
+    /// before `chunked` (see [Compressed bodies](Self#compressed-bodies))?
     pub fn is_decoded(&self) -> bool {
         self.body.decoder.is_some()
     }

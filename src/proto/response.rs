@@ -13,7 +13,9 @@
 //! each name and value is (offsets), so no header is copied or allocated. Rules enforced:
 //!
 //! - the version is `HTTP/1.0` or `HTTP/1.1` (httparse refuses `HTTP/2.0`, `ICY`, HTTP/0.9
-//!   replies); the status code is three digits in 100..=599 (RFC 9110 §15);
+//!   replies); the status code is three digits from 100 to 999. RFC 9110 §15 calls 600..=999
+//!   invalid but says a client "SHOULD process the response as if it had a 5xx (Server Error)
+//!   status code", so such a response is kept, and counts as an error status;
 //! - at most [`Limits::max_headers`] fields and [`Limits::max_head_bytes`] bytes, else a
 //!   `Protocol` error naming the limit (RFC 9110 §5.4 allows a recipient to limit them);
 //! - a field line folded onto the next (obs-fold) is accepted and the fold replaced by spaces,
@@ -70,7 +72,7 @@ struct Field {
 pub struct ResponseHead {
     /// The minor version: `1` for HTTP/1.1, `0` for HTTP/1.0.
     pub minor_version: u8,
-    /// The status code, 100..=599.
+    /// The status code, 100..=999 (600 and above are to be treated as 5xx, RFC 9110 §15).
     pub status: u16,
     /// How many bytes of the buffer the head took.
     pub len: usize,
@@ -176,8 +178,8 @@ impl ResponseHead {
             Err(e) => return Err(protocol(format!("malformed response head: {}", describe(e)))),
         };
         let status = resp.code.unwrap_or(0);
-        if !(100..=599).contains(&status) {
-            return Err(protocol(format!("status code {status:03} is outside 100..=599")));
+        if !(100..=999).contains(&status) {
+            return Err(protocol(format!("status code {status:03} is below 100")));
         }
         self.status = status;
         self.minor_version = resp.version.unwrap_or(1);
@@ -347,8 +349,9 @@ mod tests {
             (b"ICY 200 OK\r\n\r\n", Err("not an HTTP/1.0 or HTTP/1.1")),
             (b"hello world\n\n", Err("malformed")),
             (b"HTTP/1.1 20 OK\r\n\r\n", Err("invalid status code")),
-            (b"HTTP/1.1 099 Low\r\n\r\n", Err("outside 100..=599")),
-            (b"HTTP/1.1 600 High\r\n\r\n", Err("outside 100..=599")),
+            (b"HTTP/1.1 099 Low\r\n\r\n", Err("below 100")),
+            (b"HTTP/1.1 600 Odd\r\n\r\n", Ok(600)),
+            (b"HTTP/1.1 999 Odd\r\n\r\n", Ok(999)),
             (b"HTTP/1.1 200 OK\r\nX Bad: y\r\n\r\n", Err("invalid header name")),
             (b"HTTP/1.1 200 OK\r\n: novalue\r\n\r\n", Err("invalid header name")),
             (
