@@ -55,10 +55,11 @@ pub enum ErrorKind {
     Protocol,
     /// More redirects than allowed.
     TooManyRedirects,
-    /// A redirect the policy refuses: to a scheme other than http(s), an https -> http
-    /// downgrade, an unusable `Location`.
+    /// A redirect the policy refuses: to a scheme other than http(s), or an https -> http
+    /// downgrade. (A `Location` that is not a valid URL is [`ErrorKind::InvalidUrl`] at
+    /// [`Step::Redirect`].)
     RedirectRefused,
-    /// A 4xx or 5xx status, made an error by [`Response::error_for_status`](crate::Response::error_for_status).
+    /// A 4xx or 5xx status (or 600..=999, treated as 5xx), made an error by [`Response::error_for_status`](crate::Response::error_for_status).
     Status,
     /// A body larger than the configured limit for reading it whole.
     BodyTooLarge,

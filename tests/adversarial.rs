@@ -1252,7 +1252,7 @@ fn injection_through_location() {
         (
             "encoded_crlf_in_host",
             resp("302 Found", &["Location: http://a%0d%0aX-Injected:%20yes/"], b""),
-            Err(ErrorKind::RedirectRefused),
+            Err(ErrorKind::InvalidUrl),
         ),
         (
             "tab_in_location",

@@ -73,6 +73,31 @@ fn exit_codes_table() {
             &[],
             56,
         ),
+        // only interim heads, then the close: curl's empty reply
+        (Some(b"HTTP/1.1 100 Continue\r\n\r\n"), &[], 52),
+        // 600..=999: kept, and an error status (RFC 9110 §15)
+        (Some(b"HTTP/1.1 600 Odd\r\nContent-Length: 2\r\n\r\nok"), &[], 0),
+        (Some(b"HTTP/1.1 999 Odd\r\nContent-Length: 2\r\n\r\nok"), &["-f"], 22),
+        // a Location that is no URL: a malformed URL, as curl says
+        (
+            Some(b"HTTP/1.1 302 Found\r\nLocation: http://[bad\r\nContent-Length: 0\r\n\r\n"),
+            &["-L"],
+            3,
+        ),
+        (
+            Some(b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:99999/\r\nContent-Length: 0\r\n\r\n"),
+            &["-L"],
+            3,
+        ),
+        // a transfer coding that cannot be undone: curl's bad content encoding
+        (
+            Some(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: foo, chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"),
+            &[],
+            61,
+        ),
+        // -d with -I or -T: one method only
+        (None, &["-I", "-d", "x", "http://127.0.0.1:9/"], 2),
+        (None, &["-T", "Cargo.toml", "-d", "x", "http://127.0.0.1:9/"], 2),
     ];
     for (response, args, code) in cases {
         let server = response.map(|r| one(r.to_vec()));
@@ -278,6 +303,13 @@ fn data_flags() {
     let r = &server.requests()[0];
     assert_eq!((r.method.as_str(), r.target.as_str()), ("GET", "/s?q=1"));
 
+    // -G puts the data before a fragment, and after an empty query without a second `?`
+    for (path, target) in [("/s#frag", "/s?q=1"), ("/s?a#f", "/s?a&q=1"), ("/s?", "/s?q=1")] {
+        let server = one(ok("ok"));
+        cli(&["-s", "-G", "-d", "q=1", &server.url(path)]);
+        assert_eq!(server.requests()[0].target, target, "{path}");
+    }
+
     let server = one(ok("ok"));
     cli(&["-s", "-X", "PUT", "-d", "x", &server.url("/")]);
     assert_eq!(server.requests()[0].method, "PUT");
@@ -301,6 +333,20 @@ fn upload_flags() {
     cli(&["-s", "-T", file.to_str().unwrap(), &server.url("/dir/")]);
     assert_eq!(server.requests()[0].target, "/dir/up%20load.txt");
 
+    // no path at all: the file's name is the path
+    let server = one(ok("ok"));
+    let bare = server.url("/");
+    cli(&["-s", "-T", file.to_str().unwrap(), bare.trim_end_matches('/')]);
+    assert_eq!(server.requests()[0].target, "/up%20load.txt");
+
+    // -T goes with the first URL; the next one is a plain GET
+    let server = Server::responses(vec![vec![send(ok("put"))], vec![send(ok("got"))]]);
+    let out = cli(&["-s", "-T", file.to_str().unwrap(), &server.url("/a"), &server.url("/b")]);
+    assert_eq!(out.stdout, b"putgot");
+    let reqs = server.requests();
+    assert_eq!((reqs[0].method.as_str(), reqs[1].method.as_str()), ("PUT", "GET"));
+    assert!(reqs[1].body.is_empty() && reqs[1].header("content-length").is_none());
+
     let server = one(ok("ok"));
     cli_stdin(&["-s", "-T", "-", &server.url("/put")], b"from stdin\n");
     let r = &server.requests()[0];
@@ -317,6 +363,10 @@ fn user_flag_sends_basic_auth() {
         server.requests()[0].header("authorization"),
         Some("Basic dXNlcjpwYTpzcw==")
     );
+    // the user's own Authorization header wins over -u, as in curl
+    let server = one(ok("ok"));
+    cli(&["-s", "-u", "a:b", "-H", "Authorization: Bearer t", &server.url("/")]);
+    assert_eq!(server.requests()[0].header("authorization"), Some("Bearer t"));
 }
 
 #[test]
@@ -328,7 +378,57 @@ fn output_file() {
     let out = cli(&["-s", "-o", path.to_str().unwrap(), &server.url("/1"), &server.url("/2")]);
     assert_eq!(std::fs::read(&path).unwrap(), b"to file");
     assert_eq!(out.stdout, b"to stdout");
+
+    // a failed transfer leaves an existing file as it was and creates none
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_url = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let not_found = || one(resp("404 Not Found", &[], b"nope"));
+    let empty_reply = one(Vec::new());
+    let missing = dir.join("never.bin");
+    for (what, args, code) in [
+        ("connection refused", vec![closed_url.clone()], 7),
+        ("bad URL", vec!["http://[::1".to_string()], 3),
+        ("empty reply", vec![empty_reply.url("/")], 52),
+        ("-f and a 404", vec!["-f".to_string(), not_found().url("/")], 22),
+    ] {
+        std::fs::write(&path, b"precious").unwrap();
+        let mut argv = vec!["-s", "-o", path.to_str().unwrap()];
+        argv.extend(args.iter().map(String::as_str));
+        assert_eq!(cli(&argv).status.code(), Some(code), "{what}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"precious", "{what}");
+        argv[2] = missing.to_str().unwrap();
+        if what != "empty reply" && what != "-f and a 404" {
+            cli(&argv);
+            assert!(!missing.exists(), "{what}");
+        }
+    }
+    // an empty body still makes an (empty) file, and a partial body is kept
+    let server = one(resp("200 OK", &[], b""));
+    assert_eq!(
+        cli(&["-s", "-o", missing.to_str().unwrap(), &server.url("/")])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(std::fs::read(&missing).unwrap(), b"");
+    let server = one(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc".to_vec());
+    assert_eq!(
+        cli(&["-s", "-o", path.to_str().unwrap(), &server.url("/")])
+            .status
+            .code(),
+        Some(18)
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), b"abc");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn fail_with_include_shows_the_head_then_exits_22() {
+    let server = one(resp("404 Not Found", &[], b"nope"));
+    let out = cli(&["-s", "-i", "-f", &server.url("/")]);
+    assert_eq!(out.status.code(), Some(22));
+    assert_eq!(out.stdout, b"HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\n");
 }
 
 #[test]

@@ -53,9 +53,11 @@ pub fn next(
         return Ok(None);
     };
     let refused = |why: String| Error::new(ErrorKind::RedirectRefused, Step::Redirect, why);
+    // a Location that is no URL at all is a bad URL (curl's exit 3), not a refusal
+    let invalid = |why: String| Error::new(ErrorKind::InvalidUrl, Step::Redirect, why);
     let mut url = current
         .join(location)
-        .map_err(|e| refused(format!("invalid Location {location:?}: {e}")))?;
+        .map_err(|e| invalid(format!("invalid Location {location:?}: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(refused(format!(
             "refusing to follow a redirect to {:?}: only http and https are followed",
@@ -63,7 +65,7 @@ pub fn next(
         )));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(refused(format!("invalid Location {location:?}: no host")));
+        return Err(invalid(format!("invalid Location {location:?}: no host")));
     }
     if current.scheme() == "https" && url.scheme() == "http" && !allow_https_downgrade {
         return Err(refused(format!(
@@ -174,9 +176,15 @@ mod tests {
             ("http://h/", "ftp://h/x", "only http and https"),
             ("https://h/", "http://h/", "downgrade"),
             ("http://h/", "http://", "invalid Location"),
+            ("http://h/", "http://[bad", "invalid Location"),
+            ("http://h/", "http://h:99999/", "invalid Location"),
         ] {
             let e = next(302, "GET", Some(location), &u(from), true, false).unwrap_err();
-            assert_eq!(e.kind(), ErrorKind::RedirectRefused);
+            let kind = match needle {
+                "invalid Location" => ErrorKind::InvalidUrl,
+                _ => ErrorKind::RedirectRefused,
+            };
+            assert_eq!(e.kind(), kind, "{location}");
             assert!(e.to_string().contains(needle), "{e}");
         }
     }

@@ -228,6 +228,20 @@ fn parse_inner(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>,
             "You can only select one HTTP request method! You asked for both {other} and multipart formpost (-F, --form)."
         )));
     }
+    // -d makes a POST unless -G moves the data into the query; HEAD and PUT cannot carry it,
+    // and a HEAD request has no content (RFC 9110 §9.3.2)
+    let posts = !a.data.is_empty() && !a.get;
+    let conflict = match (a.head, a.upload.is_some(), posts) {
+        (true, true, _) => Some(("HEAD (-I, --head)", "PUT (-T, --upload-file)")),
+        (true, _, true) => Some(("HEAD (-I, --head)", "POST (-d, --data)")),
+        (_, true, true) => Some(("PUT (-T, --upload-file)", "POST (-d, --data)")),
+        _ => None,
+    };
+    if let Some((one, other)) = conflict {
+        return Err(Stop::Usage(format!(
+            "You can only select one HTTP request method! You asked for both {one} and {other}."
+        )));
+    }
     Ok(Some(a))
 }
 
@@ -278,6 +292,16 @@ mod tests {
     }
 
     #[test]
+    fn data_with_get_goes_with_head_and_put() {
+        for args in [&["-G", "-I", "-d", "x", "u"][..], &["-G", "-T", "f", "-d", "x", "u"]] {
+            assert!(
+                matches!(parse(args.iter().map(OsString::from)), Parsed::Run(_)),
+                "{args:?}"
+            );
+        }
+    }
+
+    #[test]
     fn usage_errors_exit_2() {
         for args in [
             &[][..],
@@ -285,6 +309,9 @@ mod tests {
             &["-m", "soon", "u"],
             &["-X"],
             &["-F", "a=1", "-d", "b", "u"],
+            &["-I", "-d", "x", "u"],
+            &["-I", "-T", "f", "u"],
+            &["-T", "f", "-d", "x", "u"],
         ] {
             match parse(args.iter().map(OsString::from)) {
                 Parsed::Exit(2, _) => {}

@@ -53,7 +53,8 @@ fn run(a: &Args) -> i32 {
     let mut last = 0;
     for (i, url) in a.urls.iter().enumerate() {
         heads.lock().unwrap_or_else(|p| p.into_inner()).clear();
-        last = match transfer(&agent, a, url, a.outputs.get(i), data.as_deref(), &heads) {
+        let upload = a.upload.as_ref().filter(|_| i == 0);
+        last = match transfer(&agent, a, url, a.outputs.get(i), (data.as_deref(), upload), &heads) {
             Ok(()) => 0,
             Err((code, message)) => report(a, code, &message),
         };
@@ -192,9 +193,12 @@ fn normalize_url(input: &str) -> Result<String, (i32, String)> {
     }
 }
 
-/// `-T file` to a URL ending in `/` uploads to that directory under the file's name (curl).
+/// `-T file` to a URL without a file part (ending in `/`, or with no path at all) uploads
+/// under the file's name, as curl does.
 fn upload_url(url: String, path: &str) -> String {
-    if path == "-" || !url.ends_with('/') {
+    let after_authority = url.find("://").map_or(0, |i| i + 3);
+    let has_path = url[after_authority..].contains(['/', '?', '#']);
+    if path == "-" || (has_path && !url.ends_with('/')) {
         return url;
     }
     let name = std::path::Path::new(path)
@@ -202,29 +206,43 @@ fn upload_url(url: String, path: &str) -> String {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    format!("{url}{}", encoded.replace('+', "%20"))
+    let slash = if has_path { "" } else { "/" };
+    format!("{url}{slash}{}", encoded.replace('+', "%20"))
 }
 
+/// `-G`: the data goes into the query, before any fragment, joined with `&` to a query that is
+/// already there.
+fn url_with_query(url: &str, data: &[u8]) -> String {
+    let (base, fragment) = url.split_at(url.find('#').unwrap_or(url.len()));
+    let sep = match base.find('?') {
+        None => "?",
+        Some(i) if i + 1 == base.len() => "",
+        Some(_) => "&",
+    };
+    format!("{base}{sep}{}{fragment}", String::from_utf8_lossy(data))
+}
+
+/// One URL's transfer. `upload` is the `-T` file, which goes with the first URL only (as curl
+/// pairs each `-T` with one URL).
 fn transfer(
     agent: &Agent,
     a: &Args,
     url: &str,
     output: Option<&String>,
-    data: Option<&[u8]>,
+    (data, upload): (Option<&[u8]>, Option<&String>),
     heads: &Heads,
 ) -> Result<(), (i32, String)> {
     let mut url = normalize_url(url)?;
-    if let Some(path) = &a.upload {
+    if let Some(path) = upload {
         url = upload_url(url, path);
     }
     let mut body = data;
     if a.get {
         if let Some(d) = body.take() {
-            let sep = if url.contains('?') { '&' } else { '?' };
-            url = format!("{url}{sep}{}", String::from_utf8_lossy(d));
+            url = url_with_query(&url, d);
         }
     }
-    let method = match (&a.method, a.head, &a.upload, body) {
+    let method = match (&a.method, a.head, upload, body) {
         (Some(m), ..) => m.clone(),
         (None, true, ..) => "HEAD".into(),
         (None, false, Some(_), _) => "PUT".into(),
@@ -234,10 +252,12 @@ fn transfer(
     };
     let mut req = agent.request(&method, &url);
     let mut has_content_type = false;
+    let mut has_authorization = false;
     for h in &a.headers {
         if let Some((name, value)) = h.split_once(':') {
             let value = value.trim();
             has_content_type |= name.trim().eq_ignore_ascii_case("content-type");
+            has_authorization |= name.trim().eq_ignore_ascii_case("authorization");
             req = if value.is_empty() {
                 req.remove_header(name.trim())
             } else {
@@ -254,12 +274,13 @@ fn transfer(
             req.remove_header("User-Agent").header("User-Agent", ua)
         };
     }
-    if let Some(user) = &a.user {
+    // an Authorization header of the user's own wins over -u, as in curl
+    if let (Some(user), false) = (&a.user, has_authorization) {
         let (name, password) = user.split_once(':').unwrap_or((user, ""));
         req = req.basic_auth(name, password);
     }
     let progress = progress::wanted(a.silent, a.verbose);
-    let result = match (&a.upload, body) {
+    let result = match (upload, body) {
         (None, None) if !a.form.is_empty() => {
             let mut warn = |m: String| {
                 if !a.silent {
@@ -295,20 +316,23 @@ fn transfer(
         }
         (None, None) => req.call(),
     };
-    let mut out = open_output(output)?;
+    let mut out = Output::new(output)?;
     let resp = result.map_err(|e| {
         let _ = write_heads(heads, &mut out, a);
         (exit_code(&e), e.to_string())
     })?;
+    let write_failed = |e: io::Error| (23, format!("failed writing the output: {e}"));
     if a.fail && resp.status() >= 400 {
+        write_heads(heads, &mut out, a).map_err(write_failed)?;
         return Err((22, format!("The requested URL returned error: {}", resp.status())));
     }
     if a.location && a.max_redirs == Some(0) && is_followable(&resp) {
         return Err((47, "Maximum (0) redirects followed".into()));
     }
-    write_heads(heads, &mut out, a).map_err(|e| (23, format!("failed writing the output: {e}")))?;
+    write_heads(heads, &mut out, a).map_err(write_failed)?;
     let to_file = output.is_some_and(|o| o != "-");
-    copy_body(resp, &mut out, progress && to_file)
+    copy_body(resp, &mut out, progress && to_file)?;
+    out.finish().map_err(write_failed)
 }
 
 fn is_followable(resp: &Response) -> bool {
@@ -326,23 +350,68 @@ fn write_heads(heads: &Heads, out: &mut impl Write, a: &Args) -> io::Result<()> 
     r
 }
 
-/// Standard output as an unbuffered file (the body is written in large pieces), or the `-o`
-/// file.
-fn open_output(path: Option<&String>) -> Result<File, (i32, String)> {
-    match path.map(String::as_str) {
-        None | Some("-") => {
-            use std::os::fd::AsFd;
-            io::stdout()
-                .as_fd()
-                .try_clone_to_owned()
-                .map(File::from)
-                .map_err(|e| (23, format!("cannot use standard output: {e}")))
+/// Where a transfer's output goes: standard output as an unbuffered file (the body is written
+/// in large pieces), or the `-o` file, created (or emptied) only when the first bytes for it
+/// come, or when the transfer ends well: a failed transfer leaves an existing file as it was,
+/// and creates none (as curl).
+struct Output {
+    file: Option<File>,
+    path: Option<String>,
+}
+
+impl Output {
+    fn new(path: Option<&String>) -> Result<Output, (i32, String)> {
+        match path.map(String::as_str) {
+            None | Some("-") => {
+                use std::os::fd::AsFd;
+                let stdout = io::stdout()
+                    .as_fd()
+                    .try_clone_to_owned()
+                    .map(File::from)
+                    .map_err(|e| (23, format!("cannot use standard output: {e}")))?;
+                Ok(Output {
+                    file: Some(stdout),
+                    path: None,
+                })
+            }
+            Some(p) => Ok(Output {
+                file: None,
+                path: Some(p.to_string()),
+            }),
         }
-        Some(p) => File::create(p).map_err(|e| (23, format!("cannot create {p}: {e}"))),
+    }
+
+    fn file(&mut self) -> io::Result<&mut File> {
+        if let (None, Some(p)) = (&self.file, &self.path) {
+            let created = File::create(p).map_err(|e| io::Error::new(e.kind(), format!("cannot create {p}: {e}")))?;
+            self.file = Some(created);
+        }
+        self.file.as_mut().ok_or_else(|| io::Error::other("no output"))
+    }
+
+    /// The transfer succeeded: an empty body still makes an (empty) file.
+    fn finish(&mut self) -> io::Result<()> {
+        self.file().map(drop)
     }
 }
 
-fn copy_body(resp: Response, out: &mut File, show_progress: bool) -> Result<(), (i32, String)> {
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        self.file()?.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+fn copy_body(resp: Response, out: &mut Output, show_progress: bool) -> Result<(), (i32, String)> {
     let mut reader = resp.into_reader();
     let bar = show_progress.then(|| progress::bar(reader.expected_len()));
     let mut buf = vec![0u8; 64 * 1024];
