@@ -110,8 +110,13 @@ fn content_length_of(value: &[u8], seen: &mut Option<u64>) -> Result<()> {
     for element in list_elements(value) {
         any = true;
         let n = parse_digits(element).ok_or_else(|| {
+            let why = if !element.is_empty() && element.iter().all(u8::is_ascii_digit) {
+                "too large for 64 bits"
+            } else {
+                "must be decimal digits only (RFC 9110 §8.6)"
+            };
             protocol(format!(
-                "invalid Content-Length {:?}: must be decimal digits only (RFC 9110 §8.6)",
+                "invalid Content-Length {:?}: {why}",
                 String::from_utf8_lossy(value)
             ))
         })?;
