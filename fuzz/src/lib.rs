@@ -662,8 +662,9 @@ fn model(method: &str, wire: &[u8], limits: &Limits) -> Result<Got, ErrorKind> {
                 }
             }
             Ok(Some(len)) => break (head, buf, len),
-            // The stream ends: nothing at all is an empty reply, anything else a broken head.
-            Ok(None) if pos == 0 && wire.is_empty() => return Err(ErrorKind::Io),
+            // The stream ends: nothing at all, or nothing after interim heads, is an empty
+            // reply; anything else a broken head.
+            Ok(None) if pos == wire.len() => return Err(ErrorKind::Io),
             Ok(None) => return Err(ErrorKind::Protocol),
             Err(e) => return Err(e.kind()),
         }
