@@ -166,6 +166,42 @@ fn bad_certificates_are_refused_with_the_reason() {
 }
 
 #[test]
+fn a_server_presenting_exactly_an_added_root_is_trusted() {
+    // curl's --cacert server.pem: a self-signed certificate marked as a CA (what
+    // `openssl req -x509` makes), or a leaf given as its own root. The name is still checked.
+    let c = certs();
+    for (what, leaf) in [
+        ("self-signed CA-like", &c.self_signed_ca),
+        ("leaf as root", &c.localhost),
+    ] {
+        let server = one_shot(leaf);
+        let agent = Agent::builder()
+            .add_root_certificates_pem(leaf.pem.as_bytes())
+            .only_added_roots(true)
+            .build();
+        let body = agent.get(&server.url("/")).call().map(|r| r.text().unwrap());
+        assert_eq!(body.as_deref().ok(), Some("secure"), "{what}: {body:?}");
+    }
+    // by IP address: the self-signed certificate names 127.0.0.1 too; a leaf for localhost only
+    // is still refused for the address
+    let server = one_shot(&c.localhost_only);
+    let agent = Agent::builder()
+        .add_root_certificates_pem(c.localhost_only.pem.as_bytes())
+        .only_added_roots(true)
+        .build();
+    let err = agent.get(&server.ip_url("/")).call().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
+    assert!(err.to_string().contains("not valid for"), "{err}");
+    // presenting a different certificate than the one added is refused as before
+    let server = one_shot(&c.self_signed);
+    let agent = Agent::builder()
+        .add_root_certificates_pem(c.self_signed_ca.pem.as_bytes())
+        .only_added_roots(true)
+        .build();
+    assert_eq!(agent.get(&server.url("/")).call().unwrap_err().kind(), ErrorKind::Tls);
+}
+
+#[test]
 fn danger_accept_invalid_certs_accepts_them_all() {
     let c = certs();
     for (name, leaf) in [

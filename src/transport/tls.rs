@@ -190,7 +190,17 @@ pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
                 .add(CertificateDer::from(&cert[..]))
                 .map_err(|e| Error::new(ErrorKind::Tls, Step::Request, format!("unusable root certificate: {e}")))?;
         }
-        builder.with_root_certificates(roots)
+        if trust.extra_roots.is_empty() {
+            builder.with_root_certificates(roots)
+        } else {
+            let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .map_err(|e| Error::new(ErrorKind::Tls, Step::Request, format!("tls configuration: {e}")))?;
+            let pinned = trust.extra_roots.clone();
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(WebPkiOrAdded { webpki, pinned }))
+        }
     };
     let mut config = match &trust.client_cert {
         None => builder.with_no_client_auth(),
@@ -436,6 +446,77 @@ fn describe(e: &rustls::Error, host: &str) -> String {
         }
         rustls::Error::AlertReceived(alert) => format!("the server sent the alert {alert:?}"),
         other => other.to_string(),
+    }
+}
+
+/// webpki's verification, with one allowance that curl (OpenSSL's partial chains) makes and
+/// its users rely on: a server presenting *exactly* a certificate that was added as a root
+/// (curl's `--cacert server.pem`) is trusted even though no chain can be built — a leaf given
+/// as its own root (`UnknownIssuer`), or the self-signed certificate `openssl req -x509` makes,
+/// which calls itself a CA (`CaUsedAsEndEntity`). Its dates were checked before either error
+/// (webpki checks validity first), and its name is checked here; signatures on the handshake
+/// are verified as always.
+#[derive(Debug)]
+struct WebPkiOrAdded {
+    webpki: Arc<rustls::client::WebPkiServerVerifier>,
+    pinned: Vec<CertificateDer<'static>>,
+}
+
+impl ServerCertVerifier for WebPkiOrAdded {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        match self
+            .webpki
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        {
+            Err(e) if no_chain(&e) && self.pinned.iter().any(|p| p.as_ref() == end_entity.as_ref()) => {
+                let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
+                rustls::client::verify_server_name(&parsed, server_name)?;
+                Ok(ServerCertVerified::assertion())
+            }
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.webpki.supported_verify_schemes()
+    }
+}
+
+/// Did verification fail only for want of a chain to a root?
+fn no_chain(e: &rustls::Error) -> bool {
+    match e {
+        rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => true,
+        // webpki's CaUsedAsEndEntity reaches rustls as an "other" error; its name is the only
+        // handle on it without depending on webpki directly
+        rustls::Error::InvalidCertificate(CertificateError::Other(other)) => {
+            format!("{other:?}").contains("CaUsedAsEndEntity")
+        }
+        _ => false,
     }
 }
 

@@ -62,6 +62,8 @@ pub struct Certs {
     pub wrong_name: Leaf,
     /// Self-signed, for the right names.
     pub self_signed: Leaf,
+    /// Self-signed for the right names and marked as a CA, as `openssl req -x509` makes them.
+    pub self_signed_ca: Leaf,
     /// Signed by the other CA, for the right names.
     pub untrusted: Leaf,
     /// A client certificate (clientAuth) signed by the CA.
@@ -110,9 +112,9 @@ pub fn certs() -> &'static Certs {
         let mut expired = server();
         expired.not_before = rcgen::date_time_ymd(2019, 1, 1);
         expired.not_after = rcgen::date_time_ymd(2020, 1, 1);
-        let self_signed = {
+        let self_signed_from = |params: CertificateParams| {
             let key = KeyPair::generate().unwrap();
-            let cert = server().self_signed(&key).unwrap();
+            let cert = params.self_signed(&key).unwrap();
             Leaf {
                 cert: cert.der().clone(),
                 pem: cert.pem(),
@@ -120,6 +122,10 @@ pub fn certs() -> &'static Certs {
                 key_pem: key.serialize_pem(),
             }
         };
+        let self_signed = self_signed_from(server());
+        let mut ca_like = server();
+        ca_like.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let self_signed_ca = self_signed_from(ca_like);
         Certs {
             ca_pem: ca.pem(),
             ca: ca.der().clone(),
@@ -132,6 +138,7 @@ pub fn certs() -> &'static Certs {
                 &ca,
             ),
             self_signed,
+            self_signed_ca,
             untrusted: signed(server(), &other),
             client: signed(
                 leaf_params(&["client.example"], ExtendedKeyUsagePurpose::ClientAuth),
