@@ -128,3 +128,36 @@ fn ipv6_is_tried_first_and_falls_back_to_ipv4() {
     assert_eq!(stream.unwrap().peer_addr().unwrap(), good.local_addr().unwrap());
     assert!(t0.elapsed() < ATTEMPT_DELAY);
 }
+
+#[test]
+fn localhost_names_are_both_loopback_addresses_without_a_lookup() {
+    // RFC 6761 §6.3: `localhost` and names under it are the loopback addresses, whatever the
+    // hosts file says (here it may list 127.0.0.1 only), as in curl.
+    use h1client::transport::connect::{resolve, Host};
+    let want: Vec<SocketAddr> = vec!["[::1]:8080".parse().unwrap(), "127.0.0.1:8080".parse().unwrap()];
+    for name in ["localhost", "LocalHost", "localhost.", "app.localhost", "a.b.localhost"] {
+        assert_eq!(
+            resolve(Host::Name(name), 8080, None, Step::Resolve).unwrap(),
+            want,
+            "{name}"
+        );
+    }
+    for name in ["localhost.example", "notlocalhost"] {
+        assert!(!h1client::transport::connect::is_localhost(name), "{name}");
+    }
+    // a server on [::1] only is reached through "localhost"
+    if let Ok(v6) = TcpListener::bind("[::1]:0") {
+        let port = v6.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            let (mut s, _) = v6.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf).unwrap();
+            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nv6")
+                .unwrap();
+        });
+        let url = format!("http://app.localhost:{port}/");
+        assert_eq!(Agent::new().get(&url).call().unwrap().text().unwrap(), "v6");
+        server.join().unwrap();
+    }
+}

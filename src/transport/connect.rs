@@ -2,7 +2,9 @@
 //!
 //! - **Resolution** uses the system resolver (`getaddrinfo`, through std). It blocks and has no
 //!   timeout of its own, so when a deadline applies it runs on a helper thread and the caller
-//!   stops waiting when the deadline passes. IP literals skip it.
+//!   stops waiting when the deadline passes. IP literals skip it, and so do `localhost` and
+//!   the names under it (`app.localhost`), which are the loopback addresses `[::1]` and
+//!   `127.0.0.1` without asking anyone (RFC 6761 §6.3, as curl does).
 //! - **Ordering** (RFC 8305 §4): IPv6 first, then the families alternate, so one broken family
 //!   costs one attempt, not all of them.
 //! - **Racing** (RFC 8305 §5, simplified): the first attempt starts at once; if it has not
@@ -91,6 +93,13 @@ pub enum Host<'a> {
 pub fn resolve(host: Host<'_>, port: u16, deadline: Option<Deadline>, step: Step) -> Result<Vec<SocketAddr>> {
     let name = match host {
         Host::Ip(ip) => return Ok(vec![SocketAddr::new(ip, port)]),
+        Host::Name(name) if is_localhost(name) => {
+            let loopback = [
+                IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+                IpAddr::from(std::net::Ipv4Addr::LOCALHOST),
+            ];
+            return Ok(loopback.map(|ip| SocketAddr::new(ip, port)).to_vec());
+        }
         Host::Name(name) => name,
     };
     let lookup = move |name: &str| -> io::Result<Vec<SocketAddr>> { Ok((name, port).to_socket_addrs()?.collect()) };
@@ -125,6 +134,12 @@ pub fn resolve(host: Host<'_>, port: u16, deadline: Option<Deadline>, step: Step
         return Err(Error::new(ErrorKind::Dns, step, "the name has no addresses"));
     }
     Ok(interleave(addrs))
+}
+
+/// Is `name` `localhost` or a name under it (RFC 6761 §6.3), a trailing dot allowed?
+pub fn is_localhost(name: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost")
 }
 
 /// IPv6 first, then alternate families, each keeping the resolver's order (RFC 8305 §4).
