@@ -131,10 +131,13 @@ fn untrusted_origin_through_a_tunnel_is_a_tls_error() {
 fn socks5_resolves_locally_and_socks5h_remotely() {
     let origin = Server::responses(vec![vec![send(ok("socks"))]; 4]);
     let url = format!("http://localhost:{}/s", origin.addr.port());
+    // socks5: the client resolves and sends an address (localhost would be [::1] first, where
+    // the origin does not listen, so the address literal is used here)
+    let ip_url = format!("http://127.0.0.1:{}/s", origin.addr.port());
     let (addr, targets) = socks5(None);
     let agent = via(&format!("socks5://{addr}")).build();
-    assert_eq!(agent.get(&url).call().unwrap().text().unwrap(), "socks");
-    assert_eq!(agent.get(&url).call().unwrap().text().unwrap(), "socks");
+    assert_eq!(agent.get(&ip_url).call().unwrap().text().unwrap(), "socks");
+    assert_eq!(agent.get(&ip_url).call().unwrap().text().unwrap(), "socks");
     let (addr_h, targets_h) = socks5(None);
     assert_eq!(
         via(&format!("socks5h://{addr_h}"))
@@ -265,5 +268,27 @@ fn loopback_is_never_sent_to_an_environment_proxy() {
         assert_eq!(run(&origin.url("/")), b"direct");
         assert_eq!(run("http://origin.invalid/"), b"proxied");
         assert_eq!(proxy.requests()[0].target, "http://origin.invalid/");
+    }
+}
+
+#[test]
+fn an_unusable_environment_proxy_is_an_error_not_a_bypass() {
+    #[cfg(feature = "cli")]
+    {
+        let run = |no_proxy: &str| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_h1client"))
+                .args(["-sS", "http://origin.invalid/"])
+                .env("http_proxy", "gopher://proxy.invalid:70")
+                .env("no_proxy", no_proxy)
+                .env_remove("NO_PROXY")
+                .output()
+                .unwrap()
+        };
+        let out = run("");
+        assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("http_proxy"));
+        // a host the exceptions cover never needed the proxy
+        let out = run("origin.invalid");
+        assert_eq!(out.status.code(), Some(6), "{}", String::from_utf8_lossy(&out.stderr));
     }
 }

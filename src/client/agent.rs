@@ -589,7 +589,7 @@ impl Agent {
         let host = url.host_str().unwrap_or_default();
         let port = url.port_or_known_default().unwrap_or(80);
         let https = url.scheme() == "https";
-        let proxy = self.proxy_for(url);
+        let proxy = self.proxy_for(url).map_err(|e| e.with_host(origin()))?;
         // Through an HTTP proxy a plain http request names the whole URL (absolute-form,
         // RFC 9112 §3.2.2), without userinfo or fragment; otherwise the path and query
         // (origin-form, §3.2.1).
@@ -815,10 +815,10 @@ impl Agent {
     /// The proxy a request to `url` goes through, if any: the explicit one, or the
     /// environment's (never for loopback hosts, which a proxy could not reach), minus the
     /// `NO_PROXY` exceptions.
-    fn proxy_for(&self, url: &Url) -> Option<&Proxy> {
+    fn proxy_for(&self, url: &Url) -> Result<Option<&Proxy>> {
         let config = self.config();
         if config.unix_socket.is_some() {
-            return None;
+            return Ok(None);
         }
         let host = url.host_str().unwrap_or_default();
         let (proxy, env_no_proxy) = match &config.proxy {
@@ -826,20 +826,22 @@ impl Agent {
             ProxySetting::FromEnv => (None, None),
             ProxySetting::Env(env) => {
                 if is_loopback(url) {
-                    return None;
+                    return Ok(None);
                 }
-                (
-                    if url.scheme() == "https" {
-                        env.https.as_ref()
-                    } else {
-                        env.http.as_ref()
-                    },
-                    Some(&env.no_proxy),
-                )
+                let from_env = if url.scheme() == "https" { &env.https } else { &env.http };
+                let proxy = match from_env {
+                    None => None,
+                    Some(Ok(p)) => Some(p),
+                    Some(Err(why)) if !config.no_proxy.as_ref().unwrap_or(&env.no_proxy).matches(host) => {
+                        return Err(Error::new(ErrorKind::Proxy, Step::ResolveProxy, why.clone()));
+                    }
+                    Some(Err(_)) => None,
+                };
+                (proxy, Some(&env.no_proxy))
             }
         };
         let no_proxy = config.no_proxy.as_ref().or(env_no_proxy);
-        proxy.filter(|_| !no_proxy.is_some_and(|np| np.matches(host)))
+        Ok(proxy.filter(|_| !no_proxy.is_some_and(|np| np.matches(host))))
     }
 
     /// What besides the origin distinguishes a connection: the proxy, or the unix socket.

@@ -282,26 +282,37 @@ fn in_cidr(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
 /// The proxies configured by the environment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EnvProxies {
-    /// For `http` URLs.
-    pub http: Option<Proxy>,
-    /// For `https` URLs.
-    pub https: Option<Proxy>,
+    /// For `http` URLs. `Err` when the variable holds something that is no proxy URL (the
+    /// message says which variable and why): requests that would use it fail rather than
+    /// silently bypass the proxy the environment asked for.
+    pub http: Option<std::result::Result<Proxy, String>>,
+    /// For `https` URLs, likewise.
+    pub https: Option<std::result::Result<Proxy, String>>,
     /// Exceptions.
     pub no_proxy: NoProxy,
 }
 
 impl EnvProxies {
     /// Reads the environment through `var` (a parameter so that tests need not change the
-    /// process environment). Unparsable values are ignored, as curl does.
+    /// process environment). A value that is no proxy URL is kept as an error, which the
+    /// requests it applies to report (curl stops too, with its exit 5).
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> EnvProxies {
-        let get = |names: &[&str]| names.iter().find_map(|n| var(n).filter(|v| !v.trim().is_empty()));
+        let get = |names: &[&'static str]| {
+            names
+                .iter()
+                .find_map(|n| var(n).filter(|v| !v.trim().is_empty()).map(|v| (*n, v)))
+        };
         let all = get(&["all_proxy", "ALL_PROXY"]);
-        let parse = |v: Option<String>| v.or_else(|| all.clone()).and_then(|v| Proxy::new(v.trim()).ok());
+        let parse = |v: Option<(&str, String)>| {
+            v.or_else(|| all.clone()).map(|(name, v)| {
+                Proxy::new(v.trim()).map_err(|e| format!("the environment's {name} is not a usable proxy: {e}"))
+            })
+        };
         EnvProxies {
             http: parse(get(&["http_proxy"])),
             https: parse(get(&["https_proxy", "HTTPS_PROXY"])),
             no_proxy: get(&["no_proxy", "NO_PROXY"])
-                .map(|v| NoProxy::parse(&v))
+                .map(|(_, v)| NoProxy::parse(&v))
                 .unwrap_or_default(),
         }
     }
@@ -512,16 +523,19 @@ mod tests {
             ("HTTPS_PROXY", "http://s:2"),
             ("NO_PROXY", "local"),
         ]);
-        assert_eq!(e.http.unwrap().port(), 1);
-        assert_eq!(e.https.unwrap().port(), 2);
+        assert_eq!(e.http.unwrap().unwrap().port(), 1);
+        assert_eq!(e.https.unwrap().unwrap().port(), 2);
         assert!(e.no_proxy.matches("local"));
         // upper-case HTTP_PROXY is ignored (httpoxy)
         assert!(env(&[("HTTP_PROXY", "http://h:1")]).http.is_none());
         // ALL_PROXY fills both gaps; specific ones win
         let e = env(&[("ALL_PROXY", "socks5h://a:3"), ("https_proxy", "http://s:2")]);
-        assert_eq!(e.http.unwrap().kind(), ProxyKind::Socks5h);
-        assert_eq!(e.https.unwrap().port(), 2);
+        assert_eq!(e.http.unwrap().unwrap().kind(), ProxyKind::Socks5h);
+        assert_eq!(e.https.unwrap().unwrap().port(), 2);
         assert_eq!(env(&[]), EnvProxies::default());
+        // an unusable value is kept as an error naming the variable, not dropped
+        let e = env(&[("http_proxy", "gopher://h:1")]);
+        assert!(e.http.unwrap().unwrap_err().contains("http_proxy"));
     }
 
     /// A scripted SOCKS5 peer in memory: what it reads is recorded, what it answers is given.
