@@ -482,6 +482,24 @@ fn proxy_flags() {
         cli(&["-s", "-x", &dead, "http://origin.invalid/"]).status.code(),
         Some(7)
     );
+
+    // a proxy refusing the tunnel: 56, or 22 with -f (as curl)
+    for (fail, code) in [(false, 56), (true, 22)] {
+        let proxy = one(resp("407 Proxy Authentication Required", &[], b""));
+        let px = format!("http://{}", proxy.addr);
+        let mut argv = vec!["-s", "-x", &px, "https://origin.invalid/"];
+        if fail {
+            argv.insert(0, "-f");
+        }
+        assert_eq!(cli(&argv).status.code(), Some(code), "-f: {fail}");
+    }
+    // a SOCKS proxy that fails (here: not SOCKS at all) is curl's 97
+    let not_socks = Server::conns(vec![vec![Act::Send(resp("400 Bad Request", &[], b"")), Act::Close]]);
+    let px = format!("socks5h://{}", not_socks.addr);
+    assert_eq!(
+        cli(&["-s", "-x", &px, "http://origin.invalid/"]).status.code(),
+        Some(97)
+    );
 }
 
 #[cfg(unix)]
@@ -515,6 +533,22 @@ fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(data).unwrap();
     e.finish().unwrap()
+}
+
+#[test]
+fn compressed_flag_with_a_coding_it_cannot_undo_exits_61() {
+    let raw = || resp("200 OK", &["Content-Encoding: zstd"], b"\x28\xb5\x2f\xfd");
+    let server = one(raw());
+    let out = cli(&["-s", "--compressed", &server.url("/")]);
+    assert_eq!(out.status.code(), Some(61));
+    assert!(out.stdout.is_empty());
+    // without --compressed the body is what was sent, as curl writes it
+    let server = one(raw());
+    let out = cli(&["-s", &server.url("/")]);
+    assert_eq!((out.status.code(), out.stdout), (Some(0), b"\x28\xb5\x2f\xfd".to_vec()));
+    // an empty body and a HEAD have nothing to decode
+    let server = one(resp("200 OK", &["Content-Encoding: zstd"], b""));
+    assert_eq!(cli(&["-s", "--compressed", &server.url("/")]).status.code(), Some(0));
 }
 
 #[test]

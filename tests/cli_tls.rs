@@ -247,3 +247,40 @@ fn cert_and_key_present_a_client_certificate_and_bad_ones_exit_58() {
         );
     }
 }
+
+#[test]
+fn cacert_problems_exit_77_and_certificates_are_read_only_for_https() {
+    let dir = TempDir::new();
+    let garbage = dir.file("garbage.pem", "this is no certificate\n");
+    let missing = dir.0.join("missing.pem").to_string_lossy().into_owned();
+    let server = one_shot(&certs().localhost);
+    for cacert in [&garbage, &missing] {
+        let out = run(&["--cacert", cacert, &server.url("/")]);
+        assert_eq!(code(&out), 77, "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    // plain http never reads them, as curl loads certificates only for TLS
+    let plain = Server::conns(vec![vec![Act::Read, Act::Send(ok("plain")), Act::Close]]);
+    let out = run(&["--cacert", &missing, "--cert", &missing, &plain.url("/")]);
+    assert_eq!(
+        (code(&out), out.stdout),
+        (0, b"plain".to_vec()),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn cacert_of_the_servers_own_self_signed_certificate_is_trusted() {
+    // what `openssl req -x509` makes: self-signed, marked as a CA; curl accepts it as --cacert
+    let c = certs();
+    let dir = TempDir::new();
+    let pinned = dir.file("server.pem", &c.self_signed_ca.pem);
+    let server = one_shot(&c.self_signed_ca);
+    let out = run(&["--cacert", &pinned, &server.url("/")]);
+    assert_eq!(
+        (code(&out), out.stdout),
+        (0, b"secure".to_vec()),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

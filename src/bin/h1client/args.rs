@@ -185,9 +185,13 @@ fn parse_inner(args: impl IntoIterator<Item = OsString>) -> Result<Option<Args>,
             Short('s') | Long("silent") => a.silent = true,
             Short('S') | Long("show-error") => a.show_error = true,
             Short('f') | Long("fail") => a.fail = true,
-            Short('m') | Long("max-time") => a.max_time = Some(seconds(&string(p.value()?, "-m")?, "-m")?),
+            // 0 means no limit, as in curl
+            Short('m') | Long("max-time") => {
+                a.max_time = Some(seconds(&string(p.value()?, "-m")?, "-m")?).filter(|t| !t.is_zero())
+            }
             Long("connect-timeout") => {
                 a.connect_timeout = Some(seconds(&string(p.value()?, "--connect-timeout")?, "--connect-timeout")?)
+                    .filter(|t| !t.is_zero())
             }
             Long("cacert") => a.cacert = Some(string(p.value()?, "--cacert")?),
             Short('E') | Long("cert") => a.cert = Some(string(p.value()?, "--cert")?),
@@ -289,6 +293,12 @@ mod tests {
         assert!(matches!(&a.form[1], Form::Literal(f) if f == "b=@x"));
         assert!(a.compressed);
         assert_eq!(a.expect100_timeout, Some(Duration::from_millis(500)));
+    }
+
+    #[test]
+    fn zero_timeouts_mean_no_limit() {
+        let a = run(&["-m", "0", "--connect-timeout", "0.0", "u"]);
+        assert_eq!((a.max_time, a.connect_timeout), (None, None));
     }
 
     #[test]

@@ -83,11 +83,21 @@ fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
     if let Some(t) = a.connect_timeout {
         b = b.timeout_connect(t);
     }
-    if let Some(path) = &a.cacert {
+    // Certificates are read only when TLS may be spoken, as curl loads them only then.
+    let tls_possible = a.location
+        || a.urls.iter().any(|u| {
+            u.trim_start()
+                .get(..8)
+                .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+        });
+    if let Some(path) = a.cacert.as_ref().filter(|_| tls_possible) {
+        // curl's exit 77: a problem with the CA file
         let pem = std::fs::read(path).map_err(|e| (77, format!("cannot read the CA file {path}: {e}")))?;
+        h1client::transport::tls::parse_pem_certificates(&pem)
+            .map_err(|e| (77, format!("cannot use the CA file {path}: {e}")))?;
         b = b.add_root_certificates_pem(&pem).only_added_roots(true);
     }
-    if let Some(cert_path) = &a.cert {
+    if let Some(cert_path) = a.cert.as_ref().filter(|_| tls_possible) {
         // curl's exit 58: a problem with the local client certificate
         let read = |path: &str| std::fs::read(path).map_err(|e| (58, format!("cannot read {path}: {e}")));
         let cert = read(cert_path)?;
@@ -105,7 +115,8 @@ fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
         if proxy.is_empty() {
             b = b.proxy_from_env(false);
         } else {
-            b = b.proxy(h1client::Proxy::new(proxy).map_err(|e| (5, e.to_string()))?);
+            let proxy = with_default_proxy_port(proxy);
+            b = b.proxy(h1client::Proxy::new(&proxy).map_err(|e| (5, e.to_string()))?);
         }
     }
     if let Some(list) = &a.noproxy {
@@ -136,6 +147,22 @@ fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
         });
     }
     Ok(b.build())
+}
+
+/// curl's `-x`: a proxy given without a port is on port 1080, whatever its scheme.
+fn with_default_proxy_port(proxy: &str) -> String {
+    let start = proxy.find("://").map_or(0, |i| i + 3);
+    let end = proxy[start..].find(['/', '?', '#']).map_or(proxy.len(), |i| start + i);
+    let host_port = &proxy[start..end];
+    let host_port = host_port.rsplit_once('@').map_or(host_port, |(_, hp)| hp);
+    let has_port = match host_port.strip_prefix('[') {
+        Some(v6) => v6.contains("]:"),
+        None => host_port.contains(':'),
+    };
+    if has_port || host_port.is_empty() {
+        return proxy.to_string();
+    }
+    format!("{}:1080{}", &proxy[..end], &proxy[end..])
 }
 
 /// The body given with `-d`, `--data-binary`, `--data-raw`: the parts joined with `&`.
@@ -319,7 +346,7 @@ fn transfer(
     let mut out = Output::new(output)?;
     let resp = result.map_err(|e| {
         let _ = write_heads(heads, &mut out, a);
-        (exit_code(&e), e.to_string())
+        (exit_code_for(a, &e), e.to_string())
     })?;
     let write_failed = |e: io::Error| (23, format!("failed writing the output: {e}"));
     if a.fail && resp.status() >= 400 {
@@ -329,10 +356,45 @@ fn transfer(
     if a.location && a.max_redirs == Some(0) && is_followable(&resp) {
         return Err((47, "Maximum (0) redirects followed".into()));
     }
+    if let Some(codings) = undecodable_coding(&resp, &method).filter(|_| a.compressed) {
+        write_heads(heads, &mut out, a).map_err(write_failed)?;
+        return Err((61, format!("Unrecognized content encoding type: {codings}")));
+    }
     write_heads(heads, &mut out, a).map_err(write_failed)?;
     let to_file = output.is_some_and(|o| o != "-");
-    copy_body(resp, &mut out, progress && to_file)?;
+    copy_body(a, resp, &mut out, progress && to_file)?;
     out.finish().map_err(write_failed)
+}
+
+/// The content codings of a body that was asked to be decoded (`--compressed`) but could not
+/// be, as curl reports them (exit 61); `None` when there is nothing left undone.
+fn undecodable_coding(resp: &Response, method: &str) -> Option<String> {
+    let bodiless = method == "HEAD" || resp.status() < 200 || matches!(resp.status(), 204 | 206 | 304);
+    if bodiless || resp.is_decoded() || resp.content_length() == Some(0) {
+        return None;
+    }
+    let codings: Vec<&str> = resp
+        .header_all("content-encoding")
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("identity"))
+        .collect();
+    (!codings.is_empty()).then(|| codings.join(", "))
+}
+
+/// curl's exit code for an error in this transfer: [`exit_code`], and what depends on the
+/// flags — a SOCKS proxy's failure is 97, and with `-f` a proxy refusing the tunnel with an
+/// error status is 22.
+fn exit_code_for(a: &Args, e: &Error) -> i32 {
+    let socks = a
+        .proxy
+        .as_deref()
+        .is_some_and(|p| p.get(..5).is_some_and(|s| s.eq_ignore_ascii_case("socks")));
+    match e.kind() {
+        ErrorKind::Proxy | ErrorKind::Io if socks && e.step() == Step::Tunnel => 97,
+        ErrorKind::Proxy if a.fail && e.status().is_some_and(|s| s >= 400) => 22,
+        _ => exit_code(e),
+    }
 }
 
 fn is_followable(resp: &Response) -> bool {
@@ -411,7 +473,7 @@ impl Write for Output {
     }
 }
 
-fn copy_body(resp: Response, out: &mut Output, show_progress: bool) -> Result<(), (i32, String)> {
+fn copy_body(a: &Args, resp: Response, out: &mut Output, show_progress: bool) -> Result<(), (i32, String)> {
     let mut reader = resp.into_reader();
     let bar = show_progress.then(|| progress::bar(reader.expected_len()));
     let mut buf = vec![0u8; 64 * 1024];
@@ -419,7 +481,7 @@ fn copy_body(resp: Response, out: &mut Output, show_progress: bool) -> Result<()
         let n = match reader.read_body(&mut buf) {
             Ok(0) => break Ok(()),
             Ok(n) => n,
-            Err(e) => break Err((exit_code(&e), e.to_string())),
+            Err(e) => break Err((exit_code_for(a, &e), e.to_string())),
         };
         if let Some(bar) = &bar {
             bar.set_position(reader.received());
@@ -443,7 +505,7 @@ fn exit_code(e: &Error) -> i32 {
         ErrorKind::InvalidUrl => 3,
         ErrorKind::InvalidRequest if e.step() == Step::Send => 26,
         ErrorKind::InvalidRequest => 2,
-        ErrorKind::Dns if e.step() == Step::ResolveProxy => 5,
+        ErrorKind::Dns | ErrorKind::Proxy if e.step() == Step::ResolveProxy => 5,
         ErrorKind::Dns => 6,
         ErrorKind::Connect => 7,
         ErrorKind::Tls if is_certificate_problem(e) => 60,
@@ -475,4 +537,36 @@ fn is_certificate_problem(e: &Error) -> bool {
     source
         .and_then(|s| s.downcast_ref::<h1client::rustls::Error>())
         .is_some_and(h1client::transport::tls::is_certificate_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proxy_without_a_port_is_on_1080() {
+        for (given, want) in [
+            ("127.0.0.1", "127.0.0.1:1080"),
+            ("http://p", "http://p:1080"),
+            ("http://u:pw@p/", "http://u:pw@p:1080/"),
+            ("http://[::1]", "http://[::1]:1080"),
+            ("http://p:80", "http://p:80"),
+            ("http://[::1]:3128", "http://[::1]:3128"),
+            ("socks5h://u:p@h:9050", "socks5h://u:p@h:9050"),
+        ] {
+            assert_eq!(with_default_proxy_port(given), want, "{given}");
+        }
+    }
+
+    #[test]
+    fn get_data_goes_into_the_query() {
+        for (url, want) in [
+            ("http://h/p", "http://h/p?a=1"),
+            ("http://h/p?x", "http://h/p?x&a=1"),
+            ("http://h/p?", "http://h/p?a=1"),
+            ("http://h/p#f", "http://h/p?a=1#f"),
+        ] {
+            assert_eq!(url_with_query(url, b"a=1"), want, "{url}");
+        }
+    }
 }
