@@ -258,6 +258,14 @@ fn cacert_problems_exit_77_and_certificates_are_read_only_for_https() {
         let out = run(&["--cacert", cacert, &server.url("/")]);
         assert_eq!(code(&out), 77, "{}", String::from_utf8_lossy(&out.stderr));
     }
+    // with -k the CA file is not even read
+    let out = run(&["-k", "--cacert", &garbage, &server.url("/")]);
+    assert_eq!(
+        (code(&out), out.stdout),
+        (0, b"secure".to_vec()),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // plain http never reads them, as curl loads certificates only for TLS
     let plain = Server::conns(vec![vec![Act::Read, Act::Send(ok("plain")), Act::Close]]);
     let out = run(&["--cacert", &missing, "--cert", &missing, &plain.url("/")]);

@@ -899,10 +899,17 @@ impl Agent {
                             _ => {
                                 let addrs = connect::resolve(host, port, io.deadline, Step::Resolve)
                                     .map_err(|e| e.with_host(origin()))?;
-                                let first = addrs.first().copied().ok_or_else(|| {
-                                    Error::new(ErrorKind::Dns, Step::Resolve, "the name has no addresses")
-                                        .with_host(origin())
-                                })?;
+                                // One address goes to the proxy: IPv4 when there is one, which
+                                // every SOCKS proxy can reach (and curl's choice too).
+                                let first = addrs
+                                    .iter()
+                                    .find(|a| a.is_ipv4())
+                                    .or(addrs.first())
+                                    .copied()
+                                    .ok_or_else(|| {
+                                        Error::new(ErrorKind::Dns, Step::Resolve, "the name has no addresses")
+                                            .with_host(origin())
+                                    })?;
                                 SocksTarget::Addr(first)
                             }
                         };

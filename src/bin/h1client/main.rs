@@ -90,7 +90,8 @@ fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
                 .get(..8)
                 .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
         });
-    if let Some(path) = a.cacert.as_ref().filter(|_| tls_possible) {
+    // with -k nothing is verified, and curl does not look at the CA file at all
+    if let Some(path) = a.cacert.as_ref().filter(|_| tls_possible && !a.insecure) {
         // curl's exit 77: a problem with the CA file
         let pem = std::fs::read(path).map_err(|e| (77, format!("cannot read the CA file {path}: {e}")))?;
         h1client::transport::tls::parse_pem_certificates(&pem)
