@@ -35,7 +35,7 @@ use crate::transport::{write_all_vectored, PoolKeyRef, Stream};
 use crate::{BodyReader, Response};
 use std::borrow::Cow;
 use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
@@ -936,17 +936,20 @@ impl Agent {
     /// Resolves and connects (`steps`: for the origin or for the proxy).
     fn open_tcp(&self, host: Host<'_>, port: u16, io: &IoLimits, resolve: Step, connect: Step) -> Result<TcpStream> {
         let config = self.config();
-        let addrs = connect::resolve(host, port, io.deadline, resolve)?;
-        if let Host::Name(name) = host {
-            config.tracer.emit(|| Event::Resolved {
-                host: name,
-                addrs: &addrs,
-            });
-        }
         let limits = ConnectLimits {
             timeout_connect: config.timeout_connect,
             deadline: io.deadline,
         };
+        let name = match host {
+            // an address literal needs no list
+            Host::Ip(ip) => return connect::connect(&[SocketAddr::new(ip, port)], limits, connect, &config.tracer),
+            Host::Name(name) => name,
+        };
+        let addrs = connect::resolve(host, port, io.deadline, resolve)?;
+        config.tracer.emit(|| Event::Resolved {
+            host: name,
+            addrs: &addrs,
+        });
         connect::connect(&addrs, limits, connect, &config.tracer)
     }
 
@@ -1071,11 +1074,20 @@ impl Agent {
     fn tls_handshake(&self, tcp: std::net::TcpStream, host: Host<'_>, io: &IoLimits) -> Result<Stream> {
         use crate::transport::tls;
         let config = self.tls_config()?;
+        // The name as text, without allocating: an address is written into a stack buffer.
+        let mut text = [0u8; 48];
         let name = match host {
-            Host::Name(n) => n.to_string(),
-            Host::Ip(ip) => ip.to_string(),
+            Host::Name(n) => n,
+            Host::Ip(ip) => {
+                let mut cursor = std::io::Cursor::new(&mut text[..]);
+                let _ = std::io::Write::write_fmt(&mut cursor, format_args!("{ip}"));
+                let len = usize::try_from(cursor.position()).unwrap_or(0);
+                text.get(..len)
+                    .and_then(|t| std::str::from_utf8(t).ok())
+                    .unwrap_or_default()
+            }
         };
-        let stream = tls::handshake(tcp, &name, config, self.handshake_deadline(io), io.read)?;
+        let stream = tls::handshake(tcp, name, config, self.handshake_deadline(io), io.read)?;
         // The handshake left its timeouts on the socket; start from a known state.
         let _ = stream.sock.set_read_timeout(None);
         let _ = stream.sock.set_write_timeout(None);

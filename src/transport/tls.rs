@@ -193,13 +193,13 @@ pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
         if trust.extra_roots.is_empty() {
             builder.with_root_certificates(roots)
         } else {
-            let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+            let roots = Arc::new(roots);
+            let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(roots.clone(), provider)
                 .build()
                 .map_err(|e| Error::new(ErrorKind::Tls, Step::Request, format!("tls configuration: {e}")))?;
-            let pinned = trust.extra_roots.clone();
             builder
                 .dangerous()
-                .with_custom_certificate_verifier(Arc::new(WebPkiOrAdded { webpki, pinned }))
+                .with_custom_certificate_verifier(Arc::new(WebPkiOrRoot { webpki, roots }))
         }
     };
     let mut config = match &trust.client_cert {
@@ -228,7 +228,12 @@ pub fn handshake(
     deadline: Option<Deadline>,
     per_io: Option<Duration>,
 ) -> Result<TlsStream> {
-    let name = ServerName::try_from(host.to_string()).map_err(|_| {
+    // an address needs no copy of its text (RFC 6066 §3: and is never sent as SNI)
+    let name = match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => Ok(ServerName::IpAddress(ip.into())),
+        Err(_) => ServerName::try_from(host.to_string()),
+    };
+    let name = name.map_err(|_| {
         Error::new(
             ErrorKind::InvalidUrl,
             Step::TlsHandshake,
@@ -450,19 +455,37 @@ fn describe(e: &rustls::Error, host: &str) -> String {
 }
 
 /// webpki's verification, with one allowance that curl (OpenSSL's partial chains) makes and
-/// its users rely on: a server presenting *exactly* a certificate that was added as a root
-/// (curl's `--cacert server.pem`) is trusted even though no chain can be built — a leaf given
-/// as its own root (`UnknownIssuer`), or the self-signed certificate `openssl req -x509` makes,
-/// which calls itself a CA (`CaUsedAsEndEntity`). Its dates were checked before either error
-/// (webpki checks validity first), and its name is checked here; signatures on the handshake
-/// are verified as always.
+/// its users rely on: a server presenting a certificate that is itself a trusted root (curl's
+/// `--cacert server.pem`) is trusted even though no chain can be built — a leaf given as its
+/// own root (`UnknownIssuer`), or the self-signed certificate `openssl req -x509` makes, which
+/// calls itself a CA (`CaUsedAsEndEntity`). "Is a root" means its public key is a root's: the
+/// handshake signature, verified as always, proves the server holds that root's private key,
+/// which is all a root vouches for. Its dates were checked before either error (webpki checks
+/// validity first), and its name is checked here.
 #[derive(Debug)]
-struct WebPkiOrAdded {
+struct WebPkiOrRoot {
     webpki: Arc<rustls::client::WebPkiServerVerifier>,
-    pinned: Vec<CertificateDer<'static>>,
+    roots: Arc<RootCertStore>,
 }
 
-impl ServerCertVerifier for WebPkiOrAdded {
+impl WebPkiOrRoot {
+    /// Is the certificate's key one of the roots' keys?
+    fn is_root(&self, cert: &rustls::server::ParsedCertificate<'_>) -> bool {
+        // A trust anchor keeps the contents of the SubjectPublicKeyInfo SEQUENCE; the parsed
+        // certificate gives the whole SEQUENCE (tag and length first).
+        let spki = cert.subject_public_key_info();
+        let spki = spki.as_ref();
+        self.roots.roots.iter().any(|anchor| {
+            let key = anchor.subject_public_key_info.as_ref();
+            spki.len()
+                .checked_sub(key.len())
+                .is_some_and(|head| (1..=6).contains(&head))
+                && spki.ends_with(key)
+        })
+    }
+}
+
+impl ServerCertVerifier for WebPkiOrRoot {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -475,8 +498,11 @@ impl ServerCertVerifier for WebPkiOrAdded {
             .webpki
             .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
         {
-            Err(e) if no_chain(&e) && self.pinned.iter().any(|p| p.as_ref() == end_entity.as_ref()) => {
+            Err(e) if no_chain(&e) => {
                 let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
+                if !self.is_root(&parsed) {
+                    return Err(e);
+                }
                 rustls::client::verify_server_name(&parsed, server_name)?;
                 Ok(ServerCertVerified::assertion())
             }
