@@ -465,6 +465,14 @@ fn proxy_flags() {
     );
     let out = cli(&["-s", "-x", &px, "--noproxy", "127.0.0.1", &origin.url("/")]);
     assert_eq!(out.stdout, b"direct");
+    // the environment's no_proxy applies to -x as well, as in curl
+    let origin = one(ok("direct too"));
+    let out = Command::new(env!("CARGO_BIN_EXE_h1client"))
+        .args(["-s", "-x", &px, &origin.url("/")])
+        .env("no_proxy", "127.0.0.1")
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, b"direct too");
     assert_eq!(
         cli(&["-s", "-x", "ftp://p:1", "http://origin.invalid/"]).status.code(),
         Some(5)

@@ -120,8 +120,18 @@ fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
             b = b.proxy(h1client::Proxy::new(&proxy).map_err(|e| (5, e.to_string()))?);
         }
     }
-    if let Some(list) = &a.noproxy {
-        b = b.no_proxy(list);
+    // --noproxy, else the environment's no_proxy, which curl applies to -x proxies too
+    let env_no_proxy = || {
+        ["no_proxy", "NO_PROXY"]
+            .iter()
+            .find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()))
+    };
+    if let Some(list) = a
+        .noproxy
+        .clone()
+        .or_else(|| a.proxy.as_ref().and_then(|_| env_no_proxy()))
+    {
+        b = b.no_proxy(&list);
     }
     if let Some(path) = &a.unix_socket {
         b = b.unix_socket(path);
