@@ -181,6 +181,7 @@ fn decoding_table() {
         ("gzip transfer coding under gzip content", "GET", te_chunked("gzip, chunked\r\nContent-Encoding: gzip", &gzip(&gz), 500), false, Want::Body(t.clone())),
         ("unknown transfer coding is refused", "GET", te_chunked("foo, chunked", b"hello", 5), false, Want::Fail(ErrorKind::Decode, "transfer coding \"foo\" is not supported")),
         ("br is not a transfer coding", "GET", te_chunked("br, chunked", &br(&t), 500), false, Want::Fail(ErrorKind::Decode, "not supported")),
+        ("transfer and content codings count together", "GET", te_chunked("gzip, gzip, chunked\r\nContent-Encoding: gzip", &gzip(&gzip(&gz)), 500), false, Want::Fail(ErrorKind::Decode, "3 content codings")),
         ("corrupt gzip transfer coding", "GET", te_chunked("gzip, chunked", &gz_bad_crc, 500), false, Want::Fail(ErrorKind::Decode, "CRC-32")),
     ];
     for (name, method, raw, close, want) in cases {

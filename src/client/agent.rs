@@ -274,6 +274,15 @@ impl AgentBuilder {
         self
     }
 
+    /// Presents this client certificate, already parsed with
+    /// [`ClientCert::from_pem`](crate::transport::tls::ClientCert::from_pem) (which reports
+    /// unusable PEM at once), when a server asks for one.
+    #[cfg(feature = "tls")]
+    pub fn client_certificate(mut self, cert: crate::transport::tls::ClientCert) -> Self {
+        self.config.trust.client_cert = Some(Ok(cert));
+        self
+    }
+
     /// Trusts only the roots added with
     /// [`add_root_certificates_pem`](Self::add_root_certificates_pem), not the built-in
     /// webpki-roots set (what curl's `--cacert` does).
@@ -820,28 +829,25 @@ impl Agent {
         if config.unix_socket.is_some() {
             return Ok(None);
         }
-        let host = url.host_str().unwrap_or_default();
         let (proxy, env_no_proxy) = match &config.proxy {
-            ProxySetting::Explicit(p) => (p.as_ref(), None),
+            ProxySetting::Explicit(p) => (p.as_ref().map(Ok), None),
             ProxySetting::FromEnv => (None, None),
             ProxySetting::Env(env) => {
                 if is_loopback(url) {
                     return Ok(None);
                 }
                 let from_env = if url.scheme() == "https" { &env.https } else { &env.http };
-                let proxy = match from_env {
-                    None => None,
-                    Some(Ok(p)) => Some(p),
-                    Some(Err(why)) if !config.no_proxy.as_ref().unwrap_or(&env.no_proxy).matches(host) => {
-                        return Err(Error::new(ErrorKind::Proxy, Step::ResolveProxy, why.clone()));
-                    }
-                    Some(Err(_)) => None,
-                };
-                (proxy, Some(&env.no_proxy))
+                (from_env.as_ref().map(|p| p.as_ref()), Some(&env.no_proxy))
             }
         };
         let no_proxy = config.no_proxy.as_ref().or(env_no_proxy);
-        Ok(proxy.filter(|_| !no_proxy.is_some_and(|np| np.matches(host))))
+        if no_proxy.is_some_and(|np| np.matches(url.host_str().unwrap_or_default())) {
+            return Ok(None);
+        }
+        // an unusable proxy from the environment fails the request rather than being bypassed
+        proxy
+            .transpose()
+            .map_err(|why| Error::new(ErrorKind::Proxy, Step::ResolveProxy, why.clone()))
     }
 
     /// What besides the origin distinguishes a connection: the proxy, or the unix socket.
@@ -1074,20 +1080,7 @@ impl Agent {
     fn tls_handshake(&self, tcp: std::net::TcpStream, host: Host<'_>, io: &IoLimits) -> Result<Stream> {
         use crate::transport::tls;
         let config = self.tls_config()?;
-        // The name as text, without allocating: an address is written into a stack buffer.
-        let mut text = [0u8; 48];
-        let name = match host {
-            Host::Name(n) => n,
-            Host::Ip(ip) => {
-                let mut cursor = std::io::Cursor::new(&mut text[..]);
-                let _ = std::io::Write::write_fmt(&mut cursor, format_args!("{ip}"));
-                let len = usize::try_from(cursor.position()).unwrap_or(0);
-                text.get(..len)
-                    .and_then(|t| std::str::from_utf8(t).ok())
-                    .unwrap_or_default()
-            }
-        };
-        let stream = tls::handshake(tcp, name, config, self.handshake_deadline(io), io.read)?;
+        let stream = tls::handshake(tcp, host, config, self.handshake_deadline(io), io.read)?;
         // The handshake left its timeouts on the socket; start from a known state.
         let _ = stream.sock.set_read_timeout(None);
         let _ = stream.sock.set_write_timeout(None);

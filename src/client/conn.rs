@@ -312,21 +312,17 @@ impl HttpConn {
             }
             match self.fill(io, Step::ReceiveHead) {
                 Ok(0) => {
-                    let e = if received == 0 {
-                        Error::new(
-                            ErrorKind::Io,
-                            Step::ReceiveHead,
-                            "connection closed before any response byte (empty reply)",
-                        )
-                        .with_source(io::Error::from(io::ErrorKind::UnexpectedEof))
-                    } else if self.buffered().is_empty() {
-                        // only interim (1xx) heads came: no final response at all
-                        Error::new(
-                            ErrorKind::Io,
-                            Step::ReceiveHead,
+                    // Nothing, or only interim (1xx) heads, came: no response at all.
+                    let empty = match (received, self.buffered().is_empty()) {
+                        (0, _) => Some("connection closed before any response byte (empty reply)"),
+                        (_, true) => Some(
                             "connection closed after interim (1xx) responses, before the final response (empty reply)",
-                        )
-                        .with_source(io::Error::from(io::ErrorKind::UnexpectedEof))
+                        ),
+                        _ => None,
+                    };
+                    let e = if let Some(message) = empty {
+                        Error::new(ErrorKind::Io, Step::ReceiveHead, message)
+                            .with_source(io::Error::from(io::ErrorKind::UnexpectedEof))
                     } else {
                         Error::new(
                             ErrorKind::Protocol,

@@ -76,8 +76,8 @@ const MAX_COOKIES_PER_DOMAIN: usize = 50;
 const MAX_COOKIES: usize = 3000;
 
 /// The domain a cookie is filed under: the host that set it, or its `Domain` attribute.
-fn domain_of(cookie: &Cookie<'_>) -> String {
-    cookie.domain.as_cow().map(|d| d.into_owned()).unwrap_or_default()
+fn domain_of<'c>(cookie: &'c Cookie<'_>) -> std::borrow::Cow<'c, str> {
+    cookie.domain.as_cow().unwrap_or_default()
 }
 
 /// Would storing `cookie` add a cookie rather than update or delete one the jar holds?
@@ -88,8 +88,11 @@ fn is_new(store: &CookieStore, cookie: &Cookie<'_>) -> bool {
 /// Is there room for one more cookie for `domain`? Drops expired cookies when there is not.
 fn make_room(store: &mut CookieStore, domain: &str) -> bool {
     let fits = |store: &CookieStore| {
-        let total = store.iter_any().count();
-        let here = store.iter_any().filter(|c| domain_of(c) == domain).count();
+        let (mut total, mut here) = (0usize, 0usize);
+        for c in store.iter_any() {
+            total = total.saturating_add(1);
+            here = here.saturating_add(usize::from(domain_of(c) == domain));
+        }
         total < MAX_COOKIES && here < MAX_COOKIES_PER_DOMAIN
     };
     if fits(store) {
@@ -98,7 +101,7 @@ fn make_room(store: &mut CookieStore, domain: &str) -> bool {
     let expired: Vec<(String, String, String)> = store
         .iter_any()
         .filter(|c| c.is_expired())
-        .map(|c| (domain_of(c), String::from(&c.path), c.name().to_string()))
+        .map(|c| (domain_of(c).into_owned(), String::from(&c.path), c.name().to_string()))
         .collect();
     for (domain, path, name) in expired {
         store.remove(&domain, &path, &name);

@@ -88,6 +88,15 @@ pub enum Host<'a> {
     Ip(IpAddr),
 }
 
+impl std::fmt::Display for Host<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Host::Name(name) => f.write_str(name),
+            Host::Ip(ip) => ip.fmt(f),
+        }
+    }
+}
+
 /// Resolves `host:port` to addresses, ordered for connecting (RFC 8305 §4). Runs off-thread
 /// when `deadline` is set, so the deadline bounds it.
 pub fn resolve(host: Host<'_>, port: u16, deadline: Option<Deadline>, step: Step) -> Result<Vec<SocketAddr>> {
@@ -138,8 +147,9 @@ pub fn resolve(host: Host<'_>, port: u16, deadline: Option<Deadline>, step: Step
 
 /// Is `name` `localhost` or a name under it (RFC 6761 §6.3), a trailing dot allowed?
 pub fn is_localhost(name: &str) -> bool {
-    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
-    name == "localhost" || name.ends_with(".localhost")
+    let name = name.strip_suffix('.').unwrap_or(name);
+    let tail = name.len().checked_sub(".localhost".len()).and_then(|at| name.get(at..));
+    name.eq_ignore_ascii_case("localhost") || tail.is_some_and(|t| t.eq_ignore_ascii_case(".localhost"))
 }
 
 /// IPv6 first, then alternate families, each keeping the resolver's order (RFC 8305 §4).

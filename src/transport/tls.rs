@@ -27,7 +27,7 @@
 //!   counts as input still pending, so a connection with stray bytes is never reused.
 
 use crate::error::{Error, ErrorKind, Result, Step};
-use crate::transport::connect::Deadline;
+use crate::transport::connect::{Deadline, Host};
 use crate::transport::Arm;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
@@ -213,7 +213,7 @@ pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
     Ok(Arc::new(config))
 }
 
-/// Performs the TLS handshake on `tcp` for `host` (a name, or an IP literal without brackets).
+/// Performs the TLS handshake on `tcp` for `host` (a name, or an address).
 ///
 /// `deadline` limits the whole handshake, `per_io` each read and write of it: a server that
 /// trickles its handshake a byte at a time cannot stretch it past the deadline.
@@ -223,21 +223,21 @@ pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
 /// cannot speak.
 pub fn handshake(
     tcp: TcpStream,
-    host: &str,
+    host: Host<'_>,
     config: Arc<ClientConfig>,
     deadline: Option<Deadline>,
     per_io: Option<Duration>,
 ) -> Result<TlsStream> {
-    // an address needs no copy of its text (RFC 6066 §3: and is never sent as SNI)
-    let name = match host.parse::<std::net::IpAddr>() {
-        Ok(ip) => Ok(ServerName::IpAddress(ip.into())),
-        Err(_) => ServerName::try_from(host.to_string()),
+    // an address is no text to copy (RFC 6066 §3: and is never sent as SNI)
+    let name = match host {
+        Host::Ip(ip) => Ok(ServerName::IpAddress(ip.into())),
+        Host::Name(name) => ServerName::try_from(name.to_string()),
     };
     let name = name.map_err(|_| {
         Error::new(
             ErrorKind::InvalidUrl,
             Step::TlsHandshake,
-            format!("{host:?} is not a valid TLS server name"),
+            format!("{:?} is not a valid TLS server name", host.to_string()),
         )
     })?;
     let mut conn = ClientConnection::new(config, name)
@@ -265,7 +265,7 @@ pub fn handshake(
         if let Err(e) = result {
             return Err(match (by_deadline, deadline) {
                 (true, Some(d)) if is_timeout(&e) => d.error(Step::TlsHandshake).with_source(e),
-                _ => handshake_error(e, host, per_io),
+                _ => handshake_error(e, &host.to_string(), per_io),
             });
         }
     }

@@ -106,8 +106,8 @@ fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
             Some(key_path) => read(key_path)?,
             None => cert.clone(),
         };
-        h1client::transport::tls::ClientCert::from_pem(&cert, &key).map_err(|e| (58, e.to_string()))?;
-        b = b.client_certificate_pem(&cert, &key);
+        let cert = h1client::transport::tls::ClientCert::from_pem(&cert, &key).map_err(|e| (58, e.to_string()))?;
+        b = b.client_certificate(cert);
     }
     if a.insecure {
         b = b.danger_accept_invalid_certs(true);
