@@ -182,6 +182,17 @@ impl Error {
         Error::new(kind, step, message).with_source(err)
     }
 
+    /// The protocol core's refusal of bytes received (kind [`ErrorKind::Protocol`]) or of a
+    /// request to be sent (kind [`ErrorKind::InvalidRequest`], at [`Step::Request`]), at `step`.
+    pub(crate) fn from_proto(step: Step, e: crate::proto::Error) -> Error {
+        let (kind, step) = if e.is_request_error() {
+            (ErrorKind::InvalidRequest, Step::Request)
+        } else {
+            (ErrorKind::Protocol, step)
+        };
+        Error::new(kind, step, e.to_string()).with_source(e)
+    }
+
     /// Attaches the underlying cause.
     pub(crate) fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Error {
         self.inner.source = Some(Box::new(source));
@@ -243,6 +254,25 @@ impl Error {
             .as_ref()
             .and_then(|s| s.downcast_ref::<io::Error>())
             .map(io::Error::kind)
+    }
+
+    /// The rule of RFC 9112 / RFC 9110 that was broken, for [`ErrorKind::Protocol`] errors (and
+    /// [`ErrorKind::InvalidRequest`] errors about the request's syntax): a value to match on.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[
+    /// #     b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx",
+    /// # ]);
+    /// use h1client::proto;
+    /// let err = h1client::get(&server.url("/")).call().unwrap_err();
+    /// assert_eq!(err.kind(), h1client::ErrorKind::Protocol);
+    /// assert_eq!(
+    ///     err.protocol_error(),
+    ///     Some(&proto::Error::ConflictingContentLength { first: 1, second: 2 })
+    /// );
+    /// ```
+    pub fn protocol_error(&self) -> Option<&crate::proto::Error> {
+        self.inner.source.as_ref()?.downcast_ref::<crate::proto::Error>()
     }
 
     /// True when a deadline caused this error.

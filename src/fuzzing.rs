@@ -76,7 +76,8 @@ pub fn receive(method: &str, input: impl Read + Send + Sync + 'static, limits: &
         conn.head.status,
         conn.head.minor_version,
         conn.head.raw_headers(head_buf),
-    )?;
+    )
+    .map_err(|e| crate::Error::from_proto(crate::Step::ReceiveHead, e))?;
     let headers = conn
         .head
         .raw_headers(head_buf)

@@ -168,7 +168,7 @@ const FRAMING: &[Framing] = &[
     get("extra_body_after_204", b"HTTP/1.1 204 No Content\r\nContent-Length: 8\r\n\r\nsmuggled", false, Body(b""), false),
     get("extra_body_after_304", b"HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n8\r\nsmuggled\r\n0\r\n\r\n", false, Body(b""), false),
     Framing { name: "extra_body_after_head_response", method: "HEAD", raw: b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled", close: false, want: Body(b""), reuse: false },
-    get("body_on_interim_response", b"HTTP/1.1 100 Continue\r\nContent-Length: 8\r\n\r\nsmuggledHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", false, Fail(ErrorKind::Protocol, "malformed response head"), false),
+    get("body_on_interim_response", b"HTTP/1.1 100 Continue\r\nContent-Length: 8\r\n\r\nsmuggledHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", false, Fail(ErrorKind::Protocol, "the reply is not HTTP"), false),
     get("switching_protocols_unasked", b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: evil\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled", false, Body(b""), false),
 ];
 

@@ -4,7 +4,7 @@
 
 mod support;
 
-use h1client::{Agent, ErrorKind};
+use h1client::{proto, Agent, ErrorKind};
 use std::io::Read;
 use std::time::Duration;
 use support::{send, Act, Server};
@@ -13,6 +13,8 @@ use support::{send, Act, Server};
 enum Want {
     Body(&'static [u8]),
     Fail(ErrorKind, &'static str),
+    /// A `Protocol` error for this rule.
+    Proto(proto::Error),
 }
 use Want::*;
 
@@ -25,7 +27,7 @@ struct Case {
     want: Want,
 }
 
-const fn case(name: &'static str, raw: &'static [u8], close: bool, want: Want) -> Case {
+fn case(name: &'static str, raw: &'static [u8], close: bool, want: Want) -> Case {
     Case {
         name,
         method: "GET",
@@ -35,19 +37,21 @@ const fn case(name: &'static str, raw: &'static [u8], close: bool, want: Want) -
     }
 }
 
-const CASES: &[Case] = &[
+fn cases() -> Vec<Case> {
+    use proto::Error::*;
+    vec![
     // Content-Length
     case("cl_exact_without_close", b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", false, Body(b"hello")),
     case("cl_zero", b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false, Body(b"")),
     case("cl_short_then_close_is_truncation", b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", true, Fail(ErrorKind::Io, "connection closed after 5 of 10 body bytes")),
     case("cl_duplicate_same_is_folded", b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", false, Body(b"hello")),
     case("cl_list_same_is_folded", b"HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\nhello", false, Body(b"hello")),
-    case("cl_differing_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", false, Fail(ErrorKind::Protocol, "conflicting Content-Length")),
-    case("cl_plus_sign_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello", false, Fail(ErrorKind::Protocol, "invalid Content-Length")),
-    case("cl_negative_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nhello", true, Fail(ErrorKind::Protocol, "invalid Content-Length")),
-    case("cl_hex_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length: 0x5\r\n\r\nhello", true, Fail(ErrorKind::Protocol, "invalid Content-Length")),
-    case("cl_overflow_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", true, Fail(ErrorKind::Protocol, "too large for 64 bits")),
-    case("cl_inner_space_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length: 1 0\r\n\r\nhello", true, Fail(ErrorKind::Protocol, "invalid Content-Length")),
+    case("cl_differing_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", false, Proto(ConflictingContentLength { first: 5, second: 6 })),
+    case("cl_plus_sign_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello", false, Proto(InvalidContentLength { value: "+5".into() })),
+    case("cl_negative_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nhello", true, Proto(InvalidContentLength { value: "-1".into() })),
+    case("cl_hex_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length: 0x5\r\n\r\nhello", true, Proto(InvalidContentLength { value: "0x5".into() })),
+    case("cl_overflow_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", true, Proto(ContentLengthTooLarge { value: "99999999999999999999".into() })),
+    case("cl_inner_space_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length: 1 0\r\n\r\nhello", true, Proto(InvalidContentLength { value: "1 0".into() })),
     // until close
     case("no_length_reads_until_close", b"HTTP/1.1 200 OK\r\n\r\nuntil the end", true, Body(b"until the end")),
     case("unknown_te_reads_until_close", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", true, Body(b"5\r\nhello\r\n0\r\n\r\n")),
@@ -57,15 +61,15 @@ const CASES: &[Case] = &[
     case("chunked_with_extensions", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;a=\"q;x\"\r\nhello\r\n0;last\r\n\r\n", false, Body(b"hello")),
     case("chunked_te_with_ows", b"HTTP/1.1 200 OK\r\nTransfer-Encoding:   chunked  \r\n\r\n5\r\nhello\r\n0\r\n\r\n", false, Body(b"hello")),
     case("chunked_wins_over_content_length", b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", false, Body(b"hello")),
-    case("chunked_size_overflow_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000005\r\nhello\r\n0\r\n\r\n", true, Fail(ErrorKind::Protocol, "more than 16 hex digits")),
-    case("chunked_size_2_pow_64_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\n", true, Fail(ErrorKind::Protocol, "more than 16 hex digits")),
-    case("chunked_size_plus_sign_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n", true, Fail(ErrorKind::Protocol, "chunk size expected")),
-    case("chunked_size_0x_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n", true, Fail(ErrorKind::Protocol, "after chunk size")),
-    case("chunked_size_empty_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\nhello\r\n0\r\n\r\n", true, Fail(ErrorKind::Protocol, "chunk size expected")),
-    case("chunked_data_without_crlf_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", true, Fail(ErrorKind::Protocol, "not followed by CRLF")),
-    case("chunked_bare_lf_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\n0\n\n", false, Fail(ErrorKind::Protocol, "after chunk size")),
+    case("chunked_size_overflow_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000005\r\nhello\r\n0\r\n\r\n", true, Proto(ChunkSizeTooLong)),
+    case("chunked_size_2_pow_64_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\n", true, Proto(ChunkSizeTooLong)),
+    case("chunked_size_plus_sign_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n", true, Proto(ChunkSizeMissing { found: b'+' })),
+    case("chunked_size_0x_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n", true, Proto(InvalidAfterChunkSize { found: b'x' })),
+    case("chunked_size_empty_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\nhello\r\n0\r\n\r\n", true, Proto(ChunkSizeMissing { found: b'\r' })),
+    case("chunked_data_without_crlf_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", true, Proto(ChunkDataNotCrlf)),
+    case("chunked_bare_lf_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\n0\n\n", false, Proto(ChunkLineNotCrlf)),
     case("unknown_coding_before_chunked_is_decode_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: foo, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", false, Fail(ErrorKind::Decode, "transfer coding \"foo\" is not supported")),
-    case("chunked_twice_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", false, Fail(ErrorKind::Protocol, "more than once")),
+    case("chunked_twice_is_protocol_error", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", false, Proto(ChunkedTwice)),
     case("chunked_cut_in_data_is_truncation", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\nhello", true, Fail(ErrorKind::Io, "in the middle of the chunked body")),
     case("chunked_cut_before_last_chunk_is_truncation", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n", true, Fail(ErrorKind::Io, "in the middle of the chunked body")),
     case("chunked_cut_in_trailers_is_truncation", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-T: 1\r\n", true, Fail(ErrorKind::Io, "in the middle of the chunked body")),
@@ -81,17 +85,18 @@ const CASES: &[Case] = &[
     case("obs_fold_is_accepted", b"HTTP/1.1 200 OK\r\nX-Folded: a\r\n  b\r\nContent-Length: 2\r\n\r\nok", false, Body(b"ok")),
     case("bare_lf_head_is_accepted", b"HTTP/1.1 200 OK\nContent-Length: 2\n\nok", false, Body(b"ok")),
     case("http10_response", b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", false, Body(b"ok")),
-    case("status_http2_is_protocol_error", b"HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nok", true, Fail(ErrorKind::Protocol, "not an HTTP/1.0 or HTTP/1.1")),
-    case("status_icy_is_protocol_error", b"ICY 200 OK\r\n\r\n", true, Fail(ErrorKind::Protocol, "not an HTTP/1.0 or HTTP/1.1")),
+    case("status_http2_is_protocol_error", b"HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nok", true, Proto(InvalidVersion)),
+    case("status_icy_is_protocol_error", b"ICY 200 OK\r\n\r\n", true, Proto(NotHttp { start: b"ICY 200 OK\r\n\r\n".to_vec() })),
     case("status_600_is_kept_as_an_error_status", b"HTTP/1.1 600 Odd\r\nContent-Length: 2\r\n\r\nok", false, Body(b"ok")),
-    case("status_099_is_protocol_error", b"HTTP/1.1 099 Low\r\nContent-Length: 2\r\n\r\nok", true, Fail(ErrorKind::Protocol, "below 100")),
+    case("status_099_is_protocol_error", b"HTTP/1.1 099 Low\r\nContent-Length: 2\r\n\r\nok", true, Proto(StatusBelow100 { status: 99 })),
     case("close_after_interim_responses_is_an_empty_reply", b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\n\r\n", true, Fail(ErrorKind::Io, "before the final response (empty reply)")),
-    case("status_two_digits_is_protocol_error", b"HTTP/1.1 20 OK\r\n\r\n", true, Fail(ErrorKind::Protocol, "invalid status code")),
-    case("http09_reply_is_protocol_error", b"hello world\n\n", true, Fail(ErrorKind::Protocol, "malformed response head")),
+    case("status_two_digits_is_protocol_error", b"HTTP/1.1 20 OK\r\n\r\n", true, Proto(InvalidStatusCode)),
+    case("http09_reply_is_protocol_error", b"hello world\n\n", true, Proto(NotHttp { start: b"hello world\n\n".to_vec() })),
     case("head_cut_short_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Le", true, Fail(ErrorKind::Protocol, "in the middle of the response head")),
     case("empty_reply_is_io_error", b"", true, Fail(ErrorKind::Io, "empty reply")),
-    case("space_before_colon_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length : 100\r\nContent-Length: 2\r\n\r\nok", false, Fail(ErrorKind::Protocol, "invalid header name")),
-];
+    case("space_before_colon_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length : 100\r\nContent-Length: 2\r\n\r\nok", false, Proto(InvalidFieldName)),
+    ]
+}
 
 fn agent() -> Agent {
     Agent::builder().timeout_read(Duration::from_secs(3)).build()
@@ -99,7 +104,7 @@ fn agent() -> Agent {
 
 #[test]
 fn framing_table() {
-    for c in CASES {
+    for c in cases() {
         let then = if c.close {
             Act::Close
         } else {
@@ -112,6 +117,15 @@ fn framing_table() {
             .and_then(|r| r.bytes());
         match (&c.want, got) {
             (Body(want), Ok(body)) => assert_eq!(body, *want, "{}", c.name),
+            (Proto(rule), Err(e)) => {
+                assert_eq!(e.kind(), ErrorKind::Protocol, "{}: {e}", c.name);
+                assert_eq!(e.protocol_error(), Some(rule), "{}: {e}", c.name);
+                assert!(
+                    e.to_string().contains(&server.addr.to_string()),
+                    "{}: {e} names the host",
+                    c.name
+                );
+            }
             (Fail(kind, needle), Err(e)) => {
                 assert_eq!(e.kind(), *kind, "{}: {e}", c.name);
                 assert!(

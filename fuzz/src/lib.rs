@@ -9,10 +9,10 @@
 //! which runs the connection's real buffered reader over an in-memory stream.
 
 use h1client::fuzzing::{self, Received};
-use h1client::proto::chunked::ChunkedDecoder;
 use h1client::proto::framing::{self, BodyKind, Framing, RequestFacts, Rule};
 use h1client::proto::request::{self, BodyFraming, HostHeader, RequestHead};
 use h1client::proto::response::{Limits, ResponseHead};
+use h1client::proto::{self, chunked::ChunkedDecoder};
 use h1client::ErrorKind;
 use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
@@ -139,7 +139,7 @@ pub fn response_head(data: &[u8]) {
 
 type Parsed = Option<(ResponseHead, Vec<u8>)>;
 
-fn parse_head(data: &[u8], limits: &Limits) -> h1client::Result<Parsed> {
+fn parse_head(data: &[u8], limits: &Limits) -> Result<Parsed, proto::Error> {
     let mut buf = data.to_vec();
     let mut head = ResponseHead::default();
     let len = match head.parse(&mut buf, limits) {
@@ -152,7 +152,7 @@ fn parse_head(data: &[u8], limits: &Limits) -> h1client::Result<Parsed> {
             return Ok(None);
         }
         Err(e) => {
-            protocol_or(&e, &[ErrorKind::Protocol]);
+            assert!(!e.is_request_error(), "{e}");
             return Err(e);
         }
     };
@@ -253,16 +253,16 @@ fn check_framing(facts: RequestFacts, head: &ResponseHead, buf: &[u8]) {
     let f: Framing = match result {
         Ok(f) => f,
         Err(e) => {
-            protocol_or(&e, &[ErrorKind::Protocol]);
+            assert!(!e.is_request_error(), "{e}");
             assert!(!facts.head && !bodiless && !tunnel, "{status}: {e}");
             assert!(has("transfer-encoding") || has("content-length"), "{e}");
             return;
         }
     };
-    assert_eq!(f.reusable, f.close_reason.is_none(), "{f:?}");
+    let reusable = f.reuse.is_keep();
     if status == 101 {
         // Switching protocols: whatever the request, the connection is no longer HTTP.
-        assert_eq!((f.kind, f.reusable), (BodyKind::Empty, false));
+        assert_eq!((f.kind, reusable), (BodyKind::Empty, false));
     } else if facts.head {
         assert_eq!((f.kind, f.rule), (BodyKind::Empty, Rule::HeadRequest));
     } else if tunnel {
@@ -272,16 +272,16 @@ fn check_framing(facts: RequestFacts, head: &ResponseHead, buf: &[u8]) {
         assert_eq!(f.kind, BodyKind::Empty, "{status}");
     }
     if tunnel || status == 101 {
-        assert!(!f.reusable);
+        assert!(!reusable);
     }
     if f.kind == BodyKind::UntilClose {
-        assert!(!f.reusable);
+        assert!(!reusable);
     }
     let close = headers.iter().any(|(n, v)| {
         n.eq_ignore_ascii_case("connection") && v.split(|&b| b == b',').any(|o| trim(o).eq_ignore_ascii_case(b"close"))
     });
     if close {
-        assert!(!f.reusable, "Connection: close");
+        assert!(!reusable, "Connection: close");
     }
     // Content-Length framing agrees with the raw header, both ways.
     if let BodyKind::Length(n) = f.kind {
@@ -303,7 +303,7 @@ fn check_framing(facts: RequestFacts, head: &ResponseHead, buf: &[u8]) {
             .last();
         assert!(last.is_some_and(|c| c.eq_ignore_ascii_case(b"chunked")), "{last:?}");
         if has("content-length") || head.minor_version == 0 {
-            assert!(!f.reusable, "suspicious chunked framing must not be reused");
+            assert!(!reusable, "suspicious chunked framing must not be reused");
         }
     }
 }
@@ -370,7 +370,7 @@ fn decode_whole(input: &[u8], max_trailer: usize) -> Decoded {
     let mut out = vec![0; input.len()];
     match d.decode(input, &mut out) {
         Err(e) => {
-            protocol_or(&e, &[ErrorKind::Protocol]);
+            assert!(!e.is_request_error(), "{e}");
             Decoded::Failed(e.to_string())
         }
         Ok((used, produced)) => {
@@ -432,7 +432,7 @@ fn decode_split(input: &[u8], max_trailer: usize, rng: &mut Rng) -> Decoded {
         let (used, produced) = match d.decode(&pending, &mut out[..out_size]) {
             Ok(r) => r,
             Err(e) => {
-                protocol_or(&e, &[ErrorKind::Protocol]);
+                assert!(!e.is_request_error(), "{e}");
                 return Decoded::Failed(e.to_string());
             }
         };
@@ -666,15 +666,15 @@ fn model(method: &str, wire: &[u8], limits: &Limits) -> Result<Got, ErrorKind> {
             // reply; anything else a broken head.
             Ok(None) if pos == wire.len() => return Err(ErrorKind::Io),
             Ok(None) => return Err(ErrorKind::Protocol),
-            Err(e) => return Err(e.kind()),
+            Err(_) => return Err(ErrorKind::Protocol),
         }
     };
     let facts = RequestFacts {
         head: method == "HEAD",
         connect: method == "CONNECT",
     };
-    let framing =
-        framing::decide(facts, head.status, head.minor_version, head.raw_headers(&buf)).map_err(|e| e.kind())?;
+    let framing = framing::decide(facts, head.status, head.minor_version, head.raw_headers(&buf))
+        .map_err(|_| ErrorKind::Protocol)?;
     let rest = &wire[pos + len..];
     let (body, trailers) = match framing.kind {
         BodyKind::Empty => (Vec::new(), Vec::new()),
@@ -845,7 +845,7 @@ pub fn request_head(data: &[u8]) {
     let validated = head.validate();
     match head.write(&mut out) {
         Err(e) => {
-            assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
+            assert!(e.is_request_error(), "{e}");
             assert!(!valid, "a valid head was refused: {e}");
             assert_eq!(out, b"before", "output written on error");
             assert!(validated.is_err());

@@ -24,7 +24,7 @@ use super::expect::{self, Sent};
 use super::redirect;
 use super::request::{Body, RequestBuilder};
 use crate::error::{Error, ErrorKind, Result, Step};
-use crate::proto::framing::{self, RequestFacts};
+use crate::proto::framing::{self, CloseReason, RequestFacts};
 use crate::proto::request::{expects_body, is_idempotent, BodyFraming, HostHeader, RequestHead};
 use crate::proto::response::Limits;
 use crate::trace::{Event, TraceFn, Tracer};
@@ -673,7 +673,8 @@ impl Agent {
                 .map(|(n, v)| (n.as_str(), v.as_deref())),
             body: framing,
         };
-        head.validate().map_err(|e| e.with_host(origin()))?;
+        head.validate()
+            .map_err(|e| Error::from_proto(Step::Request, e).with_host(origin()))?;
 
         let has_header = |name: &str| headers.iter().any(|(n, v)| v.is_some() && n.eq_ignore_ascii_case(name));
         let retryable = (is_idempotent(method) || has_header("idempotency-key")) && body.replayable();
@@ -762,14 +763,12 @@ impl Agent {
                 conn.head.minor_version,
                 conn.head.raw_headers(head_buf),
             )
-            .map_err(|e| e.with_host(origin()))?;
-            if decided.reusable && (asked_close || answered_early) {
-                decided.reusable = false;
-                decided.close_reason = Some(if asked_close {
-                    "the request asked for Connection: close"
-                } else {
-                    "the server answered before the request body was sent"
-                });
+            .map_err(|e| Error::from_proto(Step::ReceiveHead, e).with_host(origin()))?;
+            if asked_close {
+                decided.reuse = decided.reuse.or_close(CloseReason::RequestAskedClose);
+            }
+            if answered_early {
+                decided.reuse = decided.reuse.or_close(CloseReason::AnsweredBeforeBody);
             }
             config.tracer.emit(|| Event::Framing {
                 kind: decided.kind,
@@ -1006,7 +1005,8 @@ impl Agent {
             tls_id: 0,
         };
         let mut conn = HttpConn::new(Stream::Tcp(tcp), key.to_owned());
-        head.write(&mut conn.wbuf)?;
+        head.write(&mut conn.wbuf)
+            .map_err(|e| Error::from_proto(Step::Tunnel, e))?;
         config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
         let limits = IoLimits {
             deadline: self.handshake_deadline(io),
@@ -1026,7 +1026,8 @@ impl Agent {
             status,
             conn.head.minor_version,
             conn.head.raw_headers(conn.head_buf()),
-        )?;
+        )
+        .map_err(|e| Error::from_proto(Step::Tunnel, e))?;
         if decided.rule != framing::Rule::ConnectTunnel {
             let reason = conn.head.reason(conn.head_buf()).to_string();
             let message = format!("the proxy {} refused the tunnel: {status} {reason}", proxy.authority());

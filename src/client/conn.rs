@@ -11,7 +11,7 @@
 //! connection management of RFC 9112 §9 (one exchange at a time, §9.3; no pipelining, §9.3.2).
 
 use crate::error::{Error, ErrorKind, Result, Step};
-use crate::proto::response::{may_be_complete, Limits, ResponseHead};
+use crate::proto::response::{check_start, may_be_complete, Limits, ResponseHead};
 use crate::trace::{Event, Tracer};
 use crate::transport::connect::Deadline;
 use crate::transport::pool::Pooled;
@@ -260,6 +260,11 @@ impl HttpConn {
             // is the same however the bytes were split.
             let full = buffered.len() >= limits.max_head_bytes;
             let unseen = buffered.get(blank..).unwrap_or_default();
+            // Bytes that cannot start a status line are refused as they arrive: a peer that is
+            // not speaking HTTP may never send the empty line that would end a head.
+            if let Err(e) = check_start(unseen) {
+                return Err((self.err(Error::from_proto(Step::ReceiveHead, e)), received));
+            }
             if full || may_be_complete(unseen, scanned.saturating_sub(blank)) {
                 let (start, end) = (self.start, self.end);
                 let window = self.buf.get_mut(start..end).unwrap_or_default();
@@ -293,7 +298,7 @@ impl HttpConn {
                     }
                     // (ResponseHead::parse refuses a partial head as long as the limit.)
                     Ok(None) => {}
-                    Err(e) => return Err((self.err(e), received)),
+                    Err(e) => return Err((self.err(Error::from_proto(Step::ReceiveHead, e)), received)),
                 }
             }
             scanned = self.buffered().len();

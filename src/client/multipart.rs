@@ -268,7 +268,7 @@ impl Multipart {
     pub fn part(mut self, name: impl Into<String>, part: Part) -> Multipart {
         if let Some(ct) = &part.content_type {
             if let Err(e) = crate::proto::request::check_value("Content-Type", ct) {
-                self.invalid.get_or_insert(e);
+                self.invalid.get_or_insert(Error::from_proto(Step::Request, e));
             }
         }
         self.parts.push((name.into(), part));

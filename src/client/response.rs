@@ -27,7 +27,7 @@ use super::conn::{HttpConn, IoLimits};
 use super::decode::{self, Decoder};
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::proto::chunked::ChunkedDecoder;
-use crate::proto::framing::{BodyKind, Framing};
+use crate::proto::framing::{BodyKind, Framing, Reuse};
 use crate::trace::{Event, Tracer};
 use crate::transport::PoolKey;
 use std::io::{self, Read};
@@ -417,8 +417,10 @@ impl BodyReader {
         let Some(mut conn) = self.conn.take() else {
             return;
         };
-        let reason = if !self.framing.reusable {
-            self.framing.close_reason.unwrap_or("the framing does not allow reuse")
+        let framing_reason;
+        let reason = if let Reuse::Close(why) = self.framing.reuse {
+            framing_reason = why.to_string();
+            &framing_reason
         } else if !conn.buffered().is_empty() || conn.stream.has_buffered_input() {
             "bytes arrived after the end of the body"
         } else {
@@ -587,7 +589,7 @@ fn read_chunked(
         if !conn.buffered().is_empty() {
             let (used, produced) = decoder
                 .decode(conn.buffered(), out)
-                .map_err(|e| e.with_host(conn.origin()))?;
+                .map_err(|e| Error::from_proto(Step::ReceiveBody, e).with_host(conn.origin()))?;
             if used > 0 {
                 tracer.emit(|| Event::BodyReceived {
                     bytes: conn.buffered().get(..used).unwrap_or_default(),
@@ -611,7 +613,7 @@ fn read_chunked(
                 });
                 let (used, produced) = decoder
                     .decode_in_place(out.get_mut(..n).unwrap_or_default())
-                    .map_err(|e| e.with_host(conn.origin()))?;
+                    .map_err(|e| Error::from_proto(Step::ReceiveBody, e).with_host(conn.origin()))?;
                 conn.push_back(out.get(used..n).unwrap_or_default());
                 if decoder.is_done() || produced > 0 {
                     return Ok((produced, decoder.is_done()));

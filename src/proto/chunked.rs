@@ -1,10 +1,13 @@
 //! The chunked transfer coding (RFC 9112 §7.1): decoding what servers send, framing what we send.
 //!
 //! ```text
-//! chunked-body   = *chunk last-chunk trailer-section CRLF
-//! chunk          = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
-//! chunk-size     = 1*HEXDIG
-//! last-chunk     = 1*("0") [ chunk-ext ] CRLF
+//! chunked-body    = *chunk last-chunk trailer-section CRLF
+//! chunk           = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
+//! chunk-size      = 1*HEXDIG
+//! last-chunk      = 1*("0") [ chunk-ext ] CRLF
+//! chunk-ext       = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+//! chunk-ext-name  = token
+//! chunk-ext-val   = token / quoted-string
 //! trailer-section = *( field-line CRLF )
 //! ```
 //!
@@ -13,30 +16,66 @@
 //!
 //! [`ChunkedDecoder`] is a byte-driven state machine with no I/O: feed it input, it fills your
 //! output, and it can be fed any split of the input (one byte at a time or all at once) with the
-//! same result. Data bytes are copied in runs, not byte by byte. Rules enforced, each violation a
-//! `Protocol` error:
+//! same result. Data bytes are copied in runs, not byte by byte. Each state has a small function
+//! of its own: [`ChunkedDecoder::on_size`], `on_size_end` (whitespace after the size),
+//! `on_extension`, `on_size_lf`, `on_data_end` (the CRLF after data) and `on_trailer`. Rules
+//! enforced, each violation a [`proto::Error`](super::Error):
 //!
-//! - a chunk size is 1 to 16 hex digits (no sign, no `0x`, no leading space), computed with
-//!   checked arithmetic: `10000000000000005` cannot wrap around to 5;
-//! - after the size: optional whitespace and extensions (`;name=value`), which are ignored but
-//!   capped at [`MAX_CHUNK_LINE`] bytes so a server cannot stream an endless extension;
+//! - a chunk size is 1 to 16 hex digits (no sign, no `0x`, no leading space): 64 bits at most,
+//!   so `10000000000000005` cannot wrap around to 5;
+//! - after the size only whitespace, then `;` extensions or the line's end, may follow: `5 6`
+//!   and `5 junk` are refused, not read as 5 — two parsers reading one size differently is how
+//!   smuggling starts. Extensions must follow the grammar above (a token name, a token or
+//!   quoted-string value); they are then ignored (§7.1.1 lets a recipient ignore them);
+//! - ignored bytes are budgeted: a size line is at most [`MAX_CHUNK_LINE`] bytes, and
+//!   extensions in all may take [`FREE_EXTENSION_BYTES`] plus as many bytes as the data so far,
+//!   so a server cannot make the client read megabytes of nothing per byte of body;
 //! - every line ends in CRLF, and chunk data is followed by exactly CRLF;
-//! - the trailer section is kept (readable after the body) and counted against the head limit.
+//! - the trailer section is kept (readable after the body) and limited in size.
 
-use crate::error::{Error, ErrorKind, Result, Step};
+use super::{is_tchar, Error};
+
+type Result<T> = std::result::Result<T, Error>;
 
 /// Most bytes a chunk-size line may hold (size, extensions, CRLF).
 pub const MAX_CHUNK_LINE: usize = 4096;
 
+/// Bytes of chunk extensions a body may carry before they count against its data: beyond
+/// these, extensions may not outweigh the chunk data received so far.
+pub const FREE_EXTENSION_BYTES: u64 = 64 * 1024;
+
 /// Most hex digits in a chunk size: 16 digits are 64 bits.
 const MAX_SIZE_DIGITS: u8 = 16;
+
+/// Where the decoder is inside a chunk extension (RFC 9112 §7.1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ext {
+    /// After `;`, before the name (BWS allowed).
+    NameStart,
+    /// In the name (a token).
+    Name,
+    /// After the name (BWS), before `=`, `;` or the line's end.
+    AfterName,
+    /// After `=`, before the value (BWS allowed).
+    ValueStart,
+    /// In a token value.
+    Token,
+    /// In a quoted-string value.
+    Quoted,
+    /// After a backslash in a quoted-string.
+    QuotedPair,
+    /// After the value (BWS), before `;` or the line's end.
+    AfterValue,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     /// Reading the hex digits of a chunk size.
     Size { value: u64, digits: u8 },
-    /// After the digits: whitespace or extensions, up to CR.
-    SizeRest { value: u64 },
+    /// After the digits: whitespace, then `;` or CR.
+    SizeEnd { value: u64 },
+    /// Inside a chunk extension.
+    Extension { value: u64, at: Ext },
     /// Saw the CR of a size line; need LF.
     SizeLf { value: u64 },
     /// Inside chunk data, this many bytes to go.
@@ -61,13 +100,14 @@ enum State {
 #[derive(Debug, Clone)]
 pub struct ChunkedDecoder {
     state: State,
+    /// Bytes of the current size line so far.
     line_len: usize,
+    /// Chunk data decoded so far (for the extension budget).
+    data_total: u64,
+    /// Bytes of extension (everything on size lines after the digits) so far.
+    extension_total: u64,
     trailers: Vec<u8>,
     max_trailer_bytes: usize,
-}
-
-fn protocol(message: impl Into<std::borrow::Cow<'static, str>>) -> Error {
-    Error::new(ErrorKind::Protocol, Step::ReceiveBody, message)
 }
 
 fn hex_value(b: u8) -> Option<u8> {
@@ -80,12 +120,29 @@ fn hex_value(b: u8) -> Option<u8> {
     }
 }
 
+fn is_bws(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// `qdtext` of a quoted-string (RFC 9110 §5.6.4): HTAB, SP, visible ASCII but `"` and `\`,
+/// obs-text.
+fn is_qdtext(b: u8) -> bool {
+    matches!(b, b'\t' | b' ' | 0x21 | 0x23..=0x5b | 0x5d..=0x7e | 0x80..=0xff)
+}
+
+/// What may follow a backslash in a quoted-string: HTAB, SP, VCHAR, obs-text.
+fn is_quotable(b: u8) -> bool {
+    matches!(b, b'\t' | b' ' | 0x21..=0x7e | 0x80..=0xff)
+}
+
 impl ChunkedDecoder {
     /// A decoder for one body; the trailer section may take at most `max_trailer_bytes`.
     pub fn new(max_trailer_bytes: usize) -> ChunkedDecoder {
         ChunkedDecoder {
             state: State::Size { value: 0, digits: 0 },
             line_len: 0,
+            data_total: 0,
+            extension_total: 0,
             trailers: Vec::new(),
             max_trailer_bytes,
         }
@@ -110,6 +167,8 @@ impl ChunkedDecoder {
     /// were taken directly.
     pub fn consume_data(&mut self, n: u64) {
         if let State::Data(left) = self.state {
+            let n = n.min(left);
+            self.data_total = self.data_total.saturating_add(n);
             let left = left.saturating_sub(n);
             self.state = if left == 0 { State::DataCr } else { State::Data(left) };
         }
@@ -127,6 +186,15 @@ impl ChunkedDecoder {
     /// Stops when the input is used up, when the output is full and the next byte is data, or at
     /// the end of the body. Framing after the last data byte is consumed even when the output is
     /// full, so the end of the body is seen as soon as its bytes are in.
+    ///
+    /// ```
+    /// use h1client::proto::chunked::ChunkedDecoder;
+    /// let mut decoder = ChunkedDecoder::new(1024);
+    /// let mut out = [0u8; 64];
+    /// let (used, n) = decoder.decode(b"5\r\nhello\r\n0\r\n\r\nNEXT", &mut out).unwrap();
+    /// assert_eq!((&out[..n], used), (&b"hello"[..], 15));
+    /// assert!(decoder.is_done());
+    /// ```
     pub fn decode(&mut self, input: &[u8], output: &mut [u8]) -> Result<(usize, usize)> {
         self.run(&mut Split { input, output })
     }
@@ -166,7 +234,7 @@ impl ChunkedDecoder {
                 i = i.saturating_add(used);
                 continue;
             }
-            self.step(bufs.input_byte(i))?;
+            self.advance(bufs.input_byte(i))?;
             i = i.saturating_add(1);
         }
         Ok((i, o))
@@ -201,119 +269,166 @@ impl ChunkedDecoder {
             .iter()
             .fold(0u64, |v, b| (v << 4) | u64::from(hex_value(*b).unwrap_or(0)));
         self.line_len = 0;
-        self.state = if value == 0 {
-            State::TrailerStart
-        } else {
-            State::Data(value)
-        };
+        self.state = Self::after_size_line(value);
         Some(used.saturating_add(digits).saturating_add(2))
     }
 
-    /// Advances the state machine by one framing byte.
-    fn step(&mut self, b: u8) -> Result<()> {
+    /// Advances the state machine by one framing byte: each state's function decides the next
+    /// state.
+    fn advance(&mut self, b: u8) -> Result<()> {
         self.state = match self.state {
-            State::Size { value, digits } => {
-                self.line_len = self.line_len.saturating_add(1);
-                match hex_value(b) {
-                    Some(d) => {
-                        if digits == MAX_SIZE_DIGITS {
-                            return Err(protocol("chunk size has more than 16 hex digits"));
-                        }
-                        let value = value
-                            .checked_mul(16)
-                            .and_then(|v| v.checked_add(u64::from(d)))
-                            .ok_or_else(|| protocol("chunk size overflows 64 bits"))?;
-                        State::Size {
-                            value,
-                            digits: digits.saturating_add(1),
-                        }
-                    }
-                    None if digits == 0 => return Err(protocol(format!("chunk size expected, found byte 0x{b:02x}"))),
-                    None => match b {
-                        b'\r' => State::SizeLf { value },
-                        b' ' | b'\t' | b';' => State::SizeRest { value },
-                        _ => return Err(protocol(format!("invalid byte 0x{b:02x} after chunk size"))),
-                    },
-                }
-            }
-            State::SizeRest { value } => {
-                self.line_len = self.line_len.saturating_add(1);
-                if self.line_len > MAX_CHUNK_LINE {
-                    return Err(protocol(format!("chunk size line longer than {MAX_CHUNK_LINE} bytes")));
-                }
-                match b {
-                    b'\r' => State::SizeLf { value },
-                    b'\n' => return Err(protocol("bare LF in chunk size line (CRLF required)")),
-                    b'\t' => State::SizeRest { value },
-                    0..=0x1f | 0x7f => return Err(protocol(format!("control byte 0x{b:02x} in chunk extension"))),
-                    _ => State::SizeRest { value },
-                }
-            }
-            State::SizeLf { value } => {
-                if b != b'\n' {
-                    return Err(protocol("chunk size line not terminated by CRLF"));
-                }
-                self.line_len = 0;
-                if value == 0 {
-                    State::TrailerStart
-                } else {
-                    State::Data(value)
-                }
-            }
-            State::DataCr => match b {
-                b'\r' => State::DataLf,
-                _ => return Err(protocol("chunk data not followed by CRLF")),
-            },
-            State::DataLf => match b {
-                b'\n' => State::Size { value: 0, digits: 0 },
-                _ => return Err(protocol("chunk data not followed by CRLF")),
-            },
-            State::TrailerStart => match b {
-                b'\r' => State::EndLf,
-                b'\n' => return Err(protocol("bare LF in trailer section (CRLF required)")),
-                _ => {
-                    self.push_trailer(b)?;
-                    State::TrailerLine
-                }
-            },
-            State::TrailerLine => {
-                self.push_trailer(b)?;
-                match b {
-                    b'\r' => State::TrailerLf,
-                    b'\n' => return Err(protocol("bare LF in trailer section (CRLF required)")),
-                    _ => State::TrailerLine,
-                }
-            }
-            State::TrailerLf => {
-                if b != b'\n' {
-                    return Err(protocol("trailer line not terminated by CRLF"));
-                }
-                self.push_trailer(b)?;
-                State::TrailerStart
-            }
-            State::EndLf => {
-                if b != b'\n' {
-                    return Err(protocol("chunked body not terminated by CRLF"));
-                }
-                if !self.trailers.is_empty() {
-                    self.trailers.extend_from_slice(b"\r\n");
-                }
-                State::Done
-            }
+            State::Size { value, digits } => self.on_size(b, value, digits)?,
+            State::SizeEnd { value } => self.on_size_end(b, value)?,
+            State::Extension { value, at } => self.on_extension(b, value, at)?,
+            State::SizeLf { value } => self.on_size_lf(b, value)?,
+            State::DataCr | State::DataLf => self.on_data_end(b)?,
+            State::TrailerStart | State::TrailerLine | State::TrailerLf | State::EndLf => self.on_trailer(b)?,
             State::Data(_) | State::Done => self.state,
         };
         Ok(())
     }
 
-    fn push_trailer(&mut self, b: u8) -> Result<()> {
+    /// The state after a complete size line: the data, or the trailers after the last chunk.
+    fn after_size_line(value: u64) -> State {
+        if value == 0 {
+            State::TrailerStart
+        } else {
+            State::Data(value)
+        }
+    }
+
+    /// Counts one byte of the size line against the line limit.
+    fn count_line_byte(&mut self) -> Result<()> {
+        self.line_len = self.line_len.saturating_add(1);
+        if self.line_len > MAX_CHUNK_LINE {
+            return Err(Error::ChunkLineTooLong { limit: MAX_CHUNK_LINE });
+        }
+        Ok(())
+    }
+
+    /// Counts one byte after the size digits (whitespace, extensions) against the budget.
+    fn count_extension_byte(&mut self) -> Result<()> {
+        self.count_line_byte()?;
+        self.extension_total = self.extension_total.saturating_add(1);
+        let limit = FREE_EXTENSION_BYTES.saturating_add(self.data_total);
+        if self.extension_total > limit {
+            return Err(Error::ChunkExtensionsTooLarge { limit });
+        }
+        Ok(())
+    }
+
+    /// `chunk-size = 1*HEXDIG`, and what may end it.
+    fn on_size(&mut self, b: u8, value: u64, digits: u8) -> Result<State> {
+        let Some(d) = hex_value(b) else {
+            if digits == 0 {
+                return Err(Error::ChunkSizeMissing { found: b });
+            }
+            return self.on_size_end(b, value);
+        };
+        self.count_line_byte()?;
+        if digits == MAX_SIZE_DIGITS {
+            return Err(Error::ChunkSizeTooLong);
+        }
+        // 16 digits at most: the shift cannot lose bits.
+        let value = (value << 4) | u64::from(d);
+        let digits = digits.saturating_add(1);
+        Ok(State::Size { value, digits })
+    }
+
+    /// After the size: `BWS`, then `;` (an extension) or CR. A digit or anything else is refused.
+    fn on_size_end(&mut self, b: u8, value: u64) -> Result<State> {
+        match b {
+            b'\r' => Ok(State::SizeLf { value }),
+            b'\n' => Err(Error::ChunkLineNotCrlf),
+            _ if is_bws(b) => {
+                self.count_extension_byte()?;
+                Ok(State::SizeEnd { value })
+            }
+            b';' => {
+                self.count_extension_byte()?;
+                Ok(State::Extension {
+                    value,
+                    at: Ext::NameStart,
+                })
+            }
+            _ => Err(Error::InvalidAfterChunkSize { found: b }),
+        }
+    }
+
+    /// `BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ]`, byte by byte.
+    fn on_extension(&mut self, b: u8, value: u64, at: Ext) -> Result<State> {
+        if b == b'\n' {
+            return Err(Error::ChunkLineNotCrlf);
+        }
+        let ends_here = matches!(at, Ext::Name | Ext::AfterName | Ext::Token | Ext::AfterValue);
+        if b == b'\r' && ends_here {
+            return Ok(State::SizeLf { value });
+        }
+        self.count_extension_byte()?;
+        let next = match (at, b) {
+            (Ext::NameStart | Ext::AfterName | Ext::ValueStart | Ext::AfterValue, _) if is_bws(b) => at,
+            (Ext::Name | Ext::Token, _) if is_bws(b) => {
+                if at == Ext::Name {
+                    Ext::AfterName
+                } else {
+                    Ext::AfterValue
+                }
+            }
+            (Ext::NameStart | Ext::Name, _) if is_tchar(b) => Ext::Name,
+            (Ext::Name | Ext::AfterName | Ext::Token | Ext::AfterValue, b';') => Ext::NameStart,
+            (Ext::Name | Ext::AfterName, b'=') => Ext::ValueStart,
+            (Ext::ValueStart, b'"') => Ext::Quoted,
+            (Ext::ValueStart | Ext::Token, _) if is_tchar(b) => Ext::Token,
+            (Ext::Quoted, b'"') => Ext::AfterValue,
+            (Ext::Quoted, b'\\') => Ext::QuotedPair,
+            (Ext::Quoted, _) if is_qdtext(b) => Ext::Quoted,
+            (Ext::QuotedPair, _) if is_quotable(b) => Ext::Quoted,
+            _ => return Err(Error::InvalidChunkExtension { found: b }),
+        };
+        Ok(State::Extension { value, at: next })
+    }
+
+    /// The LF that ends a size line.
+    fn on_size_lf(&mut self, b: u8, value: u64) -> Result<State> {
+        if b != b'\n' {
+            return Err(Error::ChunkLineNotCrlf);
+        }
+        self.line_len = 0;
+        Ok(Self::after_size_line(value))
+    }
+
+    /// The CRLF after chunk data.
+    fn on_data_end(&mut self, b: u8) -> Result<State> {
+        match (self.state, b) {
+            (State::DataCr, b'\r') => Ok(State::DataLf),
+            (State::DataLf, b'\n') => Ok(State::Size { value: 0, digits: 0 }),
+            _ => Err(Error::ChunkDataNotCrlf),
+        }
+    }
+
+    /// The trailer section: field lines kept as received, then the final CRLF.
+    fn on_trailer(&mut self, b: u8) -> Result<State> {
+        let next = match (self.state, b) {
+            (State::TrailerStart, b'\r') => return Ok(State::EndLf),
+            (State::EndLf, b'\n') => {
+                if !self.trailers.is_empty() {
+                    self.trailers.extend_from_slice(b"\r\n");
+                }
+                return Ok(State::Done);
+            }
+            (State::TrailerStart | State::TrailerLine, b'\n') => return Err(Error::TrailerLineNotCrlf),
+            (State::TrailerLine, b'\r') => State::TrailerLf,
+            (State::TrailerStart | State::TrailerLine, _) => State::TrailerLine,
+            (State::TrailerLf, b'\n') => State::TrailerStart,
+            _ => return Err(Error::TrailerLineNotCrlf),
+        };
         if self.trailers.len() >= self.max_trailer_bytes {
-            return Err(protocol(format!(
-                "trailer section exceeds the limit of {} bytes",
-                self.max_trailer_bytes
-            )));
+            return Err(Error::TrailersTooLarge {
+                limit: self.max_trailer_bytes,
+            });
         }
         self.trailers.push(b);
-        Ok(())
+        Ok(next)
     }
 }
 
@@ -402,9 +517,19 @@ pub fn chunk_size_line(len: usize, out: &mut [u8; 18]) -> &[u8] {
 mod tests {
     use super::*;
 
-    /// Decodes all of `input` at once, then fed in pieces of every size from 1 to 7; all
-    /// feedings must agree. Returns the body and the trailers, or the error message.
-    fn decode_all(input: &[u8]) -> std::result::Result<(Vec<u8>, Vec<u8>), String> {
+    /// How decoding a whole input ended.
+    #[derive(Debug, PartialEq)]
+    enum Outcome {
+        /// The body and the trailers.
+        Done(Vec<u8>, Vec<u8>),
+        /// The input ended before the body did.
+        Incomplete,
+        Failed(Error),
+    }
+
+    /// Decodes all of `input` at once, then fed in pieces of every size from 1 to 7 into outputs
+    /// of several sizes; all feedings must agree.
+    fn decode_all(input: &[u8]) -> Outcome {
         let whole = decode_in_pieces(input, input.len().max(1), 1 << 20);
         for piece in 1..8 {
             for out_size in [1, 3, 1 << 20] {
@@ -415,11 +540,7 @@ mod tests {
         whole
     }
 
-    fn decode_in_pieces(
-        input: &[u8],
-        piece: usize,
-        out_size: usize,
-    ) -> std::result::Result<(Vec<u8>, Vec<u8>), String> {
+    fn decode_in_pieces(input: &[u8], piece: usize, out_size: usize) -> Outcome {
         let mut d = ChunkedDecoder::new(1024);
         let mut body = Vec::new();
         let mut out = vec![0; out_size];
@@ -427,7 +548,10 @@ mod tests {
         for chunk in input.chunks(piece) {
             pending.extend_from_slice(chunk);
             loop {
-                let (used, produced) = d.decode(&pending, &mut out).map_err(|e| e.to_string())?;
+                let (used, produced) = match d.decode(&pending, &mut out) {
+                    Ok(r) => r,
+                    Err(e) => return Outcome::Failed(e),
+                };
                 body.extend_from_slice(&out[..produced]);
                 pending.drain(..used);
                 if d.is_done() || (used == 0 && produced == 0) {
@@ -435,35 +559,33 @@ mod tests {
                 }
             }
             if d.is_done() {
-                return Ok((body, d.trailers().to_vec()));
+                return Outcome::Done(body, d.trailers().to_vec());
             }
         }
-        Err("incomplete".into())
+        Outcome::Incomplete
     }
 
+    fn done(body: &[u8], trailers: &[u8]) -> Outcome {
+        Outcome::Done(body.to_vec(), trailers.to_vec())
+    }
+
+    #[rustfmt::skip]
     #[test]
     fn chunked_decoding_table() {
         let ok: &[(&[u8], &[u8], &[u8])] = &[
-            (b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", b"hello world", b""),
-            (
-                b"5;name=value\r\nhello\r\n6;a=\"q;uo\\\"ted\";b\r\n world\r\n0;last=1\r\n\r\n",
-                b"hello world",
-                b"",
-            ),
-            (b"5 \r\nhello\r\n0 ; x\r\n\r\n", b"hello", b""),
-            (b"A\r\n0123456789\r\n0\r\n\r\n", b"0123456789", b""),
-            (b"0000000000000001\r\nx\r\n0\r\n\r\n", b"x", b""),
-            (b"0\r\n\r\n", b"", b""),
-            (
-                b"5\r\nhello\r\n0\r\nX-Trailer: yes\r\nX-Other: 1\r\n\r\n",
-                b"hello",
-                b"X-Trailer: yes\r\nX-Other: 1\r\n\r\n",
-            ),
+            (b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",                                   b"hello world", b""),
+            (b"5;name=value\r\nhello\r\n6;a=\"q;uo\\\"ted\";b\r\n world\r\n0;last=1\r\n\r\n", b"hello world", b""),
+            (b"5 \r\nhello\r\n0 ; x\r\n\r\n",                                             b"hello", b""),
+            (b"5\t;\tx\t=\ty\t\r\nhello\r\n0\r\n\r\n",                                    b"hello", b""),
+            (b"5;a;b=c;d=\"\"\r\nhello\r\n0\r\n\r\n",                                     b"hello", b""),
+            (b"5;a=\"\xe9 \\\xff\"\r\nhello\r\n0\r\n\r\n",                                b"hello", b""),
+            (b"A\r\n0123456789\r\n0\r\n\r\n",                                             b"0123456789", b""),
+            (b"0000000000000001\r\nx\r\n0\r\n\r\n",                                       b"x", b""),
+            (b"0\r\n\r\n",                                                                b"", b""),
+            (b"5\r\nhello\r\n0\r\nX-Trailer: yes\r\nX-Other: 1\r\n\r\n",                  b"hello", b"X-Trailer: yes\r\nX-Other: 1\r\n\r\n"),
         ];
         for (input, body, trailers) in ok {
-            let (b, t) = decode_all(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
-            assert_eq!(b, *body, "{input:?}");
-            assert_eq!(t, *trailers, "{input:?}");
+            assert_eq!(decode_all(input), done(body, trailers), "{input:?}");
         }
     }
 
@@ -473,6 +595,7 @@ mod tests {
             b"5\r\nhello\r\n6;x=1\r\n world\r\n0\r\nT: 1\r\n\r\nNEXT",
             b"1\r\na\r\n1\r\nb\r\n0\r\n\r\n",
             b"3\r\nabc\r\nzz",
+            b"3 4\r\nabc\r\n",
         ];
         for input in inputs {
             for piece in 1..=input.len() {
@@ -489,10 +612,7 @@ mod tests {
                         b.extend_from_slice(&buf[..n]);
                         used
                     });
-                    assert_eq!(
-                        ra.as_ref().map_err(ToString::to_string),
-                        rb.as_ref().map_err(ToString::to_string)
-                    );
+                    assert_eq!(ra, rb);
                     if ra.is_err() || whole.is_done() {
                         break;
                     }
@@ -503,44 +623,95 @@ mod tests {
         }
     }
 
+    #[rustfmt::skip]
     #[test]
     fn chunked_errors_table() {
-        let bad: &[(&[u8], &str)] = &[
-            (b"10000000000000005\r\nhello\r\n0\r\n\r\n", "more than 16 hex digits"),
-            (b"+5\r\nhello\r\n0\r\n\r\n", "chunk size expected"),
-            (b"-5\r\nhello\r\n0\r\n\r\n", "chunk size expected"),
-            (b"0x5\r\nhello\r\n0\r\n\r\n", "invalid byte 0x78 after chunk size"),
-            (b"\r\nhello\r\n0\r\n\r\n", "chunk size expected"),
-            (b" 5\r\nhello\r\n0\r\n\r\n", "chunk size expected"),
-            (b"5\r\nhelloXX0\r\n\r\n", "not followed by CRLF"),
-            (b"5\r\nhello\n0\r\n\r\n", "not followed by CRLF"),
-            (b"5\nhello\r\n0\r\n\r\n", "invalid byte 0x0a after chunk size"),
-            (b"5;a\nhello\r\n0\r\n\r\n", "bare LF"),
-            (b"5;a\0b\r\nhello\r\n0\r\n\r\n", "control byte 0x00"),
-            (b"5\rhello", "not terminated by CRLF"),
-            (b"0\r\nX: 1\nY: 2\r\n\r\n", "bare LF in trailer"),
-            (b"0\r\n\rX", "not terminated by CRLF"),
-            (b"FFFFFFFFFFFFFFFFF\r\n", "more than 16 hex digits"),
+        use Error::*;
+        let bad: &[(&[u8], Error)] = &[
+            (b"10000000000000005\r\nhello\r\n0\r\n\r\n", ChunkSizeTooLong),
+            (b"FFFFFFFFFFFFFFFFF\r\n",                   ChunkSizeTooLong),
+            (b"+5\r\nhello\r\n0\r\n\r\n",                ChunkSizeMissing { found: b'+' }),
+            (b"-5\r\nhello\r\n0\r\n\r\n",                ChunkSizeMissing { found: b'-' }),
+            (b"\r\nhello\r\n0\r\n\r\n",                  ChunkSizeMissing { found: b'\r' }),
+            (b" 5\r\nhello\r\n0\r\n\r\n",                ChunkSizeMissing { found: b' ' }),
+            (b"0x5\r\nhello\r\n0\r\n\r\n",               InvalidAfterChunkSize { found: b'x' }),
+            (b"5 6\r\nhello\r\n0\r\n\r\n",               InvalidAfterChunkSize { found: b'6' }),
+            (b"5 junk\r\nhello\r\n0\r\n\r\n",            InvalidAfterChunkSize { found: b'j' }),
+            (b"5\t\t7\r\nhello\r\n0\r\n\r\n",            InvalidAfterChunkSize { found: b'7' }),
+            (b"5,6\r\nhello\r\n0\r\n\r\n",               InvalidAfterChunkSize { found: b',' }),
+            (b"5;\r\nhello\r\n0\r\n\r\n",                InvalidChunkExtension { found: b'\r' }),
+            (b"5;a b\r\nhello\r\n0\r\n\r\n",             InvalidChunkExtension { found: b'b' }),
+            (b"5;a=b c\r\nhello\r\n0\r\n\r\n",           InvalidChunkExtension { found: b'c' }),
+            (b"5;a=\r\nhello\r\n0\r\n\r\n",              InvalidChunkExtension { found: b'\r' }),
+            (b"5;a=\"open\r\nhello\r\n0\r\n\r\n",        InvalidChunkExtension { found: b'\r' }),
+            (b"5;a=\"q\"x\r\nhello\r\n0\r\n\r\n",        InvalidChunkExtension { found: b'x' }),
+            (b"5;a\0b\r\nhello\r\n0\r\n\r\n",            InvalidChunkExtension { found: 0 }),
+            (b"5;(a)\r\nhello\r\n0\r\n\r\n",             InvalidChunkExtension { found: b'(' }),
+            (b"5\r\nhelloXX0\r\n\r\n",                   ChunkDataNotCrlf),
+            (b"5\r\nhello\n0\r\n\r\n",                   ChunkDataNotCrlf),
+            (b"5\nhello\r\n0\r\n\r\n",                   ChunkLineNotCrlf),
+            (b"5;a\nhello\r\n0\r\n\r\n",                 ChunkLineNotCrlf),
+            (b"5 \nhello\r\n0\r\n\r\n",                  ChunkLineNotCrlf),
+            (b"5\rhello",                                ChunkLineNotCrlf),
+            (b"0\r\nX: 1\nY: 2\r\n\r\n",                 TrailerLineNotCrlf),
+            (b"0\r\n\rX",                                TrailerLineNotCrlf),
+            (b"0\r\nX: 1\rY",                            TrailerLineNotCrlf),
         ];
-        for (input, needle) in bad {
-            let e = decode_all(input).unwrap_err();
-            assert!(e.contains(needle), "{input:?}: {e} lacks {needle}");
+        for (input, want) in bad {
+            assert_eq!(decode_all(input), Outcome::Failed(want.clone()), "{input:?}");
         }
     }
 
     #[test]
     fn chunk_size_of_2_pow_64_is_refused() {
         // 2^64 is 1 followed by 16 zeros in hex: 17 digits.
-        let e = decode_all(b"10000000000000000\r\n").unwrap_err();
-        assert!(e.contains("more than 16 hex digits"), "{e}");
+        assert_eq!(
+            decode_all(b"10000000000000000\r\n"),
+            Outcome::Failed(Error::ChunkSizeTooLong)
+        );
     }
 
     #[test]
     fn endless_extension_is_capped() {
         let mut input = b"5;".to_vec();
         input.resize(MAX_CHUNK_LINE + 10, b'x');
-        let e = decode_all(&input).unwrap_err();
-        assert!(e.contains("longer than 4096 bytes"), "{e}");
+        assert_eq!(
+            decode_all(&input),
+            Outcome::Failed(Error::ChunkLineTooLong { limit: MAX_CHUNK_LINE })
+        );
+    }
+
+    #[test]
+    fn chunk_extensions_may_not_outweigh_the_data() {
+        // 1-byte chunks each carrying 4000 bytes of extension: refused once the free allowance
+        // is spent, long before the extensions cost 4000 times the body
+        let ext = format!(";e={}", "x".repeat(4000));
+        let one = format!("1{ext}\r\na\r\n");
+        let mut d = ChunkedDecoder::new(1024);
+        let mut out = [0u8; 64];
+        let mut data = 0u64;
+        let err = loop {
+            match d.decode(one.as_bytes(), &mut out) {
+                Ok((used, n)) => {
+                    assert_eq!(used, one.len());
+                    data += n as u64;
+                }
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(
+            err,
+            Error::ChunkExtensionsTooLarge {
+                limit: FREE_EXTENSION_BYTES + data
+            }
+        );
+        assert!(data < 20, "refused after {data} chunks");
+        // extensions no heavier than the data are fine, however long the body
+        let mut d = ChunkedDecoder::new(1024);
+        let chunk = format!("40;sig={}\r\n{}\r\n", "f".repeat(60), "d".repeat(64));
+        for _ in 0..10_000 {
+            d.decode(chunk.as_bytes(), &mut [0u8; 128]).unwrap();
+        }
     }
 
     #[test]
@@ -550,8 +721,10 @@ mod tests {
             input.extend_from_slice(format!("X-{i}: aaaaaaaaaaaaaaaaaaaaa\r\n").as_bytes());
         }
         input.extend_from_slice(b"\r\n");
-        let e = decode_all(&input).unwrap_err();
-        assert!(e.contains("trailer section exceeds the limit of 1024 bytes"), "{e}");
+        assert_eq!(
+            decode_all(&input),
+            Outcome::Failed(Error::TrailersTooLarge { limit: 1024 })
+        );
     }
 
     #[test]
@@ -562,7 +735,7 @@ mod tests {
             b"5\r\nhello\r\n0\r\n",
             b"0\r\nX: y\r\n",
         ] {
-            assert_eq!(decode_all(input).unwrap_err(), "incomplete", "{input:?}");
+            assert_eq!(decode_all(input), Outcome::Incomplete, "{input:?}");
         }
     }
 

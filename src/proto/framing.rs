@@ -4,28 +4,45 @@
 //! HTTP/1.1 has no end-of-message marker: the receiver must *decide* where a body ends from the
 //! request method, the status and the headers — and if two parties decide differently, the
 //! bytes of one response are read as the start of the next (response splitting, smuggling).
-//! [`decide`] is that decision, as a pure function, applying RFC 9112 §6.3 in order:
+//! [`decide`] is that decision, as a pure function, applying the numbered rules of RFC 9112
+//! §6.3 in order; the [`Rule`] it returns names the one that applied:
 //!
-//! 1. a response to HEAD, any 1xx, 204 or 304 ends at its head, whatever its headers say;
-//! 2. any 2xx response to CONNECT (204 included) is a tunnel: no body, the connection now belongs
-//!    to the tunnel;
-//! 3. `Transfer-Encoding` whose final coding is `chunked` → chunked; any other
-//!    `Transfer-Encoding` → the body runs until the server closes. If `Content-Length` is also
-//!    present, Transfer-Encoding wins and the connection is never reused (the message may be an
-//!    attempt at smuggling). An HTTP/1.0 response carrying Transfer-Encoding has faulty framing:
-//!    it is processed, then the connection is closed (§6.1);
-//! 4. otherwise a valid `Content-Length` gives the length. It must be `1*DIGIT`: no sign, no
-//!    space, no hex, no overflow. Several equal values (`5, 5`, or two lines of `5`) are folded;
-//!    differing values are an unrecoverable error (§6.3 item 5);
-//! 5. otherwise the body runs until the server closes the connection.
+//! - **#1** a response to HEAD, any 1xx, 204 or 304 ends at its head, whatever its headers say;
+//! - **#2** any 2xx response to CONNECT (204 included) is a tunnel: no body, the connection now
+//!   belongs to the tunnel;
+//! - **#3** `Transfer-Encoding` and `Content-Length` together: Transfer-Encoding wins, and the
+//!   connection is never reused (the message may be an attempt at smuggling);
+//! - **#4** `Transfer-Encoding` whose final coding is `chunked` → chunked; any other final
+//!   coding → the body runs until the server closes. An HTTP/1.0 response carrying
+//!   Transfer-Encoding has faulty framing: it is processed, then the connection is closed
+//!   (§6.1);
+//! - **#5** a `Content-Length` that is not `1*DIGIT` (a sign, a space, hex, overflow), or
+//!   several differing values, is an unrecoverable error; equal values (`5, 5`, or two lines of
+//!   `5`) are folded (RFC 9110 §8.6);
+//! - **#6** otherwise a valid `Content-Length` gives the length;
+//! - **#7** applies to requests only (a request without framing has no body);
+//! - **#8** otherwise the body runs until the server closes the connection.
 //!
-//! Persistence (§9.3): HTTP/1.1 connections persist unless either side sends `Connection: close`;
-//! HTTP/1.0 ones only with `Connection: keep-alive`. A body that runs until close never leaves a
-//! reusable connection.
+//! Persistence (§9.3): HTTP/1.1 connections persist unless either side sends `Connection: close`
+//! (§9.6); HTTP/1.0 ones only with `Connection: keep-alive`. A body that runs until close never
+//! leaves a reusable connection. The answer is one value, [`Reuse`]: keep, or close for a
+//! [`CloseReason`].
+//!
+//! ```
+//! use h1client::proto::framing::{decide, BodyKind, CloseReason, RequestFacts, Reuse, Rule};
+//!
+//! let get = RequestFacts { head: false, connect: false };
+//! let headers = [("Transfer-Encoding", &b"chunked"[..]), ("Content-Length", &b"5"[..])];
+//! let framing = decide(get, 200, 1, headers.into_iter()).unwrap();
+//! assert_eq!(framing.kind, BodyKind::Chunked);
+//! assert_eq!(framing.rule, Rule::Chunked);
+//! assert_eq!(framing.reuse, Reuse::Close(CloseReason::BothLengths));
+//! ```
 
-use super::list_elements;
-use crate::error::{Error, ErrorKind, Result, Step};
+use super::{list_elements, Error};
 use std::fmt;
+
+type Result<T> = std::result::Result<T, Error>;
 
 /// How the body is delimited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +70,7 @@ pub enum Rule {
     Chunked,
     /// §6.3 #4: a transfer coding other than chunked is final: read until close.
     TransferCodingUntilClose,
-    /// §6.3 #5/#6: a valid Content-Length.
+    /// §6.3 #6: a valid Content-Length.
     ContentLength,
     /// §6.3 #8: no framing header: read until close.
     NoLengthUntilClose,
@@ -75,6 +92,74 @@ impl fmt::Display for Rule {
     }
 }
 
+/// Why a connection cannot carry another request after this exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// The server sent `Connection: close` (RFC 9112 §9.6).
+    ServerAskedClose,
+    /// An HTTP/1.0 response without `Connection: keep-alive` (RFC 9112 §9.3).
+    Http10,
+    /// The body ends when the connection closes (RFC 9112 §6.3 #4, #8).
+    BodyUntilClose,
+    /// `Transfer-Encoding` and `Content-Length` together: a possible smuggling attempt
+    /// (RFC 9112 §6.3 #3).
+    BothLengths,
+    /// `Transfer-Encoding` in an HTTP/1.0 response: faulty framing (RFC 9112 §6.1).
+    TransferEncodingInHttp10,
+    /// `101 Switching Protocols`: the connection speaks another protocol now (RFC 9110 §15.2.2).
+    SwitchedProtocols,
+    /// A 2xx answer to CONNECT: the connection is a tunnel now (RFC 9110 §9.3.6).
+    Tunnel,
+    /// The request carried `Connection: close` (RFC 9112 §9.6).
+    RequestAskedClose,
+    /// The server answered before the request body was sent, so the two sides may disagree on
+    /// where the request ends (RFC 9110 §10.1.1).
+    AnsweredBeforeBody,
+}
+
+impl fmt::Display for CloseReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CloseReason::ServerAskedClose => "the server sent Connection: close",
+            CloseReason::Http10 => "HTTP/1.0 response without keep-alive",
+            CloseReason::BodyUntilClose => "the body is delimited by closing the connection",
+            CloseReason::BothLengths => "both Transfer-Encoding and Content-Length were sent (RFC 9112 §6.3 #3)",
+            CloseReason::TransferEncodingInHttp10 => {
+                "Transfer-Encoding in an HTTP/1.0 response: faulty framing (RFC 9112 §6.1)"
+            }
+            CloseReason::SwitchedProtocols => "the server switched protocols (101)",
+            CloseReason::Tunnel => "the connection is now a tunnel",
+            CloseReason::RequestAskedClose => "the request asked for Connection: close",
+            CloseReason::AnsweredBeforeBody => "the server answered before the request body was sent",
+        })
+    }
+}
+
+/// May the connection carry another request once this response's body was read to its end?
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reuse {
+    /// Yes (RFC 9112 §9.3: HTTP/1.1 connections persist by default).
+    Keep,
+    /// No, for this reason.
+    Close(CloseReason),
+}
+
+impl Reuse {
+    /// Is it [`Reuse::Keep`]?
+    pub fn is_keep(self) -> bool {
+        self == Reuse::Keep
+    }
+
+    /// Keeps a [`Reuse::Close`] as it is; turns [`Reuse::Keep`] into `Close(reason)`. The first
+    /// reason found is the one reported.
+    pub fn or_close(self, reason: CloseReason) -> Reuse {
+        match self {
+            Reuse::Keep => Reuse::Close(reason),
+            close => close,
+        }
+    }
+}
+
 /// The framing decision for one response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Framing {
@@ -82,12 +167,8 @@ pub struct Framing {
     pub kind: BodyKind,
     /// Which rule decided it.
     pub rule: Rule,
-    /// May the connection carry another request once this body was read to its end? False for
-    /// close-delimited bodies, `Connection: close`, HTTP/1.0 without keep-alive, and suspicious
-    /// framing (Transfer-Encoding with Content-Length, or in an HTTP/1.0 response).
-    pub reusable: bool,
-    /// Why the connection cannot be reused, when it cannot.
-    pub close_reason: Option<&'static str>,
+    /// May the connection carry another request once this body was read to its end?
+    pub reuse: Reuse,
 }
 
 /// The facts about the request that the framing depends on.
@@ -99,10 +180,6 @@ pub struct RequestFacts {
     pub connect: bool,
 }
 
-fn protocol(message: String) -> Error {
-    Error::new(ErrorKind::Protocol, Step::ReceiveHead, message)
-}
-
 /// Parses one Content-Length field value: a list of `1*DIGIT` elements that must all be equal
 /// (RFC 9110 §8.6, RFC 9112 §6.3 #5).
 fn content_length_of(value: &[u8], seen: &mut Option<u64>) -> Result<()> {
@@ -110,29 +187,22 @@ fn content_length_of(value: &[u8], seen: &mut Option<u64>) -> Result<()> {
     for element in list_elements(value) {
         any = true;
         let n = parse_digits(element).ok_or_else(|| {
-            let why = if !element.is_empty() && element.iter().all(u8::is_ascii_digit) {
-                "too large for 64 bits"
+            let value = String::from_utf8_lossy(value).into_owned();
+            if element.iter().all(u8::is_ascii_digit) {
+                Error::ContentLengthTooLarge { value }
             } else {
-                "must be decimal digits only (RFC 9110 §8.6)"
-            };
-            protocol(format!(
-                "invalid Content-Length {:?}: {why}",
-                String::from_utf8_lossy(value)
-            ))
+                Error::InvalidContentLength { value }
+            }
         })?;
         match *seen {
-            Some(prev) if prev != n => {
-                return Err(protocol(format!(
-                    "conflicting Content-Length values {prev} and {n} (RFC 9112 §6.3)"
-                )))
-            }
+            Some(first) if first != n => return Err(Error::ConflictingContentLength { first, second: n }),
             _ => *seen = Some(n),
         }
     }
     if any {
         Ok(())
     } else {
-        Err(protocol("empty Content-Length (RFC 9110 §8.6)".to_string()))
+        Err(Error::EmptyContentLength)
     }
 }
 
@@ -150,6 +220,56 @@ pub fn parse_digits(s: &[u8]) -> Option<u64> {
     })
 }
 
+/// What the framing headers of a response say, gathered in one pass.
+#[derive(Debug, Default)]
+struct Fields {
+    content_length: Option<u64>,
+    content_length_error: Option<Error>,
+    transfer_encoding: bool,
+    transfer_encoding_empty: bool,
+    chunked_count: usize,
+    last_coding_chunked: bool,
+    close: bool,
+    keep_alive: bool,
+}
+
+impl Fields {
+    fn gather<'h>(headers: impl Iterator<Item = (&'h str, &'h [u8])>) -> Fields {
+        let mut f = Fields::default();
+        for (name, value) in headers {
+            if name.eq_ignore_ascii_case("transfer-encoding") {
+                f.transfer_encoding = true;
+                let mut any = false;
+                for coding in list_elements(value) {
+                    any = true;
+                    f.last_coding_chunked = coding.eq_ignore_ascii_case(b"chunked");
+                    f.chunked_count = f.chunked_count.saturating_add(usize::from(f.last_coding_chunked));
+                }
+                f.transfer_encoding_empty |= !any;
+            } else if name.eq_ignore_ascii_case("content-length") {
+                if let Err(e) = content_length_of(value, &mut f.content_length) {
+                    f.content_length_error.get_or_insert(e);
+                }
+            } else if name.eq_ignore_ascii_case("connection") {
+                for option in list_elements(value) {
+                    f.close |= option.eq_ignore_ascii_case(b"close");
+                    f.keep_alive |= option.eq_ignore_ascii_case(b"keep-alive");
+                }
+            }
+        }
+        f
+    }
+
+    /// Persistence by version and `Connection` (RFC 9112 §9.3).
+    fn persistence(&self, minor_version: u8) -> Reuse {
+        match (minor_version, self.close, self.keep_alive) {
+            (_, true, _) => Reuse::Close(CloseReason::ServerAskedClose),
+            (0, false, false) => Reuse::Close(CloseReason::Http10),
+            _ => Reuse::Keep,
+        }
+    }
+}
+
 /// Decides the framing of a response (see the module documentation for the rules).
 ///
 /// `headers` yields every field as received, in order (`(name, raw value)`).
@@ -159,130 +279,65 @@ pub fn decide<'h>(
     minor_version: u8,
     headers: impl Iterator<Item = (&'h str, &'h [u8])>,
 ) -> Result<Framing> {
-    let mut content_length: Option<u64> = None;
-    let mut te_present = false;
-    let mut te_empty = false;
-    let mut chunked_count = 0usize;
-    let mut last_coding_chunked = false;
-    let mut conn_close = false;
-    let mut conn_keep_alive = false;
-    let mut cl_error: Option<Error> = None;
-
-    for (name, value) in headers {
-        if name.eq_ignore_ascii_case("transfer-encoding") {
-            te_present = true;
-            let mut any = false;
-            for coding in list_elements(value) {
-                any = true;
-                last_coding_chunked = coding.eq_ignore_ascii_case(b"chunked");
-                chunked_count = chunked_count.saturating_add(usize::from(last_coding_chunked));
-            }
-            te_empty |= !any;
-        } else if name.eq_ignore_ascii_case("content-length") {
-            if let Err(e) = content_length_of(value, &mut content_length) {
-                cl_error.get_or_insert(e);
-            }
-        } else if name.eq_ignore_ascii_case("connection") {
-            for option in list_elements(value) {
-                conn_close |= option.eq_ignore_ascii_case(b"close");
-                conn_keep_alive |= option.eq_ignore_ascii_case(b"keep-alive");
-            }
-        }
-    }
-
-    let persistent = if minor_version == 0 {
-        conn_keep_alive && !conn_close
-    } else {
-        !conn_close
+    let f = Fields::gather(headers);
+    let persistence = f.persistence(minor_version);
+    let framing = |kind, rule, reuse: Reuse| Framing {
+        kind,
+        rule,
+        reuse: match reuse {
+            Reuse::Keep => persistence,
+            close => close,
+        },
     };
-    let persist_reason = if persistent {
-        None
-    } else if minor_version == 0 {
-        Some("HTTP/1.0 response without keep-alive")
-    } else {
-        Some("the server sent Connection: close")
-    };
-    let framing = |kind, rule, reusable: bool, why: Option<&'static str>| {
-        let reusable = reusable && persistent;
-        let close_reason = if reusable { None } else { why.or(persist_reason) };
-        Framing {
-            kind,
-            rule,
-            reusable,
-            close_reason,
-        }
-    };
-
-    // 1. Bodiless by definition, whatever the headers say.
+    // 1. Bodiless by definition, whatever the headers say. After a 101 the bytes that follow
+    //    are not HTTP (RFC 9110 §15.2.2), so it is never reused, whatever the request was.
     if status == 101 {
-        // The connection now speaks another protocol (RFC 9110 §15.2.2): never reuse it for HTTP,
-        // whatever the request was (a HEAD too: the bytes after this head are not HTTP).
-        let why = Some("the server switched protocols (101)");
-        return Ok(Framing {
-            kind: BodyKind::Empty,
-            rule: Rule::BodilessStatus,
-            reusable: false,
-            close_reason: why,
-        });
+        let reuse = Reuse::Close(CloseReason::SwitchedProtocols);
+        return Ok(framing(BodyKind::Empty, Rule::BodilessStatus, reuse));
     }
     if request.head {
-        return Ok(framing(BodyKind::Empty, Rule::HeadRequest, true, None));
+        return Ok(framing(BodyKind::Empty, Rule::HeadRequest, Reuse::Keep));
     }
     // 2. CONNECT success: the connection becomes a tunnel. Checked before 204: *any* 2xx answer
-    // to CONNECT switches to tunnel mode (RFC 9110 §9.3.6), and a tunnel is never reusable.
+    //    to CONNECT switches to tunnel mode (RFC 9110 §9.3.6), and a tunnel is never reusable.
     if request.connect && (200..300).contains(&status) {
-        return Ok(Framing {
-            kind: BodyKind::Empty,
-            rule: Rule::ConnectTunnel,
-            reusable: false,
-            close_reason: Some("the connection is now a tunnel"),
-        });
+        let reuse = Reuse::Close(CloseReason::Tunnel);
+        return Ok(framing(BodyKind::Empty, Rule::ConnectTunnel, reuse));
     }
     if (100..200).contains(&status) || status == 204 || status == 304 {
-        return Ok(framing(BodyKind::Empty, Rule::BodilessStatus, true, None));
+        return Ok(framing(BodyKind::Empty, Rule::BodilessStatus, Reuse::Keep));
     }
     // 3. Transfer-Encoding overrides Content-Length.
-    if te_present {
-        if te_empty {
-            return Err(protocol("empty Transfer-Encoding (RFC 9112 §6.1)".to_string()));
+    if f.transfer_encoding {
+        if f.transfer_encoding_empty {
+            return Err(Error::EmptyTransferEncoding);
         }
-        if chunked_count > 1 {
-            return Err(protocol(
-                "chunked transfer coding applied more than once (RFC 9112 §6.1)".to_string(),
-            ));
+        if f.chunked_count > 1 {
+            return Err(Error::ChunkedTwice);
         }
-        let suspicious = if minor_version == 0 {
-            Some("Transfer-Encoding in an HTTP/1.0 response: faulty framing (RFC 9112 §6.1)")
-        } else if content_length.is_some() || cl_error.is_some() {
-            Some("both Transfer-Encoding and Content-Length were sent (RFC 9112 §6.3 #3)")
+        if !f.last_coding_chunked {
+            let reuse = Reuse::Close(CloseReason::BodyUntilClose);
+            return Ok(framing(BodyKind::UntilClose, Rule::TransferCodingUntilClose, reuse));
+        }
+        let reuse = if minor_version == 0 {
+            Reuse::Close(CloseReason::TransferEncodingInHttp10)
+        } else if f.content_length.is_some() || f.content_length_error.is_some() {
+            Reuse::Close(CloseReason::BothLengths)
         } else {
-            None
+            Reuse::Keep
         };
-        return Ok(if last_coding_chunked {
-            framing(BodyKind::Chunked, Rule::Chunked, suspicious.is_none(), suspicious)
-        } else {
-            framing(
-                BodyKind::UntilClose,
-                Rule::TransferCodingUntilClose,
-                false,
-                Some("the body is delimited by closing the connection"),
-            )
-        });
+        return Ok(framing(BodyKind::Chunked, Rule::Chunked, reuse));
     }
     // 4. Content-Length, if valid.
-    if let Some(e) = cl_error {
+    if let Some(e) = f.content_length_error {
         return Err(e);
     }
-    if let Some(n) = content_length {
-        return Ok(framing(BodyKind::Length(n), Rule::ContentLength, true, None));
+    if let Some(n) = f.content_length {
+        return Ok(framing(BodyKind::Length(n), Rule::ContentLength, Reuse::Keep));
     }
     // 5. Until close.
-    Ok(framing(
-        BodyKind::UntilClose,
-        Rule::NoLengthUntilClose,
-        false,
-        Some("the body is delimited by closing the connection"),
-    ))
+    let reuse = Reuse::Close(CloseReason::BodyUntilClose);
+    Ok(framing(BodyKind::UntilClose, Rule::NoLengthUntilClose, reuse))
 }
 
 #[cfg(test)]
@@ -306,148 +361,76 @@ mod tests {
         decide(req, status, minor, headers.iter().map(|(n, v)| (*n, v.as_bytes())))
     }
 
+    #[rustfmt::skip]
     #[test]
     fn framing_table() {
         use BodyKind::*;
-        // (request, status, minor version, headers, kind, reusable)
-        let cases: &[(RequestFacts, u16, u8, &[(&str, &str)], BodyKind, bool)] = &[
-            (GET, 200, 1, &[("Content-Length", "5")], Length(5), true),
-            (GET, 200, 1, &[("Content-Length", "0")], Length(0), true),
-            (GET, 200, 1, &[("Content-Length", "5, 5")], Length(5), true),
-            (
-                GET,
-                200,
-                1,
-                &[("Content-Length", "5"), ("content-length", "5")],
-                Length(5),
-                true,
-            ),
-            (
-                GET,
-                200,
-                1,
-                &[("Content-Length", "18446744073709551615")],
-                Length(u64::MAX),
-                true,
-            ),
-            (GET, 200, 1, &[("Transfer-Encoding", "chunked")], Chunked, true),
-            (GET, 200, 1, &[("Transfer-Encoding", "  CHUNKED  ")], Chunked, true),
-            (GET, 200, 1, &[("Transfer-Encoding", "gzip, chunked")], Chunked, true),
-            (
-                GET,
-                200,
-                1,
-                &[("Transfer-Encoding", "gzip"), ("Transfer-Encoding", "chunked")],
-                Chunked,
-                true,
-            ),
-            (
-                GET,
-                200,
-                1,
-                &[("Transfer-Encoding", "chunked, gzip")],
-                UntilClose,
-                false,
-            ),
-            (GET, 200, 1, &[("Transfer-Encoding", "xchunked")], UntilClose, false),
-            (
-                GET,
-                200,
-                1,
-                &[("Transfer-Encoding", "chunked"), ("Content-Length", "5")],
-                Chunked,
-                false,
-            ),
-            (
-                GET,
-                200,
-                1,
-                &[("Content-Length", "5"), ("Transfer-Encoding", "chunked")],
-                Chunked,
-                false,
-            ),
-            (
-                GET,
-                200,
-                1,
-                &[("Transfer-Encoding", "chunked"), ("Content-Length", "x")],
-                Chunked,
-                false,
-            ),
-            (GET, 200, 0, &[("Transfer-Encoding", "chunked")], Chunked, false),
-            (GET, 200, 1, &[], UntilClose, false),
-            (
-                GET,
-                200,
-                1,
-                &[("Content-Length", "5"), ("Connection", "close")],
-                Length(5),
-                false,
-            ),
-            (
-                GET,
-                200,
-                1,
-                &[("Content-Length", "5"), ("Connection", "Upgrade, CLOSE")],
-                Length(5),
-                false,
-            ),
-            (GET, 200, 0, &[("Content-Length", "5")], Length(5), false),
-            (
-                GET,
-                200,
-                0,
-                &[("Content-Length", "5"), ("Connection", "keep-alive")],
-                Length(5),
-                true,
-            ),
-            (HEAD, 200, 1, &[("Content-Length", "1000")], Empty, true),
-            (HEAD, 200, 1, &[("Transfer-Encoding", "chunked")], Empty, true),
-            (GET, 204, 1, &[("Content-Length", "5")], Empty, true),
-            (GET, 304, 1, &[("Content-Length", "10")], Empty, true),
-            (GET, 100, 1, &[("Content-Length", "5")], Empty, true),
-            (GET, 101, 1, &[("Upgrade", "websocket")], Empty, false),
-            (HEAD, 101, 1, &[("Upgrade", "websocket")], Empty, false),
-            (GET, 205, 1, &[("Content-Length", "0")], Length(0), true),
-            (CONNECT, 200, 1, &[("Content-Length", "5")], Empty, false),
-            (CONNECT, 204, 1, &[], Empty, false),
-            (CONNECT, 407, 1, &[("Content-Length", "5")], Length(5), true),
+        use CloseReason::*;
+        const KEEP: Reuse = Reuse::Keep;
+        let close = Reuse::Close;
+        let te = "Transfer-Encoding";
+        let cl = "Content-Length";
+        // (request, status, minor version, headers, kind, rule, reuse)
+        let cases: &[(RequestFacts, u16, u8, &[(&str, &str)], BodyKind, Rule, Reuse)] = &[
+            (GET, 200, 1, &[(cl, "5")],                                Length(5),        Rule::ContentLength, KEEP),
+            (GET, 200, 1, &[(cl, "0")],                                Length(0),        Rule::ContentLength, KEEP),
+            (GET, 200, 1, &[(cl, "5, 5")],                             Length(5),        Rule::ContentLength, KEEP),
+            (GET, 200, 1, &[(cl, "5"), ("content-length", "5")],       Length(5),        Rule::ContentLength, KEEP),
+            (GET, 200, 1, &[(cl, "18446744073709551615")],             Length(u64::MAX), Rule::ContentLength, KEEP),
+            (GET, 200, 1, &[(te, "chunked")],                          Chunked,          Rule::Chunked, KEEP),
+            (GET, 200, 1, &[(te, "  CHUNKED  ")],                      Chunked,          Rule::Chunked, KEEP),
+            (GET, 200, 1, &[(te, "gzip, chunked")],                    Chunked,          Rule::Chunked, KEEP),
+            (GET, 200, 1, &[(te, "gzip"), (te, "chunked")],            Chunked,          Rule::Chunked, KEEP),
+            (GET, 200, 1, &[(te, "chunked, gzip")],                    UntilClose,       Rule::TransferCodingUntilClose, close(BodyUntilClose)),
+            (GET, 200, 1, &[(te, "xchunked")],                         UntilClose,       Rule::TransferCodingUntilClose, close(BodyUntilClose)),
+            (GET, 200, 1, &[(te, "chunked"), (cl, "5")],               Chunked,          Rule::Chunked, close(BothLengths)),
+            (GET, 200, 1, &[(cl, "5"), (te, "chunked")],               Chunked,          Rule::Chunked, close(BothLengths)),
+            (GET, 200, 1, &[(te, "chunked"), (cl, "x")],               Chunked,          Rule::Chunked, close(BothLengths)),
+            (GET, 200, 0, &[(te, "chunked")],                          Chunked,          Rule::Chunked, close(TransferEncodingInHttp10)),
+            (GET, 200, 1, &[],                                         UntilClose,       Rule::NoLengthUntilClose, close(BodyUntilClose)),
+            (GET, 200, 1, &[(cl, "5"), ("Connection", "close")],       Length(5),        Rule::ContentLength, close(ServerAskedClose)),
+            (GET, 200, 1, &[(cl, "5"), ("Connection", "Upgrade, CLOSE")], Length(5),    Rule::ContentLength, close(ServerAskedClose)),
+            (GET, 200, 0, &[(cl, "5")],                                Length(5),        Rule::ContentLength, close(Http10)),
+            (GET, 200, 0, &[(cl, "5"), ("Connection", "keep-alive")],  Length(5),        Rule::ContentLength, KEEP),
+            (HEAD, 200, 1, &[(cl, "1000")],                            Empty,            Rule::HeadRequest, KEEP),
+            (HEAD, 200, 1, &[(te, "chunked")],                         Empty,            Rule::HeadRequest, KEEP),
+            (GET, 204, 1, &[(cl, "5")],                                Empty,            Rule::BodilessStatus, KEEP),
+            (GET, 304, 1, &[(cl, "10")],                               Empty,            Rule::BodilessStatus, KEEP),
+            (GET, 100, 1, &[(cl, "5")],                                Empty,            Rule::BodilessStatus, KEEP),
+            (GET, 101, 1, &[("Upgrade", "websocket")],                 Empty,            Rule::BodilessStatus, close(SwitchedProtocols)),
+            (HEAD, 101, 1, &[("Upgrade", "websocket")],                Empty,            Rule::BodilessStatus, close(SwitchedProtocols)),
+            (GET, 205, 1, &[(cl, "0")],                                Length(0),        Rule::ContentLength, KEEP),
+            (CONNECT, 200, 1, &[(cl, "5")],                            Empty,            Rule::ConnectTunnel, close(Tunnel)),
+            (CONNECT, 204, 1, &[],                                     Empty,            Rule::ConnectTunnel, close(Tunnel)),
+            (CONNECT, 407, 1, &[(cl, "5")],                            Length(5),        Rule::ContentLength, KEEP),
         ];
-        for (req, status, minor, headers, kind, reusable) in cases {
+        for (req, status, minor, headers, kind, rule, reuse) in cases {
             let f = run(*req, *status, *minor, headers).unwrap_or_else(|e| panic!("{headers:?}: {e}"));
-            assert_eq!(f.kind, *kind, "{status} {headers:?}");
-            assert_eq!(f.reusable, *reusable, "{status} HTTP/1.{minor} {headers:?}");
-            assert_eq!(f.close_reason.is_none(), f.reusable, "{headers:?}");
+            assert_eq!((f.kind, f.rule, f.reuse), (*kind, *rule, *reuse), "{status} HTTP/1.{minor} {headers:?}");
         }
     }
 
+    #[rustfmt::skip]
     #[test]
     fn invalid_framing_is_protocol_error() {
-        let cases: &[(&[(&str, &str)], &str)] = &[
-            (
-                &[("Content-Length", "5"), ("Content-Length", "6")],
-                "conflicting Content-Length",
-            ),
-            (&[("Content-Length", "5, 6")], "conflicting Content-Length"),
-            (&[("Content-Length", "-1")], "invalid Content-Length"),
-            (&[("Content-Length", "+5")], "invalid Content-Length"),
-            (&[("Content-Length", "0x5")], "invalid Content-Length"),
-            (&[("Content-Length", "5 5")], "invalid Content-Length"),
-            (&[("Content-Length", "abc")], "invalid Content-Length"),
-            (&[("Content-Length", "18446744073709551616")], "invalid Content-Length"),
-            (&[("Content-Length", "")], "empty Content-Length"),
-            (&[("Content-Length", " , ")], "empty Content-Length"),
-            (&[("Transfer-Encoding", "chunked, chunked")], "more than once"),
-            (
-                &[("Transfer-Encoding", "chunked"), ("Transfer-Encoding", "chunked")],
-                "more than once",
-            ),
-            (&[("Transfer-Encoding", "")], "empty Transfer-Encoding"),
+        let s = |v: &str| v.to_string();
+        let cases: &[(&[(&str, &str)], Error)] = &[
+            (&[("Content-Length", "5"), ("Content-Length", "6")], Error::ConflictingContentLength { first: 5, second: 6 }),
+            (&[("Content-Length", "5, 6")],                       Error::ConflictingContentLength { first: 5, second: 6 }),
+            (&[("Content-Length", "-1")],                         Error::InvalidContentLength { value: s("-1") }),
+            (&[("Content-Length", "+5")],                         Error::InvalidContentLength { value: s("+5") }),
+            (&[("Content-Length", "0x5")],                        Error::InvalidContentLength { value: s("0x5") }),
+            (&[("Content-Length", "5 5")],                        Error::InvalidContentLength { value: s("5 5") }),
+            (&[("Content-Length", "abc")],                        Error::InvalidContentLength { value: s("abc") }),
+            (&[("Content-Length", "18446744073709551616")],       Error::ContentLengthTooLarge { value: s("18446744073709551616") }),
+            (&[("Content-Length", "")],                           Error::EmptyContentLength),
+            (&[("Content-Length", " , ")],                        Error::EmptyContentLength),
+            (&[("Transfer-Encoding", "chunked, chunked")],        Error::ChunkedTwice),
+            (&[("Transfer-Encoding", "chunked"), ("Transfer-Encoding", "chunked")], Error::ChunkedTwice),
+            (&[("Transfer-Encoding", "")],                        Error::EmptyTransferEncoding),
         ];
-        for (headers, needle) in cases {
-            let e = run(GET, 200, 1, headers).unwrap_err();
-            assert_eq!(e.kind(), ErrorKind::Protocol);
-            assert!(e.to_string().contains(needle), "{headers:?}: {e}");
+        for (headers, want) in cases {
+            assert_eq!(run(GET, 200, 1, headers).unwrap_err(), *want, "{headers:?}");
         }
     }
 
@@ -470,6 +453,16 @@ mod tests {
         let f = run(GET, 200, 1, &[("Transfer-Encoding", "chunked")]).unwrap();
         assert_eq!(f.rule, Rule::Chunked);
         assert!(f.rule.to_string().contains("RFC 9112 §6.3"));
+    }
+
+    #[test]
+    fn the_first_close_reason_is_kept() {
+        assert_eq!(
+            Reuse::Keep.or_close(CloseReason::RequestAskedClose),
+            Reuse::Close(CloseReason::RequestAskedClose)
+        );
+        let closed = Reuse::Close(CloseReason::Http10);
+        assert_eq!(closed.or_close(CloseReason::RequestAskedClose), closed);
     }
 
     #[test]

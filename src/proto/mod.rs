@@ -15,9 +15,12 @@
 //! transport and acts on their answers.
 
 pub mod chunked;
+pub mod error;
 pub mod framing;
 pub mod request;
 pub mod response;
+
+pub use error::Error;
 
 /// Is `b` a `tchar`, a byte allowed in a token (RFC 9110 §5.6.2)?
 ///

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! GET /search?q=rust HTTP/1.1\r\n        request-line = method SP request-target SP HTTP-version
-//! Host: example.com:8080\r\n              Host comes first (RFC 9112 §3.2)
+//! Host: example.com:8080\r\n              Host comes first (RFC 9110 §7.2)
 //! User-Agent: h1client/0.1.0\r\n          defaults, each replaceable by a user header of that name
 //! Accept: */*\r\n
 //! X-Trace: 1\r\n                          the user's headers, in their order
@@ -21,12 +21,14 @@
 //! - `Content-Length` and `Transfer-Encoding` are written from the body's framing only; the caller
 //!   has already reconciled any user-supplied value with the body.
 //!
-//! A violation is an [`ErrorKind::InvalidRequest`] error and the
-//! output buffer is left as it was.
+//! A violation is a request-side [`proto::Error`](super::Error) (the client reports it as an
+//! [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) error) and the output buffer
+//! is left as it was.
 
-use super::{is_token, push_decimal, trim_ows};
-use crate::error::{Error, ErrorKind, Result, Step};
+use super::{is_token, push_decimal, trim_ows, Error};
 use url::Url;
+
+type Result<T> = std::result::Result<T, Error>;
 
 /// How the request body is framed on the wire (RFC 9112 §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,10 +71,6 @@ pub struct RequestHead<'a, U> {
     pub body: BodyFraming,
 }
 
-fn invalid(message: String) -> Error {
-    Error::new(ErrorKind::InvalidRequest, Step::Request, message)
-}
-
 fn is_framing_header(name: &str) -> bool {
     name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("transfer-encoding")
 }
@@ -80,10 +78,11 @@ fn is_framing_header(name: &str) -> bool {
 /// Checks a field value (RFC 9110 §5.5): no control bytes except HTAB. Returns it trimmed.
 pub fn check_value<'v>(name: &str, value: &'v str) -> Result<&'v [u8]> {
     let bytes = value.as_bytes();
-    if let Some(&bad) = bytes.iter().find(|&&b| (b < 0x20 && b != b'\t') || b == 0x7f) {
-        return Err(invalid(format!(
-            "the value of header {name:?} contains the control byte 0x{bad:02x} (CR, LF and NUL would corrupt the request)"
-        )));
+    if let Some(&byte) = bytes.iter().find(|&&b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+        return Err(Error::ControlInHeaderValue {
+            name: name.to_string(),
+            byte,
+        });
     }
     Ok(trim_ows(bytes))
 }
@@ -93,7 +92,7 @@ pub fn check_name(name: &str) -> Result<()> {
     if is_token(name.as_bytes()) {
         Ok(())
     } else {
-        Err(invalid(format!("header name {name:?} is not a token")))
+        Err(Error::InvalidHeaderName { name: name.to_string() })
     }
 }
 
@@ -102,7 +101,9 @@ pub fn check_method(method: &str) -> Result<()> {
     if is_token(method.as_bytes()) {
         Ok(())
     } else {
-        Err(invalid(format!("method {method:?} is not a token")))
+        Err(Error::InvalidMethod {
+            method: method.to_string(),
+        })
     }
 }
 
@@ -112,9 +113,9 @@ pub fn check_target(target: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(invalid(format!(
-            "request target {target:?} contains a space, a control or a non-ASCII byte"
-        )))
+        Err(Error::InvalidTarget {
+            target: target.to_string(),
+        })
     }
 }
 
@@ -162,7 +163,7 @@ where
             }
         }
         if hosts > 1 {
-            return Err(invalid("more than one Host header (RFC 9112 §3.2)".to_string()));
+            return Err(Error::DuplicateHost);
         }
         for (name, value) in self.defaults {
             check_name(name)?;
@@ -339,36 +340,28 @@ mod tests {
         assert!(s.contains("\r\nX-B: two  words\r\n"), "{s}");
     }
 
+    #[rustfmt::skip]
     #[test]
     fn invalid_inputs_are_refused_and_nothing_written() {
-        let cases: &[(&str, &str, &[(&str, Option<&str>)], &str)] = &[
-            ("GET / HTTP/1.1\r\nX: y", "/", &[], "method"),
-            ("", "/", &[], "method"),
-            ("GET", "/a b", &[], "target"),
-            ("GET", "/a\r\nX: y", &[], "target"),
-            ("GET", "", &[], "target"),
-            (
-                "GET",
-                "/",
-                &[("X-A", Some("v\r\nX-Injected: yes"))],
-                "control byte 0x0d",
-            ),
-            ("GET", "/", &[("X-A", Some("v\nX: y"))], "control byte 0x0a"),
-            ("GET", "/", &[("X-A", Some("v\0"))], "control byte 0x00"),
-            ("GET", "/", &[("X A", Some("v"))], "not a token"),
-            ("GET", "/", &[("X:A", Some("v"))], "not a token"),
-            ("GET", "/", &[("", Some("v"))], "not a token"),
-            (
-                "GET",
-                "/",
-                &[("Host", Some("a")), ("host", Some("b"))],
-                "more than one Host",
-            ),
+        let s = |v: &str| v.to_string();
+        let cases: &[(&str, &str, &[(&str, Option<&str>)], Error)] = &[
+            ("GET / HTTP/1.1\r\nX: y", "/", &[], Error::InvalidMethod { method: s("GET / HTTP/1.1\r\nX: y") }),
+            ("", "/", &[], Error::InvalidMethod { method: s("") }),
+            ("GET", "/a b", &[], Error::InvalidTarget { target: s("/a b") }),
+            ("GET", "/a\r\nX: y", &[], Error::InvalidTarget { target: s("/a\r\nX: y") }),
+            ("GET", "", &[], Error::InvalidTarget { target: s("") }),
+            ("GET", "/", &[("X-A", Some("v\r\nX-Injected: yes"))], Error::ControlInHeaderValue { name: s("X-A"), byte: 0x0d }),
+            ("GET", "/", &[("X-A", Some("v\nX: y"))], Error::ControlInHeaderValue { name: s("X-A"), byte: 0x0a }),
+            ("GET", "/", &[("X-A", Some("v\0"))], Error::ControlInHeaderValue { name: s("X-A"), byte: 0 }),
+            ("GET", "/", &[("X A", Some("v"))], Error::InvalidHeaderName { name: s("X A") }),
+            ("GET", "/", &[("X:A", Some("v"))], Error::InvalidHeaderName { name: s("X:A") }),
+            ("GET", "/", &[("", Some("v"))], Error::InvalidHeaderName { name: s("") }),
+            ("GET", "/", &[("Host", Some("a")), ("host", Some("b"))], Error::DuplicateHost),
         ];
-        for (method, target, user, needle) in cases {
+        for (method, target, user, want) in cases {
             let err = write(head(method, target, user, BodyFraming::None)).unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{method:?} {target:?} {user:?}");
-            assert!(err.to_string().contains(needle), "{err} should mention {needle}");
+            assert_eq!(err, *want, "{method:?} {target:?} {user:?}");
+            assert!(err.is_request_error());
         }
     }
 

@@ -28,7 +28,9 @@
 //! Interim responses (1xx, RFC 9110 §15.2) are parsed like any other head; the caller skips
 //! them (except `101 Switching Protocols`).
 
-use crate::error::{Error, ErrorKind, Result, Step};
+use super::Error;
+
+type Result<T> = std::result::Result<T, Error>;
 
 /// Limits on the size of a response head (and of a chunked trailer section).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,8 +102,58 @@ pub fn may_be_complete(buf: &[u8], from: usize) -> bool {
     })
 }
 
-fn protocol(message: String) -> Error {
-    Error::new(ErrorKind::Protocol, Step::ReceiveHead, message)
+/// How many lines the head at the start of `buf` has at most: the line feeds up to the first
+/// empty line (or in all of `buf` when there is none yet). Bounds the number of field slots a
+/// parse needs.
+fn head_lines(buf: &[u8]) -> usize {
+    let mut lines = 0usize;
+    let mut previous_was_lf = false;
+    for &b in buf {
+        match b {
+            b'\n' if previous_was_lf => return lines.saturating_add(1),
+            b'\n' => {
+                lines = lines.saturating_add(1);
+                previous_was_lf = true;
+            }
+            b'\r' => {}
+            _ => previous_was_lf = false,
+        }
+    }
+    lines
+}
+
+/// The bytes every status line starts with: `HTTP/` DIGIT `.` DIGIT SP (RFC 9112 §4, §2.3);
+/// `D` stands for a digit.
+const STATUS_LINE_START: &[u8; 9] = b"HTTP/D.D ";
+
+/// Checks that `received` — the bytes of a response that have arrived so far, whole or not —
+/// can still be the start of a status line, after any empty lines (which RFC 9112 §2.2 lets a
+/// recipient skip). Called as bytes arrive, it refuses a peer that is not speaking HTTP (an SSH
+/// or SMTP banner, TLS bytes on an `http://` URL) at its first bytes, instead of waiting for the
+/// empty line that ends a head — which such a peer may never send.
+///
+/// ```
+/// use h1client::proto::response::check_start;
+/// assert!(check_start(b"HTTP/1.1 2").is_ok());
+/// assert!(check_start(b"\r\nHTT").is_ok());
+/// assert!(check_start(b"SSH-2.0-OpenSSH_9.2\r\n").is_err());
+/// ```
+pub fn check_start(received: &[u8]) -> Result<()> {
+    let start = received
+        .iter()
+        .position(|&b| b != b'\r' && b != b'\n')
+        .unwrap_or(received.len());
+    let line = received.get(start..).unwrap_or_default();
+    let fits = line.iter().zip(STATUS_LINE_START).all(|(&b, &want)| match want {
+        b'D' => b.is_ascii_digit(),
+        _ => b == want,
+    });
+    if fits {
+        return Ok(());
+    }
+    Err(Error::NotHttp {
+        start: line.get(..16).unwrap_or(line).to_vec(),
+    })
 }
 
 fn offset(buf: &[u8], part: &[u8]) -> u32 {
@@ -132,10 +184,9 @@ impl ResponseHead {
         let parsed = self.parse_window(buf.get(..window).unwrap_or_default(), limits)?;
         let Some(len) = parsed else {
             if buf.len() >= limits.max_head_bytes {
-                return Err(protocol(format!(
-                    "response head exceeds the limit of {} bytes",
-                    limits.max_head_bytes
-                )));
+                return Err(Error::HeadTooLarge {
+                    limit: limits.max_head_bytes,
+                });
             }
             return Ok(None);
         };
@@ -156,10 +207,13 @@ impl ResponseHead {
     fn parse_window(&mut self, buf: &[u8], limits: &Limits) -> Result<Option<usize>> {
         let mut stack = [httparse::EMPTY_HEADER; STACK_HEADERS];
         let mut heap;
-        let slots: &mut [httparse::Header<'_>] = if limits.max_headers <= STACK_HEADERS {
-            stack.get_mut(..limits.max_headers).unwrap_or_default()
+        // A head has at most one field per line: the slots follow the head's lines, not the
+        // setting, so a huge `max_headers` costs nothing for a small head.
+        let slots = limits.max_headers.min(head_lines(buf));
+        let slots: &mut [httparse::Header<'_>] = if slots <= STACK_HEADERS {
+            stack.get_mut(..slots).unwrap_or_default()
         } else {
-            heap = vec![httparse::EMPTY_HEADER; limits.max_headers];
+            heap = vec![httparse::EMPTY_HEADER; slots];
             &mut heap
         };
         let mut resp = httparse::Response::new(slots);
@@ -169,17 +223,23 @@ impl ResponseHead {
         let len = match status {
             Ok(httparse::Status::Complete(len)) => len,
             Ok(httparse::Status::Partial) => return Ok(None),
-            Err(httparse::Error::TooManyHeaders) => {
-                return Err(protocol(format!(
-                    "response has more than {} header fields (the configured limit)",
-                    limits.max_headers
-                )))
+            Err(e) => {
+                return Err(match e {
+                    httparse::Error::TooManyHeaders => Error::TooManyFields {
+                        limit: limits.max_headers,
+                    },
+                    httparse::Error::HeaderName => Error::InvalidFieldName,
+                    httparse::Error::HeaderValue => Error::InvalidFieldValue,
+                    httparse::Error::NewLine => Error::InvalidLineEnding,
+                    httparse::Error::Status => Error::InvalidStatusCode,
+                    httparse::Error::Token => Error::InvalidToken,
+                    httparse::Error::Version => Error::InvalidVersion,
+                })
             }
-            Err(e) => return Err(protocol(format!("malformed response head: {}", describe(e)))),
         };
         let status = resp.code.unwrap_or(0);
         if !(100..=999).contains(&status) {
-            return Err(protocol(format!("status code {status:03} is below 100")));
+            return Err(Error::StatusBelow100 { status });
         }
         self.status = status;
         self.minor_version = resp.version.unwrap_or(1);
@@ -294,18 +354,6 @@ fn reason_span(buf: &[u8]) -> Span {
     }
 }
 
-fn describe(e: httparse::Error) -> &'static str {
-    match e {
-        httparse::Error::HeaderName => "invalid header name",
-        httparse::Error::HeaderValue => "invalid header value",
-        httparse::Error::NewLine => "invalid line ending",
-        httparse::Error::Status => "invalid status code",
-        httparse::Error::Token => "invalid token",
-        httparse::Error::TooManyHeaders => "too many headers",
-        httparse::Error::Version => "not an HTTP/1.0 or HTTP/1.1 status line",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,40 +384,64 @@ mod tests {
         assert!(parse(b"").unwrap().is_none());
     }
 
-    /// Table: raw head → Ok(status) or Err(substring of the message).
+    /// Table: raw head → Ok(status) or Err(the rule it breaks).
+    #[rustfmt::skip]
     #[test]
     fn status_line_table() {
-        let cases: &[(&[u8], std::result::Result<u16, &str>)] = &[
-            (b"HTTP/1.0 404 Not Found\r\n\r\n", Ok(404)),
-            (b"HTTP/1.1 200\r\n\r\n", Ok(200)),
-            (b"HTTP/1.1 200 \xc3\x96k\xff\r\n\r\n", Ok(200)),
-            (b"HTTP/1.1 200 OK\nContent-Length: 5\n\n", Ok(200)),
-            (b"\r\nHTTP/1.1 204 No Content\r\n\r\n", Ok(204)),
-            (b"HTTP/2.0 200 OK\r\n\r\n", Err("not an HTTP/1.0 or HTTP/1.1")),
-            (b"ICY 200 OK\r\n\r\n", Err("not an HTTP/1.0 or HTTP/1.1")),
-            (b"hello world\n\n", Err("malformed")),
-            (b"HTTP/1.1 20 OK\r\n\r\n", Err("invalid status code")),
-            (b"HTTP/1.1 099 Low\r\n\r\n", Err("below 100")),
-            (b"HTTP/1.1 600 Odd\r\n\r\n", Ok(600)),
-            (b"HTTP/1.1 999 Odd\r\n\r\n", Ok(999)),
-            (b"HTTP/1.1 200 OK\r\nX Bad: y\r\n\r\n", Err("invalid header name")),
-            (b"HTTP/1.1 200 OK\r\n: novalue\r\n\r\n", Err("invalid header name")),
-            (
-                b"HTTP/1.1 200 OK\r\nContent-Length : 5\r\n\r\n",
-                Err("invalid header name"),
-            ),
+        let cases: &[(&[u8], std::result::Result<u16, Error>)] = &[
+            (b"HTTP/1.0 404 Not Found\r\n\r\n",                     Ok(404)),
+            (b"HTTP/1.1 200\r\n\r\n",                               Ok(200)),
+            (b"HTTP/1.1 200 \xc3\x96k\xff\r\n\r\n",                  Ok(200)),
+            (b"HTTP/1.1 200 OK\nContent-Length: 5\n\n",              Ok(200)),
+            (b"\r\nHTTP/1.1 204 No Content\r\n\r\n",                 Ok(204)),
+            (b"HTTP/2.0 200 OK\r\n\r\n",                            Err(Error::InvalidVersion)),
+            (b"ICY 200 OK\r\n\r\n",                                 Err(Error::InvalidVersion)),
+            (b"hello world\n\n",                                    Err(Error::InvalidVersion)),
+            (b"HTTP/1.1 20 OK\r\n\r\n",                             Err(Error::InvalidStatusCode)),
+            (b"HTTP/1.1 099 Low\r\n\r\n",                           Err(Error::StatusBelow100 { status: 99 })),
+            (b"HTTP/1.1 600 Odd\r\n\r\n",                           Ok(600)),
+            (b"HTTP/1.1 999 Odd\r\n\r\n",                           Ok(999)),
+            (b"HTTP/1.1 200 OK\r\nX Bad: y\r\n\r\n",                Err(Error::InvalidFieldName)),
+            (b"HTTP/1.1 200 OK\r\n: novalue\r\n\r\n",               Err(Error::InvalidFieldName)),
+            (b"HTTP/1.1 200 OK\r\nContent-Length : 5\r\n\r\n",      Err(Error::InvalidFieldName)),
         ];
         for (raw, want) in cases {
             let got = parse(raw).map(|r| r.unwrap().0.status);
-            match (got, want) {
-                (Ok(s), Ok(w)) => assert_eq!(s, *w, "{raw:?}"),
-                (Err(e), Err(w)) => {
-                    assert_eq!(e.kind(), ErrorKind::Protocol);
-                    assert!(e.to_string().contains(w), "{raw:?}: {e} lacks {w}");
-                }
-                (got, want) => panic!("{raw:?}: got {got:?}, want {want:?}"),
-            }
+            assert_eq!(&got, want, "{raw:?}");
         }
+    }
+
+    #[rustfmt::skip]
+    #[test]
+    fn what_cannot_start_a_status_line_is_refused_at_once() {
+        // (bytes received so far, can they still start a status line?)
+        let cases: &[(&[u8], bool)] = &[
+            (b"",                                   true),
+            (b"H",                                  true),
+            (b"HTTP/1.",                            true),
+            (b"HTTP/1.1 200 OK\r\n",                true),
+            (b"\r\n\r\nHTTP/1.1",                   true),
+            (b"\n\nHT",                             true),
+            (b"HTTP/9.9 ",                          true),
+            (b"SSH-2.0-OpenSSH_9.2\r\n",            false),
+            (b"220 mail.example ESMTP Postfix\r\n", false),
+            (b"Data\nData\n",                       false),
+            (b"\x16\x03\x01\x00\xa5",                false),
+            (b"http/1.1 200 OK",                    false),
+            (b"HTTP/1.1  200",                      true),
+            (b"HTTP/11 ",                           false),
+            (b"HTTP/1.1\t200",                      false),
+            (b"\r\nX",                              false),
+            (b" HTTP/1.1",                          false),
+        ];
+        for (received, ok) in cases {
+            let got = check_start(received);
+            assert_eq!(got.is_ok(), *ok, "{received:?}: {got:?}");
+        }
+        assert_eq!(
+            check_start(b"SSH-2.0-OpenSSH_9.2\r\n and more"),
+            Err(Error::NotHttp { start: b"SSH-2.0-OpenSSH_".to_vec() })
+        );
     }
 
     #[test]
@@ -414,8 +486,7 @@ mod tests {
             raw.extend_from_slice(format!("X-{i}: v\r\n").as_bytes());
         }
         raw.extend_from_slice(b"\r\n");
-        let e = parse(&raw).unwrap_err();
-        assert!(e.to_string().contains("more than 100 header fields"), "{e}");
+        assert_eq!(parse(&raw).unwrap_err(), Error::TooManyFields { limit: 100 });
         // a configured higher limit accepts it
         let mut head = ResponseHead::default();
         let limits = Limits {
@@ -426,11 +497,32 @@ mod tests {
     }
 
     #[test]
+    fn field_slots_follow_the_head_not_the_setting() {
+        // usize::MAX slots would be "capacity overflow"; the slots follow the head's lines
+        let limits = Limits {
+            max_headers: usize::MAX,
+            ..Limits::default()
+        };
+        let mut small = b"HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\n\r\nbody\n\n\n".to_vec();
+        let mut head = ResponseHead::default();
+        assert_eq!(head.parse(&mut small, &limits).unwrap(), Some(31));
+        assert_eq!(head.field_count(), 2);
+        let mut many = b"HTTP/1.1 200 OK\r\n".to_vec();
+        for i in 0..500 {
+            many.extend_from_slice(format!("X-{i}: v\r\n").as_bytes());
+        }
+        many.extend_from_slice(b"\r\n");
+        assert!(head.parse(&mut many, &limits).unwrap().is_some());
+        assert_eq!(head.field_count(), 500);
+        assert_eq!(head_lines(b"HTTP/1.1 200 OK\r\nA: 1\r\n\r\nx\n\n"), 3);
+        assert_eq!(head_lines(b"HTTP/1.1 200 OK\nA: 1\n"), 2);
+    }
+
+    #[test]
     fn head_size_limit_is_named() {
         let mut raw = b"HTTP/1.1 200 OK\r\nX-Huge: ".to_vec();
         raw.resize(70_000, b'b');
-        let e = parse(&raw).unwrap_err();
-        assert!(e.to_string().contains("exceeds the limit of 65536 bytes"), "{e}");
+        assert_eq!(parse(&raw).unwrap_err(), Error::HeadTooLarge { limit: 65536 });
         // a complete head within the limit followed by a long body is fine
         let mut ok = b"HTTP/1.1 200 OK\r\n\r\n".to_vec();
         ok.resize(70_000, b'x');
