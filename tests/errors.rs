@@ -111,3 +111,61 @@ fn errors_survive_io_read_and_come_back_typed() {
         "{err}"
     );
 }
+
+#[test]
+fn a_reply_that_cannot_be_http_fails_at_its_first_bytes() {
+    use std::time::{Duration, Instant};
+    let keep = Act::Drain(Duration::from_secs(10));
+    // (name, script of a server that keeps the connection open afterwards)
+    let cases: Vec<(&str, Vec<Act>)> = vec![
+        (
+            "ssh banner before the request",
+            vec![send(b"SSH-2.0-OpenSSH_9.2\r\n"), keep.clone()],
+        ),
+        (
+            "smtp greeting",
+            vec![send(b"220 mail.example ESMTP Postfix\r\n"), keep.clone()],
+        ),
+        (
+            "tls on an http url",
+            vec![
+                Act::Read,
+                send(b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03"),
+                keep.clone(),
+            ],
+        ),
+        ("text lines", vec![Act::Read, send(b"Data\nData\nData\n"), keep.clone()]),
+        (
+            "garbage after 100 Continue",
+            vec![
+                Act::Read,
+                send(b"HTTP/1.1 100 Continue\r\nFoo: Bar\r\n\r\nData\nData\n"),
+                keep.clone(),
+            ],
+        ),
+        (
+            "lowercase version",
+            vec![Act::Read, send(b"http/1.1 200 OK\r\n"), keep.clone()],
+        ),
+    ];
+    for (name, script) in cases {
+        let server = Server::conns(vec![script]);
+        let agent = Agent::builder().timeout(Duration::from_secs(5)).build();
+        let started = Instant::now();
+        let err = agent.get(&server.url("/")).call().unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{name}: took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            (err.kind(), err.step()),
+            (ErrorKind::Protocol, Step::ReceiveHead),
+            "{name}: {err}"
+        );
+        assert!(
+            matches!(err.protocol_error(), Some(h1client::proto::Error::NotHttp { .. })),
+            "{name}: {err}"
+        );
+    }
+}

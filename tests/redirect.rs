@@ -322,3 +322,68 @@ fn large_redirect_body_closes_instead_of_draining() {
     );
     assert_eq!(server.connections(), 2);
 }
+
+#[test]
+fn a_redirect_with_a_slow_close_delimited_body_is_followed_at_once() {
+    // 100 bytes, one every 300 ms, no length, the connection kept open: waiting for that body
+    // would delay the redirect by 30 s; it is not needed, so the connection is closed instead
+    let server = Server::conns(vec![
+        vec![
+            Act::Read,
+            send(b"HTTP/1.1 302 Found\r\nLocation: /next\r\n\r\n"),
+            Act::Trickle(vec![b'x'; 100], std::time::Duration::from_millis(300)),
+        ],
+        vec![
+            Act::Read,
+            send(ok("next")),
+            Act::Drain(std::time::Duration::from_secs(5)),
+        ],
+    ]);
+    let started = std::time::Instant::now();
+    let body = Agent::new().get(&server.url("/")).call().unwrap().text().unwrap();
+    assert_eq!(body, "next");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_redirect_with_a_slow_framed_body_is_followed_at_once() {
+    // the head announces 100 bytes that then trickle: not at hand, so not waited for
+    let server = Server::conns(vec![
+        vec![
+            Act::Read,
+            send(b"HTTP/1.1 307 Temporary Redirect\r\nLocation: /next\r\nContent-Length: 100\r\n\r\n"),
+            Act::Trickle(vec![b'x'; 100], std::time::Duration::from_millis(300)),
+        ],
+        vec![
+            Act::Read,
+            send(ok("next")),
+            Act::Drain(std::time::Duration::from_secs(5)),
+        ],
+    ]);
+    let started = std::time::Instant::now();
+    let body = Agent::new().get(&server.url("/")).call().unwrap().text().unwrap();
+    assert_eq!(body, "next");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_redirect_body_already_at_hand_keeps_the_connection() {
+    let chunked = b"HTTP/1.1 302 Found\r\nLocation: /b\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nmove\r\n0\r\n\r\n";
+    let server = Server::responses(vec![
+        vec![send(redirect("301 Moved Permanently", "/a"))],
+        vec![send(chunked)],
+        vec![send(ok("landed"))],
+    ]);
+    let agent = Agent::new();
+    assert_eq!(agent.get(&server.url("/")).call().unwrap().text().unwrap(), "landed");
+    assert_eq!(server.connections(), 1, "both redirect bodies were in the buffer");
+    assert_eq!(server.requests().len(), 3);
+}

@@ -529,7 +529,7 @@ impl Agent {
                 jar.store(&url, reader.header_values("set-cookie"));
             }
             if expect::retry_without_expect(&reader, &mut headers) {
-                discard(reader);
+                drop(reader); // its body is not needed: see BodyReader's Drop
                 continue;
             }
             let next = match reader.conn_head() {
@@ -555,7 +555,7 @@ impl Agent {
                 return Err(Error::new(ErrorKind::TooManyRedirects, Step::Redirect, message).with_host(host_port(&url)));
             }
             followed = followed.saturating_add(1);
-            discard(reader);
+            drop(reader); // the body of a followed redirect is not needed
             let mut dropped: Vec<&str> = Vec::new();
             if !redirect::same_origin(&url, &next.url) {
                 for name in redirect::CREDENTIAL_HEADERS {
@@ -1310,19 +1310,6 @@ fn send_reader(
         }
     }
     Ok(())
-}
-
-/// Reads what is left of a redirect response's body so its connection can be reused, unless it
-/// is large or slow to come (then the connection is simply closed).
-fn discard(mut reader: BodyReader) {
-    let mut sink = [0u8; 4096];
-    let mut budget: usize = 64 * 1024;
-    while budget > 0 {
-        match reader.read_body(&mut sink) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => budget = budget.saturating_sub(n),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -669,21 +669,46 @@ impl Read for BodyReader {
     }
 }
 
-impl Drop for BodyReader {
-    fn drop(&mut self) {
+impl BodyReader {
+    /// Ends the body from the bytes already received, without waiting for more: when the rest
+    /// of the body is in the connection's buffer (a `Content-Length` or chunked body, framed and
+    /// at hand), it is consumed and the connection can be reused; otherwise nothing is read.
+    /// Returns whether the body is complete.
+    fn finish_from_buffer(&mut self) -> bool {
         let Some(conn) = self.conn.as_mut() else {
-            return;
+            return false;
         };
-        // The rest of the body may already be in the buffer: finish cleanly, keep the connection.
-        let complete = match self.state {
-            State::Length(left) if left <= conn.buffered().len() as u64 => {
-                conn.consume(left as usize);
-                self.received = self.received.saturating_add(left);
+        match &mut self.state {
+            State::Length(left) if *left <= conn.buffered().len() as u64 => {
+                conn.consume(*left as usize);
+                self.received = self.received.saturating_add(*left);
                 true
             }
+            State::Chunked(decoder) => {
+                let mut scratch = [0u8; 4096];
+                while !decoder.is_done() && !conn.buffered().is_empty() {
+                    let Ok((used, produced)) = decoder.decode(conn.buffered(), &mut scratch) else {
+                        return false;
+                    };
+                    conn.consume(used);
+                    self.received = self.received.saturating_add(produced as u64);
+                }
+                decoder.is_done()
+            }
             _ => false,
-        };
-        if complete {
+        }
+    }
+}
+
+/// A body dropped before its end — one nobody needs, such as a followed redirect's — keeps its
+/// connection only when the rest is already at hand (see `finish_from_buffer`): a body that is
+/// large, slow to come or delimited by the close is never waited for; the connection is closed.
+impl Drop for BodyReader {
+    fn drop(&mut self) {
+        if self.conn.is_none() {
+            return;
+        }
+        if self.finish_from_buffer() {
             self.finish();
         } else {
             self.tracer.emit(|| Event::Closed {
