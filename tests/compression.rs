@@ -402,3 +402,83 @@ fn a_failed_decode_stays_failed_and_the_connection_follows_the_framing() {
     assert_eq!(server.connections(), 2);
     assert_eq!(server.requests_on(0), 2);
 }
+
+/// A chunked response head with these headers, and `body` sent in 64 KiB chunks, the connection
+/// left open after it.
+fn chunked_stream(headers: &[&str], body: &[u8]) -> Server {
+    let mut raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n".to_vec();
+    for h in headers {
+        raw.extend_from_slice(format!("{h}\r\n").as_bytes());
+    }
+    raw.extend_from_slice(b"\r\n");
+    for piece in body.chunks(64 * 1024) {
+        raw.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+        raw.extend_from_slice(piece);
+        raw.extend_from_slice(b"\r\n");
+    }
+    Server::conns(vec![vec![
+        Act::Read,
+        Act::Send(raw),
+        Act::Drain(Duration::from_secs(10)),
+    ]])
+}
+
+#[test]
+fn encoded_input_that_decodes_to_nothing_fails_within_one_read() {
+    // 8 MiB of empty gzip members, then of empty deflate stored blocks (a zlib header, then
+    // `00 0000 ffff` again and again), never a decoded byte: one read must not take it all
+    let empty_member = gzip(b"");
+    let members: Vec<u8> = empty_member.iter().copied().cycle().take(8 << 20).collect();
+    let mut stored = vec![0x78, 0x01];
+    stored.extend([0u8, 0, 0, 0xff, 0xff].iter().cycle().take(8 << 20));
+    for (coding, body) in [
+        ("Content-Encoding: gzip", &members),
+        ("Content-Encoding: deflate", &stored),
+    ] {
+        let server = chunked_stream(&[coding], body);
+        let mut reader = agent().get(&server.url("/")).call().unwrap().into_reader();
+        let started = std::time::Instant::now();
+        let e = h1client::Error::from(reader.read(&mut [0u8; 4096]).unwrap_err());
+        assert_eq!(e.kind(), ErrorKind::Decode, "{coding}: {e}");
+        assert!(e.to_string().contains("decoded to nothing"), "{e}");
+        assert!(
+            reader.received() <= 256 * 1024,
+            "{coding}: read {} bytes",
+            reader.received()
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "{coding}: {:?}",
+            started.elapsed()
+        );
+    }
+    // a transfer coding is undone even with decompression off: bounded the same way
+    let body = te_chunked("gzip, chunked", &members, 64 * 1024);
+    let server = Server::conns(vec![vec![
+        Act::Read,
+        Act::Send(body),
+        Act::Drain(Duration::from_secs(10)),
+    ]]);
+    let off = Agent::builder()
+        .decompress(false)
+        .timeout(Duration::from_secs(10))
+        .build();
+    let e = off.get(&server.url("/")).call().unwrap().bytes().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
+}
+
+#[test]
+fn encoded_bytes_count_against_the_body_limit() {
+    // gzip members of one byte each: about 21 bytes on the wire per byte of body. With a
+    // 100 KiB limit, bytes() stops near 100 KiB of encoded input, not at 100 KiB of output
+    let one = gzip(b"a");
+    let body: Vec<u8> = one.iter().copied().cycle().take(one.len() * 50_000).collect();
+    let server = chunked_stream(&["Content-Encoding: gzip"], &body);
+    let limited = Agent::builder()
+        .body_limit(100 * 1024)
+        .timeout(Duration::from_secs(10))
+        .build();
+    let e = limited.get(&server.url("/")).call().unwrap().bytes().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BodyTooLarge, "{e}");
+    assert!(e.to_string().contains("encoded body is larger than"), "{e}");
+}

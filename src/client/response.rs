@@ -186,11 +186,18 @@ impl Response {
     }
 
     /// Reads the whole body, refusing more than the agent's body limit (default 10 MiB) with
-    /// [`ErrorKind::BodyTooLarge`]. The limit applies to the bytes returned: after decoding, for
-    /// a compressed body (a small body cannot expand into a large allocation).
+    /// [`ErrorKind::BodyTooLarge`]. For a compressed body the limit applies both to the bytes
+    /// returned (a small body cannot expand into a large allocation) and to the bytes received
+    /// (input that decodes to nothing cannot be read without end), the latter with 1/64 and
+    /// 4 KiB of headroom for incompressible data.
     pub fn bytes(self) -> Result<Vec<u8>> {
         let limit = self.body_limit;
         let mut reader = self.into_reader();
+        if reader.is_decoded() {
+            // The encoded bytes count too, so input that decodes to little or nothing cannot be
+            // read without end; the headroom is what an incompressible body gains by encoding.
+            reader.received_limit = Some(limit.saturating_add(limit / 64).saturating_add(4096));
+        }
         let capacity = reader.expected.unwrap_or(0).min(limit).min(16 << 20) as usize;
         let mut out = Vec::with_capacity(capacity);
         let mut limited = (&mut reader).take(limit.saturating_add(1));
@@ -298,7 +305,15 @@ pub struct BodyReader {
     origin: PoolKey,
     /// The request had `Expect: 100-continue` and the server answered before its body was sent.
     pub(crate) body_unsent: bool,
+    /// Most body bytes taken from the connection (before content decoding), when reading whole.
+    received_limit: Option<u64>,
 }
+
+/// Most bytes of encoded body one read may take from the connection without producing a single
+/// decoded byte. Legitimate streams produce output long before (a gzip header is at most
+/// 64 KiB here); a stream of empty blocks is refused instead of read for ever, and the work one
+/// read does stays bounded.
+const MAX_ENCODED_WITHOUT_OUTPUT: usize = 256 * 1024;
 
 impl std::fmt::Debug for BodyReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -342,6 +357,7 @@ impl BodyReader {
             failed: None,
             decoder: None,
             body_unsent: false,
+            received_limit: None,
         }
     }
 
@@ -462,7 +478,25 @@ impl BodyReader {
         let result = match self.decoder.take() {
             None => self.read_raw(out),
             Some(mut decoder) => {
-                let result = decoder.read(&mut |buf| self.read_raw(buf), out);
+                // Bounded work per read: encoded input that decodes to nothing (endless empty
+                // gzip members, empty stored blocks, brotli metadata) must not keep one read
+                // going for ever.
+                let mut budget = MAX_ENCODED_WITHOUT_OUTPUT;
+                let result = decoder.read(
+                    &mut |buf| {
+                        if budget == 0 {
+                            let message = format!(
+                                "{MAX_ENCODED_WITHOUT_OUTPUT} bytes of encoded body decoded to nothing (a stream of empty blocks?)"
+                            );
+                            return Err(Error::new(ErrorKind::Decode, Step::ReceiveBody, message));
+                        }
+                        let room = buf.len().min(budget);
+                        let n = self.read_raw(buf.get_mut(..room).unwrap_or_default())?;
+                        budget = budget.saturating_sub(n);
+                        Ok(n)
+                    },
+                    out,
+                );
                 self.decoder = Some(decoder);
                 result.map_err(|e| e.with_host(&self.origin))
             }
@@ -480,6 +514,12 @@ impl BodyReader {
     fn read_raw(&mut self, out: &mut [u8]) -> Result<usize> {
         let (n, end) = self.step(out)?;
         self.received = self.received.saturating_add(n as u64);
+        if let Some(limit) = self.received_limit.filter(|&limit| self.received > limit) {
+            let message = format!(
+                "the encoded body is larger than {limit} bytes, more than the body limit allows (use into_reader to stream it)"
+            );
+            return Err(Error::new(ErrorKind::BodyTooLarge, Step::ReceiveBody, message).with_host(&self.origin));
+        }
         if end {
             self.finish();
         }
