@@ -28,7 +28,7 @@ use crate::proto::framing::{self, CloseReason, RequestFacts};
 use crate::proto::request::{expects_body, is_idempotent, BodyFraming, HostHeader, RequestHead};
 use crate::proto::response::Limits;
 use crate::trace::{Event, TraceFn, Tracer};
-use crate::transport::connect::{self, ConnectLimits, Deadline, Host};
+use crate::transport::connect::{self, Deadline, Host};
 use crate::transport::pool::{Pool, PoolLimits};
 use crate::transport::proxy::{self, percent_decode, EnvProxies, NoProxy, Proxy, ProxyKind, SocksTarget};
 use crate::transport::{write_all_vectored, PoolKeyRef, Stream};
@@ -129,9 +129,10 @@ impl std::fmt::Debug for AgentBuilder {
 }
 
 impl AgentBuilder {
-    /// Limits each connection attempt (per address), and then each handshake on the new
-    /// connection as a whole: a proxy's CONNECT answer or SOCKS5 handshake, and the TLS
-    /// handshake (as curl's `--connect-timeout` does). Default 30 s.
+    /// Limits connecting as a whole, as curl's `--connect-timeout` does: resolving the name, the
+    /// TCP connection (every address tried), a proxy's CONNECT answer or SOCKS5 handshake, and
+    /// the TLS handshake, all within this one limit. Default 30 s. `Duration::ZERO` leaves no
+    /// time at all (every connection fails with a timeout); a huge value is no limit.
     pub fn timeout_connect(mut self, t: Duration) -> Self {
         self.config.timeout_connect = Some(t);
         self
@@ -139,12 +140,16 @@ impl AgentBuilder {
 
     /// Limits each read: how long the server may stay silent. Default: none. A server that
     /// sends a byte now and then never trips it; [`timeout`](Self::timeout) bounds the whole.
+    /// `Duration::ZERO` leaves no time (every read fails with a timeout); a huge value is no
+    /// limit.
     pub fn timeout_read(mut self, t: Duration) -> Self {
         self.config.timeout_read = Some(t);
         self
     }
 
-    /// Limits each write. Default: none.
+    /// Limits each write: how long the server may stop taking bytes. Default: none.
+    /// `Duration::ZERO` leaves no time (every write fails with a timeout); a huge value is no
+    /// limit.
     pub fn timeout_write(mut self, t: Duration) -> Self {
         self.config.timeout_write = Some(t);
         self
@@ -152,6 +157,10 @@ impl AgentBuilder {
 
     /// One deadline for the whole request: resolving, connecting, TLS, sending, the head,
     /// redirects, and reading the body after `call()` returned. Default: none.
+    /// `Duration::ZERO` fails every request at once with a timeout; a duration too long to add
+    /// to the clock is a year. It cannot interrupt a read of your own upload source (a
+    /// [`send_reader`](crate::RequestBuilder::send_reader) reader that blocks): bound that
+    /// reader yourself.
     pub fn timeout(mut self, t: Duration) -> Self {
         self.config.timeout = Some(t);
         self
@@ -194,7 +203,8 @@ impl AgentBuilder {
         self
     }
 
-    /// How long an idle connection is kept. Default 90 s.
+    /// How long an idle connection is kept. Default 90 s; `Duration::ZERO` keeps none. A server's
+    /// `Keep-Alive: timeout=N` hint shortens it for that connection (see [`Agent`]).
     pub fn idle_timeout(mut self, t: Duration) -> Self {
         self.config.pool.idle_timeout = t;
         self
@@ -221,6 +231,8 @@ impl AgentBuilder {
     /// How long a request with `Expect: 100-continue` (see
     /// [`RequestBuilder::expect_continue`](crate::RequestBuilder::expect_continue)) waits for
     /// the server's `100 Continue` before sending its body anyway. Default 1 s.
+    /// `Duration::ZERO` sends the body at once; a huge value waits until the server answers (or
+    /// the request's deadline passes).
     pub fn expect_continue_timeout(mut self, t: Duration) -> Self {
         self.config.expect_timeout = t;
         self
@@ -880,9 +892,12 @@ impl Agent {
                 .map_err(|e| Error::io(Step::Connect, e).with_host(display()))?;
             return Ok(Stream::Unix(stream));
         }
+        // One deadline for connecting as a whole: resolving, the TCP connection, and the
+        // handshakes on it (proxy, TLS).
+        let connecting = self.connect_deadline(io);
         let tcp = match proxy {
             None => self
-                .open_tcp(host, port, io, Step::Resolve, Step::Connect)
+                .open_tcp(host, port, connecting, Step::Resolve, Step::Connect)
                 .map_err(|e| e.with_host(origin()))?,
             Some(p) => {
                 let at_proxy = |e: Error| e.with_host(p.authority());
@@ -891,18 +906,23 @@ impl Agent {
                     Err(_) => Host::Name(p.host()),
                 };
                 let tcp = self
-                    .open_tcp(proxy_host, p.port(), io, Step::ResolveProxy, Step::ConnectProxy)
+                    .open_tcp(proxy_host, p.port(), connecting, Step::ResolveProxy, Step::ConnectProxy)
                     .map_err(at_proxy)?;
                 match p.kind() {
                     ProxyKind::Http if https => {
-                        self.tunnel(tcp, url, port, p, io).map_err(|e| e.with_host(origin()))?
+                        let limits = IoLimits {
+                            deadline: connecting,
+                            ..*io
+                        };
+                        self.tunnel(tcp, url, port, p, &limits)
+                            .map_err(|e| e.with_host(origin()))?
                     }
                     ProxyKind::Http => tcp,
                     kind => {
                         let target = match (kind, host) {
                             (ProxyKind::Socks5h, Host::Name(name)) => SocksTarget::Name(name, port),
                             _ => {
-                                let addrs = connect::resolve(host, port, io.deadline, Step::Resolve)
+                                let addrs = connect::resolve(host, port, connecting, Step::Resolve)
                                     .map_err(|e| e.with_host(origin()))?;
                                 // One address goes to the proxy: IPv4 when there is one, which
                                 // every SOCKS proxy can reach (and curl's choice too).
@@ -920,17 +940,17 @@ impl Agent {
                         };
                         // Each read and write is limited by the time left, so a proxy that
                         // trickles its answers cannot stretch the handshake past the deadline.
-                        let deadline = self.handshake_deadline(io);
-                        let mut bounded = connect::DeadlineStream::new(&tcp, deadline, io.read);
+                        let mut bounded = connect::DeadlineStream::new(&tcp, connecting, io.read);
                         proxy::socks5_handshake(&mut bounded, target, p.credentials())
-                            .map_err(|e| past_deadline(e, deadline, Step::Tunnel).with_host(origin()))?;
+                            .map_err(|e| past_deadline(e, connecting, Step::Tunnel).with_host(origin()))?;
                         tcp
                     }
                 }
             }
         };
         if https {
-            self.tls_handshake(tcp, host, io).map_err(|e| e.with_host(origin()))
+            self.tls_handshake(tcp, host, connecting, io.read)
+                .map_err(|e| e.with_host(origin()))
         } else {
             // the handshakes above may have left timeouts on the socket; start clean
             set_handshake_timeouts(&tcp, None).map_err(|e| Error::io(Step::Connect, e).with_host(origin()))?;
@@ -938,32 +958,35 @@ impl Agent {
         }
     }
 
-    /// Resolves and connects (`steps`: for the origin or for the proxy).
-    fn open_tcp(&self, host: Host<'_>, port: u16, io: &IoLimits, resolve: Step, connect: Step) -> Result<TcpStream> {
-        let config = self.config();
-        let limits = ConnectLimits {
-            timeout_connect: config.timeout_connect,
-            deadline: io.deadline,
-        };
+    /// Resolves and connects (`steps`: for the origin or for the proxy), by `connecting`.
+    fn open_tcp(
+        &self,
+        host: Host<'_>,
+        port: u16,
+        connecting: Option<Deadline>,
+        resolve: Step,
+        connect: Step,
+    ) -> Result<TcpStream> {
+        let tracer = &self.config().tracer;
         let name = match host {
             // an address literal needs no list
-            Host::Ip(ip) => return connect::connect(&[SocketAddr::new(ip, port)], limits, connect, &config.tracer),
+            Host::Ip(ip) => return connect::connect(&[SocketAddr::new(ip, port)], connecting, connect, tracer),
             Host::Name(name) => name,
         };
-        let addrs = connect::resolve(host, port, io.deadline, resolve)?;
-        config.tracer.emit(|| Event::Resolved {
+        let addrs = connect::resolve(host, port, connecting, resolve)?;
+        tracer.emit(|| Event::Resolved {
             host: name,
             addrs: &addrs,
         });
-        connect::connect(&addrs, limits, connect, &config.tracer)
+        connect::connect(&addrs, connecting, connect, tracer)
     }
 
-    /// The deadline for a handshake starting now (TLS, SOCKS5, CONNECT): the handshakes are part
-    /// of connecting, so the connect timeout limits each of them as a whole (as curl's
-    /// `--connect-timeout` does), and so does the request's deadline. Each read of a handshake
-    /// is also limited by the read timeout. A limit on the whole matters: a peer that trickles a
-    /// byte per read never trips a per-read timeout.
-    fn handshake_deadline(&self, io: &IoLimits) -> Option<Deadline> {
+    /// The deadline for connecting, from now: the connect timeout, or the request's deadline
+    /// when that comes first. It bounds resolving, connecting and the handshakes (TLS, SOCKS5,
+    /// CONNECT) as a whole, as curl's `--connect-timeout` does: a limit on each would let a
+    /// slow proxy and a slow TLS server add up, and a peer that trickles a byte per read never
+    /// trips a per-read timeout.
+    fn connect_deadline(&self, io: &IoLimits) -> Option<Deadline> {
         let connect = self
             .config()
             .timeout_connect
@@ -1008,13 +1031,8 @@ impl Agent {
         head.write(&mut conn.wbuf)
             .map_err(|e| Error::from_proto(Step::Tunnel, e))?;
         config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
-        let limits = IoLimits {
-            deadline: self.handshake_deadline(io),
-            ..*io
-        };
-        send(&mut conn, &mut Body::Empty, BodyFraming::None, &limits, &config.tracer)
-            .map_err(|e| retag(e, Step::Tunnel))?;
-        conn.read_head(&config.limits, &limits, &config.tracer)
+        send(&mut conn, &mut Body::Empty, BodyFraming::None, io, &config.tracer).map_err(|e| retag(e, Step::Tunnel))?;
+        conn.read_head(&config.limits, io, &config.tracer)
             .map_err(|(e, _)| retag(e, Step::Tunnel))?;
         let facts = RequestFacts {
             head: false,
@@ -1078,10 +1096,16 @@ impl Agent {
     }
 
     #[cfg(feature = "tls")]
-    fn tls_handshake(&self, tcp: std::net::TcpStream, host: Host<'_>, io: &IoLimits) -> Result<Stream> {
+    fn tls_handshake(
+        &self,
+        tcp: std::net::TcpStream,
+        host: Host<'_>,
+        connecting: Option<Deadline>,
+        per_read: Option<Duration>,
+    ) -> Result<Stream> {
         use crate::transport::tls;
         let config = self.tls_config()?;
-        let stream = tls::handshake(tcp, host, config, self.handshake_deadline(io), io.read)?;
+        let stream = tls::handshake(tcp, host, config, connecting, per_read)?;
         // The handshake left its timeouts on the socket; start from a known state.
         let _ = stream.sock.set_read_timeout(None);
         let _ = stream.sock.set_write_timeout(None);
@@ -1098,7 +1122,13 @@ impl Agent {
     }
 
     #[cfg(not(feature = "tls"))]
-    fn tls_handshake(&self, _tcp: std::net::TcpStream, _host: Host<'_>, _io: &IoLimits) -> Result<Stream> {
+    fn tls_handshake(
+        &self,
+        _tcp: std::net::TcpStream,
+        _host: Host<'_>,
+        _connecting: Option<Deadline>,
+        _per_read: Option<Duration>,
+    ) -> Result<Stream> {
         Err(Error::new(
             ErrorKind::InvalidUrl,
             Step::Url,

@@ -13,7 +13,7 @@
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::proto::response::{check_start, may_be_complete, Limits, ResponseHead};
 use crate::trace::{Event, Tracer};
-use crate::transport::connect::Deadline;
+use crate::transport::connect::{call_limit, Deadline};
 use crate::transport::pool::Pooled;
 use crate::transport::{Arm, PoolKey, SocketTimeouts, Stream};
 use std::io;
@@ -377,15 +377,9 @@ pub(crate) struct Armer<'a> {
 }
 
 impl Armer<'_> {
+    /// `TimedOut` when no time is left, which `IoLimits::timeout_error` names.
     fn limit(&self, per_call: Option<Duration>) -> io::Result<Option<Duration>> {
-        match self.io.deadline {
-            None => Ok(per_call),
-            Some(d) => {
-                // Past the deadline: `TimedOut`, which `IoLimits::timeout_error` names.
-                let left = d.remaining().ok_or(io::ErrorKind::TimedOut)?;
-                Ok(Some(per_call.map_or(left, |p| p.min(left))))
-            }
-        }
+        call_limit(per_call, self.io.deadline)
     }
 }
 

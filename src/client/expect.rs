@@ -40,8 +40,9 @@ use crate::error::{ErrorKind, Result, Step};
 use crate::proto::request::BodyFraming;
 use crate::proto::response::Limits;
 use crate::trace::{Event, Tracer};
+use crate::transport::connect::Deadline;
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What [`send`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,13 +85,12 @@ pub(crate) fn send(
     let written = w.write_all(wbuf);
     written.map_err(|e| conn.write_error(e, io))?;
     conn.wbuf.clear();
-    let started = Instant::now();
-    let until = started.checked_add(wait).unwrap_or(started);
+    // A wait too long to add to the clock is a year, as for every deadline; zero is no wait.
+    let waiting = Deadline::after(wait, "100-continue wait");
     loop {
-        let left = until.saturating_duration_since(Instant::now());
-        if left < Duration::from_millis(1) {
+        let Some(left) = waiting.remaining().filter(|left| *left >= Duration::from_millis(1)) else {
             break;
-        }
+        };
         if conn.buffered().is_empty() {
             let waiting = IoLimits {
                 read: Some(left),

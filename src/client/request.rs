@@ -198,6 +198,8 @@ impl RequestBuilder {
 
     /// A deadline for this request only, replacing the agent's `timeout`: everything from
     /// resolving the name to the end of the body.
+    /// Zero and huge values mean what they mean for
+    /// [`AgentBuilder::timeout`](crate::AgentBuilder::timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self

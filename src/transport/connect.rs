@@ -10,8 +10,9 @@
 //! - **Racing** (RFC 8305 §5, simplified): the first attempt starts at once; if it has not
 //!   connected after 250 ms (or has failed), the next starts in parallel, and so on. The first
 //!   connection to succeed wins; the others are closed as they finish.
-//! - **Timeouts**: each attempt is limited by the connect timeout and by the request deadline,
-//!   whichever is sooner.
+//! - **Timeouts**: one deadline for connecting as a whole — the connect timeout or the request's
+//!   deadline, whichever is sooner — bounds resolving, every attempt, and then the handshakes
+//!   on the new connection (proxy, TLS), as curl's `--connect-timeout` does.
 //!
 //! Errors list every address tried: `connect to localhost:8080: connection refused (tried
 //! [::1]:8080, 127.0.0.1:8080)`.
@@ -68,6 +69,22 @@ impl Deadline {
         match (a, b) {
             (Some(a), Some(b)) => Some(if a.at <= b.at { a } else { b }),
             (a, b) => a.or(b),
+        }
+    }
+}
+
+/// The timeout for one blocking call on a socket: `per_call`, or the time left before
+/// `deadline` when that is shorter. No time at all — a passed deadline, or a per-call limit of
+/// zero — is `TimedOut` at once: a socket cannot wait for no time (std refuses a zero timeout).
+pub fn call_limit(per_call: Option<Duration>, deadline: Option<Deadline>) -> io::Result<Option<Duration>> {
+    if per_call.is_some_and(|p| p.is_zero()) {
+        return Err(io::ErrorKind::TimedOut.into());
+    }
+    match deadline {
+        None => Ok(per_call),
+        Some(d) => {
+            let left = d.remaining().ok_or(io::ErrorKind::TimedOut)?;
+            Ok(Some(per_call.map_or(left, |p| p.min(left))))
         }
     }
 }
@@ -190,13 +207,7 @@ impl<'a> DeadlineStream<'a> {
     }
 
     fn arm(&mut self) -> io::Result<()> {
-        let limit = match self.deadline {
-            None => self.per_io,
-            Some(d) => {
-                let left = d.remaining().ok_or(io::ErrorKind::TimedOut)?;
-                Some(self.per_io.map_or(left, |p| p.min(left)))
-            }
-        };
+        let limit = call_limit(self.per_io, self.deadline)?;
         if self.armed != Some(limit) {
             self.tcp.set_read_timeout(limit)?;
             self.tcp.set_write_timeout(limit)?;
@@ -224,27 +235,11 @@ impl io::Write for DeadlineStream<'_> {
     }
 }
 
-/// Limits for connecting.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ConnectLimits {
-    /// Each attempt's limit.
-    pub timeout_connect: Option<Duration>,
-    /// The whole request's deadline.
-    pub deadline: Option<Deadline>,
-}
-
-impl ConnectLimits {
-    /// The deadline for one attempt started now.
-    fn attempt_deadline(&self) -> Option<Deadline> {
-        let per = self.timeout_connect.map(|t| Deadline::after(t, "connect timeout"));
-        Deadline::earliest(per, self.deadline)
-    }
-}
-
 fn attempt(addr: SocketAddr, deadline: Option<Deadline>) -> io::Result<TcpStream> {
     let stream = match deadline {
         None => TcpStream::connect(addr)?,
         Some(d) => {
+            // `remaining` is never zero, which `connect_timeout` would refuse
             let left = d.remaining().ok_or(io::ErrorKind::TimedOut)?;
             TcpStream::connect_timeout(&addr, left)?
         }
@@ -254,17 +249,18 @@ fn attempt(addr: SocketAddr, deadline: Option<Deadline>) -> io::Result<TcpStream
 }
 
 /// Connects to the first address that answers, racing them as described in the module
-/// documentation. `step` is [`Step::Connect`] or [`Step::ConnectProxy`].
-pub fn connect(addrs: &[SocketAddr], limits: ConnectLimits, step: Step, tracer: &Tracer) -> Result<TcpStream> {
+/// documentation, every attempt by `deadline` (connecting as a whole: the connect timeout or
+/// the request's deadline, whichever is sooner). `step` is [`Step::Connect`] or
+/// [`Step::ConnectProxy`].
+pub fn connect(addrs: &[SocketAddr], deadline: Option<Deadline>, step: Step, tracer: &Tracer) -> Result<TcpStream> {
     let started = Instant::now();
     let result = if let [addr] = addrs {
         tracer.emit(|| Event::Connecting { addr: *addr });
-        let deadline = limits.attempt_deadline();
         attempt(*addr, deadline)
             .map(|s| (s, *addr))
             .map_err(|e| vec![(*addr, e, deadline)])
     } else {
-        race(addrs, limits, tracer)
+        race(addrs, deadline, tracer)
     };
     match result {
         Ok((stream, addr)) => {
@@ -313,7 +309,7 @@ fn connect_error(failures: Failures, tried: usize, step: Step) -> Error {
 /// Staggered parallel attempts; the first success wins.
 fn race(
     addrs: &[SocketAddr],
-    limits: ConnectLimits,
+    deadline: Option<Deadline>,
     tracer: &Tracer,
 ) -> std::result::Result<(TcpStream, SocketAddr), Failures> {
     let (tx, rx) = mpsc::channel::<(SocketAddr, io::Result<TcpStream>, Option<Deadline>)>();
@@ -326,7 +322,6 @@ fn race(
         };
         *next = next.saturating_add(1);
         tracer.emit(|| Event::Connecting { addr });
-        let deadline = limits.attempt_deadline();
         let tx = tx.clone();
         let spawned = std::thread::Builder::new()
             .name("h1client-connect".into())
@@ -353,7 +348,7 @@ fn race(
         } else {
             Duration::from_secs(3600)
         };
-        if let Some(d) = limits.deadline {
+        if let Some(d) = deadline {
             match d.remaining() {
                 Some(left) => wait = wait.min(left),
                 None => {
@@ -406,7 +401,7 @@ mod tests {
         let closed = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = closed.local_addr().unwrap();
         drop(closed);
-        let e = connect(&[addr], ConnectLimits::default(), Step::Connect, &Tracer::none()).unwrap_err();
+        let e = connect(&[addr], None, Step::Connect, &Tracer::none()).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Connect);
         assert_eq!(e.to_string(), "connect: connection refused");
     }
@@ -419,7 +414,7 @@ mod tests {
         drop(closed);
         let addrs = [dead, open.local_addr().unwrap()];
         let started = Instant::now();
-        let s = connect(&addrs, ConnectLimits::default(), Step::Connect, &Tracer::none()).unwrap();
+        let s = connect(&addrs, None, Step::Connect, &Tracer::none()).unwrap();
         assert_eq!(s.peer_addr().unwrap(), open.local_addr().unwrap());
         assert!(
             started.elapsed() < ATTEMPT_DELAY,
@@ -435,7 +430,7 @@ mod tests {
         ];
         let addrs: Vec<SocketAddr> = listeners.iter().map(|l| l.local_addr().unwrap()).collect();
         drop(listeners);
-        let e = connect(&addrs, ConnectLimits::default(), Step::Connect, &Tracer::none()).unwrap_err();
+        let e = connect(&addrs, None, Step::Connect, &Tracer::none()).unwrap_err();
         let text = e.to_string();
         assert!(text.contains("connection refused (tried "), "{text}");
         for a in &addrs {

@@ -289,16 +289,15 @@ fn arm(
     per_io: Option<Duration>,
     armed: &mut Option<Option<Duration>>,
 ) -> Result<bool> {
-    let (limit, by_deadline) = match deadline {
-        None => (per_io, false),
-        Some(d) => {
-            let left = d.remaining().ok_or_else(|| d.error(Step::TlsHandshake))?;
-            match per_io {
-                Some(p) if p < left => (Some(p), false),
-                _ => (Some(left), true),
-            }
-        }
-    };
+    let limit = super::connect::call_limit(per_io, deadline).map_err(|_| match deadline {
+        Some(d) if d.remaining().is_none() => d.error(Step::TlsHandshake),
+        _ => Error::new(
+            ErrorKind::Timeout,
+            Step::TlsHandshake,
+            "read timeout of 0ns expired during the handshake",
+        ),
+    })?;
+    let by_deadline = limit.is_some() && limit != per_io;
     if *armed != Some(limit) {
         tcp.set_read_timeout(limit)
             .and_then(|()| tcp.set_write_timeout(limit))
