@@ -68,6 +68,13 @@ pub enum ErrorKind {
     /// The body could not be decoded: text that is not valid in its charset, a corrupt
     /// compressed body.
     Decode,
+    /// Your side of the I/O failed, not the network: reading the upload source you gave
+    /// ([`Step::ReadUpload`]), writing to your sink in
+    /// [`BodyReader::copy_to`](crate::BodyReader::copy_to), or any other `std::io::Error`
+    /// converted into this type (with `?`) that did not come from h1client's own connection — a
+    /// file that cannot be created, a full disk ([`Step::Local`]). curl's exit codes 26 (read)
+    /// and 23 (write).
+    LocalIo,
 }
 
 /// The phase of the exchange in which an [`Error`] happened.
@@ -102,6 +109,8 @@ pub enum Step {
     Redirect,
     /// Checking the response status.
     Status,
+    /// Not a step of the exchange: your own I/O around it (writing the body to a file, …).
+    Local,
 }
 
 impl Step {
@@ -122,6 +131,7 @@ impl Step {
             Step::ReceiveBody => ("read response body", "from"),
             Step::Redirect => ("redirect", "from"),
             Step::Status => ("status", "from"),
+            Step::Local => ("local I/O (not the network)", "for"),
         }
     }
 }
@@ -360,17 +370,41 @@ impl From<Error> for io::Error {
 }
 
 /// Recovers an [`Error`] that travelled through `std::io` (see the `From<Error> for io::Error`);
-/// any other io error becomes an [`ErrorKind::Io`] error while reading the body.
+/// any other io error did not come from h1client's connection — it is the caller's own I/O (the
+/// file `io::copy` writes to, a file to upload) — and becomes an [`ErrorKind::LocalIo`] error
+/// at [`Step::Local`].
+///
+/// ```
+/// let err = h1client::Error::from(std::io::Error::from(std::io::ErrorKind::NotFound));
+/// assert_eq!(err.kind(), h1client::ErrorKind::LocalIo);
+/// assert_eq!(err.to_string(), "local I/O (not the network): not found");
+/// ```
 impl From<io::Error> for Error {
     fn from(err: io::Error) -> Error {
-        if err.get_ref().is_some_and(|e| e.is::<Error>()) {
-            // Checked just above: the payload is ours, so the downcast succeeds.
-            if let Some(Ok(ours)) = err.into_inner().map(|inner| inner.downcast::<Error>()) {
-                return *ours;
-            }
-            return Error::new(ErrorKind::Io, Step::ReceiveBody, "lost error");
+        match Error::recover(err) {
+            Ok(ours) => ours,
+            Err(foreign) => Error::local(Step::Local, foreign),
         }
-        Error::io(Step::ReceiveBody, err)
+    }
+}
+
+impl Error {
+    /// The [`Error`] inside an io error that carries one (see `From<Error> for io::Error`), or
+    /// the io error back when it carries none.
+    pub(crate) fn recover(err: io::Error) -> std::result::Result<Error, io::Error> {
+        if !err.get_ref().is_some_and(|e| e.is::<Error>()) {
+            return Err(err);
+        }
+        // Checked just above: the payload is ours, so the downcast succeeds.
+        match err.into_inner().map(|inner| inner.downcast::<Error>()) {
+            Some(Ok(ours)) => Ok(*ours),
+            _ => Ok(Error::new(ErrorKind::Io, Step::ReceiveBody, "lost error")),
+        }
+    }
+
+    /// A failure of the caller's own I/O at `step` (their upload source, their sink).
+    pub(crate) fn local(step: Step, err: io::Error) -> Error {
+        Error::new(ErrorKind::LocalIo, step, io_phrase(&err)).with_source(err)
     }
 }
 

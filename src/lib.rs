@@ -112,7 +112,7 @@ pub mod transport;
 pub use client::agent::{Agent, AgentBuilder};
 pub use client::multipart::{self, Multipart, Part};
 pub use client::request::RequestBuilder;
-pub use client::response::{BodyReader, Response};
+pub use client::response::{BodyReader, Progress, Response};
 pub use error::{Error, ErrorKind, Result, Step};
 pub use trace::Event;
 pub use transport::proxy::Proxy;

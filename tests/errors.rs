@@ -169,3 +169,86 @@ fn a_reply_that_cannot_be_http_fails_at_its_first_bytes() {
         );
     }
 }
+
+/// A writer that fails every write.
+struct FullDisk;
+
+impl std::io::Write for FullDisk {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::StorageFull,
+            "no space left on device",
+        ))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A reader that fails after some bytes.
+struct BrokenSource(usize);
+
+impl std::io::Read for BrokenSource {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.0 == 0 {
+            return Err(std::io::Error::other("the source broke"));
+        }
+        let n = buf.len().min(self.0);
+        buf[..n].fill(b'u');
+        self.0 -= n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn local_io_failures_are_not_blamed_on_the_network() {
+    // the caller's sink fails: LocalIo, not a network error
+    let server = Server::always("some body");
+    let mut reader = Agent::new().get(&server.url("/")).call().unwrap().into_reader();
+    let err = reader.copy_to(&mut FullDisk).unwrap_err();
+    assert_eq!((err.kind(), err.step()), (ErrorKind::LocalIo, Step::Local), "{err}");
+    assert!(err.to_string().contains("could not write the body"), "{err}");
+    // the README's io::copy pattern with `?`: a missing directory is local too
+    fn save(url: &str) -> h1client::Result<u64> {
+        let mut reader = h1client::get(url).call()?.into_reader();
+        let mut file = std::fs::File::create("/nonexistent-h1client-dir/out")?;
+        Ok(std::io::copy(&mut reader, &mut file)?)
+    }
+    let err = save(&server.url("/")).unwrap_err();
+    assert_eq!((err.kind(), err.step()), (ErrorKind::LocalIo, Step::Local), "{err}");
+    assert_eq!(err.io_kind(), Some(std::io::ErrorKind::NotFound));
+    // the upload source fails: LocalIo at ReadUpload
+    let err = Agent::new()
+        .put(&server.url("/"))
+        .send_reader(BrokenSource(10))
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.step()),
+        (ErrorKind::LocalIo, Step::ReadUpload),
+        "{err}"
+    );
+    assert!(err.to_string().contains("the source broke"), "{err}");
+}
+
+#[test]
+fn network_failures_stay_network_failures_through_copy_and_uploads() {
+    // a body cut short: copy_to reports the network's error, with its kind
+    let truncated = Server::conns(vec![vec![
+        Act::Read,
+        send(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello"),
+        Act::Close,
+    ]]);
+    let mut reader = Agent::new().get(&truncated.url("/")).call().unwrap().into_reader();
+    let err = reader.copy_to(&mut Vec::new()).unwrap_err();
+    assert_eq!((err.kind(), err.step()), (ErrorKind::Io, Step::ReceiveBody), "{err}");
+    // an upload whose source is that same kind of body keeps the source's error
+    let truncated = Server::conns(vec![vec![
+        Act::Read,
+        send(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello"),
+        Act::Close,
+    ]]);
+    let sink = Server::conns(vec![vec![Act::ReadHead, Act::Drain(std::time::Duration::from_secs(5))]]);
+    let source = Agent::new().get(&truncated.url("/")).call().unwrap().into_reader();
+    let err = Agent::new().put(&sink.url("/")).send_reader(source).unwrap_err();
+    assert_eq!((err.kind(), err.step()), (ErrorKind::Io, Step::ReceiveBody), "{err}");
+}

@@ -1257,7 +1257,7 @@ pub(crate) fn send(
         Body::Seekable(reader, start, _) => {
             if let Err(e) = reader.seek(std::io::SeekFrom::Start(*start)) {
                 let message = format!("rewinding the request body failed: {}", crate::error::io_phrase(&e));
-                return Err(Error::new(ErrorKind::Io, Step::ReadUpload, message).with_source(e));
+                return Err(Error::new(ErrorKind::LocalIo, Step::ReadUpload, message).with_source(e));
             }
             return send_reader(conn, &mut **reader, framing, io, tracer);
         }
@@ -1271,10 +1271,8 @@ fn read_body_source(reader: &mut dyn Read, buf: &mut [u8]) -> Result<usize> {
             // (a reader claiming more than it was given is not believed)
             Ok(n) => return Ok(n.min(buf.len())),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                let message = crate::error::io_phrase(&e);
-                return Err(Error::new(ErrorKind::Io, Step::ReadUpload, message).with_source(e));
-            }
+            // an h1client error (the source is another response's body) stays what it was
+            Err(e) => return Err(Error::recover(e).unwrap_or_else(|e| Error::local(Step::ReadUpload, e))),
         }
     }
 }

@@ -145,7 +145,7 @@ impl Part {
         let path = path.as_ref();
         let fail = |e: io::Error| {
             let message = format!("cannot open {}: {}", path.display(), crate::error::io_phrase(&e));
-            Error::new(ErrorKind::Io, Step::ReadUpload, message).with_source(e)
+            Error::new(ErrorKind::LocalIo, Step::ReadUpload, message).with_source(e)
         };
         let file = File::open(path).map_err(fail)?;
         let meta = file.metadata().map_err(fail)?;

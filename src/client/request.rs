@@ -290,7 +290,7 @@ impl RequestBuilder {
             Ok((start, end)) => self.run(Body::Seekable(&mut reader, start, end.saturating_sub(start))),
             Err(e) => {
                 let message = format!("cannot find the length of the body: {}", crate::error::io_phrase(&e));
-                Err(Error::new(ErrorKind::Io, Step::ReadUpload, message).with_source(e))
+                Err(Error::new(ErrorKind::LocalIo, Step::ReadUpload, message).with_source(e))
             }
         }
     }

@@ -30,7 +30,7 @@ use crate::proto::chunked::ChunkedDecoder;
 use crate::proto::framing::{BodyKind, Framing, Reuse};
 use crate::trace::{Event, Tracer};
 use crate::transport::PoolKey;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use url::Url;
 
 /// An HTTP response whose head has been read; the body is still on the connection.
@@ -270,6 +270,18 @@ impl Response {
     }
 }
 
+/// How far a download has come, for [`BodyReader::copy_to_with_progress`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Body bytes written so far (decoded, when the body is).
+    pub delivered: u64,
+    /// Body bytes taken from the connection so far (before content decoding).
+    pub received: u64,
+    /// The total of `received`, when the server announced it with `Content-Length`.
+    pub expected: Option<u64>,
+}
+
 enum State {
     Length(u64),
     Chunked(ChunkedDecoder),
@@ -380,6 +392,61 @@ impl BodyReader {
                 .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
                 .map(|(_, v)| v)
         })
+    }
+
+    /// Writes the rest of the body to `out` (a file, a socket, any `Write`) and returns how many
+    /// bytes were written. Reading failures are the network's (a truncated body is an error,
+    /// never a short success); a failure to write — a full disk, a closed pipe — is an
+    /// [`ErrorKind::LocalIo`] error, so a program can tell them apart.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nfile data"]);
+    /// let mut body = h1client::get(&server.url("/file")).call()?.into_reader();
+    /// let mut file = Vec::new(); // or std::fs::File::create(path)?
+    /// let written = body.copy_to(&mut file)?;
+    /// assert_eq!((written, file.as_slice()), (9, &b"file data"[..]));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn copy_to<W: Write + ?Sized>(&mut self, out: &mut W) -> Result<u64> {
+        self.copy_to_with_progress(out, |_| {})
+    }
+
+    /// [`copy_to`](Self::copy_to), calling `progress` after every piece written: for a progress
+    /// bar or a log line. [`Progress::expected`] is known when the server sent a
+    /// `Content-Length` (for a decoded body it counts the encoded bytes, as
+    /// [`Progress::received`] does).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nfile data"]);
+    /// let mut body = h1client::get(&server.url("/file")).call()?.into_reader();
+    /// let mut last = None;
+    /// body.copy_to_with_progress(&mut std::io::sink(), |p| last = Some((p.received, p.expected)))?;
+    /// assert_eq!(last, Some((9, Some(9))));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn copy_to_with_progress<W: Write + ?Sized>(
+        &mut self,
+        out: &mut W,
+        mut progress: impl FnMut(Progress),
+    ) -> Result<u64> {
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut written = 0u64;
+        loop {
+            let n = self.read_body(&mut buf)?;
+            if n == 0 {
+                return Ok(written);
+            }
+            out.write_all(buf.get(..n).unwrap_or_default()).map_err(|e| {
+                let message = format!("could not write the body: {}", crate::error::io_phrase(&e));
+                Error::new(ErrorKind::LocalIo, Step::Local, message).with_source(e)
+            })?;
+            written = written.saturating_add(n as u64);
+            progress(Progress {
+                delivered: self.delivered,
+                received: self.received,
+                expected: self.expected,
+            });
+        }
     }
 
     /// Bytes given to the caller so far: the body as you read it (decoded, when it is).

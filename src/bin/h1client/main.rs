@@ -539,6 +539,8 @@ fn exit_code(e: &Error) -> i32 {
         ErrorKind::BodyTooLarge => 63,
         ErrorKind::Proxy => 56,
         ErrorKind::Decode => 61,
+        ErrorKind::LocalIo if e.step() == Step::ReadUpload => 26,
+        ErrorKind::LocalIo => 23,
         _ => 1,
     }
 }
