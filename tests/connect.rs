@@ -2,7 +2,7 @@
 //! messages that list every address tried.
 
 use h1client::trace::Tracer;
-use h1client::transport::connect::{connect, ConnectLimits, ATTEMPT_DELAY};
+use h1client::transport::connect::{connect, Deadline, ATTEMPT_DELAY};
 use h1client::{Agent, ErrorKind, Step};
 use socket2::{Domain, Socket, Type};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -43,7 +43,7 @@ fn a_silent_address_is_raced_after_the_attempt_delay() {
     let t0 = Instant::now();
     let stream = connect(
         &[silent, good.local_addr().unwrap()],
-        ConnectLimits::default(),
+        None,
         Step::Connect,
         &Tracer::none(),
     )
@@ -61,16 +61,13 @@ fn a_silent_address_is_raced_after_the_attempt_delay() {
 }
 
 #[test]
-fn connect_timeout_applies_to_each_attempt_and_lists_addresses() {
+fn connect_timeout_bounds_all_attempts_together_and_lists_addresses() {
     let Some((_hole, _fillers, silent)) = black_hole("127.0.0.1:0") else {
         return;
     };
-    let limits = ConnectLimits {
-        timeout_connect: Some(Duration::from_millis(300)),
-        deadline: None,
-    };
+    let deadline = Some(Deadline::after(Duration::from_millis(300), "connect timeout"));
     let t0 = Instant::now();
-    let err = connect(&[silent], limits, Step::Connect, &Tracer::none()).unwrap_err();
+    let err = connect(&[silent], deadline, Step::Connect, &Tracer::none()).unwrap_err();
     assert!(t0.elapsed() < Duration::from_secs(2));
     assert_eq!(err.kind(), ErrorKind::Timeout);
     assert!(err.to_string().contains("connect timeout of 300ms expired"), "{err}");
@@ -78,7 +75,13 @@ fn connect_timeout_applies_to_each_attempt_and_lists_addresses() {
     let Some((_hole2, _fillers2, silent2)) = black_hole("127.0.0.1:0") else {
         return;
     };
-    let err = connect(&[silent, silent2], limits, Step::Connect, &Tracer::none()).unwrap_err();
+    let err = connect(
+        &[silent, silent2],
+        Some(Deadline::after(Duration::from_millis(300), "connect timeout")),
+        Step::Connect,
+        &Tracer::none(),
+    )
+    .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
     assert!(
         err.to_string().contains(&format!("(tried {silent}, {silent2})")),
@@ -119,12 +122,7 @@ fn ipv6_is_tried_first_and_falls_back_to_ipv4() {
     let port = good.local_addr().unwrap().port();
     let v6 = SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 1], port));
     let t0 = Instant::now();
-    let stream = connect(
-        &[v6, good.local_addr().unwrap()],
-        ConnectLimits::default(),
-        Step::Connect,
-        &Tracer::none(),
-    );
+    let stream = connect(&[v6, good.local_addr().unwrap()], None, Step::Connect, &Tracer::none());
     assert_eq!(stream.unwrap().peer_addr().unwrap(), good.local_addr().unwrap());
     assert!(t0.elapsed() < ATTEMPT_DELAY);
 }

@@ -130,7 +130,7 @@ fn the_callers_content_type_wins() {
 #[test]
 fn files_that_cannot_be_read_are_errors() {
     let e = Multipart::new().file("f", "/nonexistent/h1client/file").unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Io);
+    assert_eq!(e.kind(), ErrorKind::LocalIo);
     assert_eq!(e.step(), Step::ReadUpload);
     assert!(e.to_string().contains("/nonexistent/h1client/file"), "{e}");
 

@@ -352,8 +352,11 @@ fn race(
             match d.remaining() {
                 Some(left) => wait = wait.min(left),
                 None => {
-                    if let Some(&last) = addrs.get(next.saturating_sub(1)) {
-                        failures.push((last, io::ErrorKind::TimedOut.into(), Some(d)));
+                    // every attempt still in flight ran out of time
+                    for &addr in addrs.get(..next).unwrap_or_default() {
+                        if !failures.iter().any(|(a, _, _)| *a == addr) {
+                            failures.push((addr, io::ErrorKind::TimedOut.into(), Some(d)));
+                        }
                     }
                     return Err(failures);
                 }
