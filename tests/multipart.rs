@@ -142,7 +142,7 @@ fn files_that_cannot_be_read_are_errors() {
     std::fs::write(&path, b"short").unwrap();
     let server = Server::always("ok");
     let e = agent().post(&server.url("/")).send_multipart(form).unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+    assert_eq!(e.kind(), ErrorKind::LocalIo, "{e}");
     assert_eq!(e.step(), Step::ReadUpload, "{e}");
     std::fs::remove_dir_all(dir).unwrap();
 }
