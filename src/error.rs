@@ -291,6 +291,26 @@ impl Error {
     }
 }
 
+/// A URL (or what a user gave as one) for messages: its userinfo — a password, a token in the
+/// user name — replaced by `***`, so that no error, trace or log line prints a credential.
+///
+/// `http://user:s3cret@host/p` is shown as `http://***@host/p`.
+pub(crate) fn redact_url(url: &str) -> std::borrow::Cow<'_, str> {
+    let Some(start) = url.find("://").map(|i| i.saturating_add(3)) else {
+        return url.into();
+    };
+    let rest = url.get(start..).unwrap_or_default();
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = rest.get(..authority_end).unwrap_or_default();
+    match authority.rfind('@') {
+        None => url.into(),
+        Some(at) => {
+            let host_and_after = rest.get(at.saturating_add(1)..).unwrap_or_default();
+            format!("{}***@{host_and_after}", url.get(..start).unwrap_or_default()).into()
+        }
+    }
+}
+
 /// A short lower-case phrase for an io error, without the "(os error N)" suffix.
 pub(crate) fn io_phrase(err: &io::Error) -> String {
     let phrase = match err.kind() {
@@ -434,6 +454,22 @@ mod tests {
     fn timeouts_are_classified_as_timeout() {
         let e = Error::io(Step::ReceiveHead, io::Error::from(io::ErrorKind::WouldBlock));
         assert!(e.is_timeout());
+    }
+
+    #[rustfmt::skip]
+    #[test]
+    fn urls_are_shown_without_userinfo() {
+        for (url, shown) in [
+            ("http://user:s3cret@host/p",         "http://***@host/p"),
+            ("https://token@host:8443/?q=a@b",    "https://***@host:8443/?q=a@b"),
+            ("http://a:b@c@host",                 "http://***@host"),
+            ("http://host/path@x",                "http://host/path@x"),
+            ("http://host?x=u:p@y",               "http://host?x=u:p@y"),
+            ("not a url",                         "not a url"),
+            (" http://u:p@host",                  " http://***@host"),
+        ] {
+            assert_eq!(redact_url(url), shown, "{url}");
+        }
     }
 
     #[test]

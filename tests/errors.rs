@@ -252,3 +252,47 @@ fn network_failures_stay_network_failures_through_copy_and_uploads() {
     let err = Agent::new().put(&sink.url("/")).send_reader(source).unwrap_err();
     assert_eq!((err.kind(), err.step()), (ErrorKind::Io, Step::ReceiveBody), "{err}");
 }
+
+#[test]
+fn url_credentials_never_appear_in_messages_or_traces() {
+    use std::sync::{Arc, Mutex};
+    // an invalid URL
+    let err = h1client::get("http://user:s3cret@exa mple.com/").call().unwrap_err();
+    assert!(
+        !err.to_string().contains("s3cret") && err.to_string().contains("***@"),
+        "{err}"
+    );
+    // a status error, a redirect in the trace, a refused downgrade, Debug output
+    let server = Server::responses_for(|addr| {
+        vec![
+            vec![send(support::resp(
+                "302 Found",
+                &[&format!("Location: http://u:s3cret@{addr}/next")],
+                b"",
+            ))],
+            vec![send(support::resp("404 Not Found", &[], b""))],
+            vec![send(support::resp(
+                "302 Found",
+                &["Location: http://u:s3cret@127.0.0.1:9/"],
+                b"",
+            ))],
+        ]
+    });
+    let seen = Arc::new(Mutex::new(String::new()));
+    let log = seen.clone();
+    let agent = Agent::builder()
+        .trace(move |e| {
+            if let h1client::Event::Redirect { from, to, .. } = e {
+                log.lock().unwrap().push_str(&format!("{from} -> {to}"));
+            }
+        })
+        .build();
+    let url = format!("http://user:s3cret@{}/start", server.addr);
+    let resp = agent.get(&url).call().unwrap();
+    assert!(!format!("{resp:?}").contains("s3cret"), "{resp:?}");
+    let err = resp.error_for_status().unwrap_err();
+    assert!(!err.to_string().contains("s3cret"), "{err}");
+    assert!(err.to_string().contains("http://***@"), "{err}");
+    let trace = seen.lock().unwrap().clone();
+    assert!(!trace.is_empty() && !trace.contains("s3cret"), "{trace}");
+}

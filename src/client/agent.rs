@@ -23,7 +23,7 @@ use super::conn::{HttpConn, IoLimits};
 use super::expect::{self, Sent};
 use super::redirect;
 use super::request::{Body, RequestBuilder};
-use crate::error::{Error, ErrorKind, Result, Step};
+use crate::error::{redact_url, Error, ErrorKind, Result, Step};
 use crate::proto::framing::{self, CloseReason, RequestFacts};
 use crate::proto::request::{expects_body, is_idempotent, BodyFraming, HostHeader, RequestHead};
 use crate::proto::response::Limits;
@@ -582,12 +582,15 @@ impl Agent {
                 content_type = None;
                 headers.retain(|(n, _)| !redirect::is_content_header(n));
             }
-            config.tracer.emit(|| Event::Redirect {
-                status,
-                from: url.as_str(),
-                to: next.url.as_str(),
-                dropped: &dropped,
-            });
+            if config.tracer.is_on() {
+                let (from, to) = (redact_url(url.as_str()), redact_url(next.url.as_str()));
+                config.tracer.emit(|| Event::Redirect {
+                    status,
+                    from: &from,
+                    to: &to,
+                    dropped: &dropped,
+                });
+            }
             url = next.url;
             method = next.method;
         }

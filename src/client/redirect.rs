@@ -16,7 +16,7 @@
 //! remove credentials"): a server must not be able to collect another site's secrets by
 //! redirecting to itself.
 
-use crate::error::{Error, ErrorKind, Result, Step};
+use crate::error::{redact_url, Error, ErrorKind, Result, Step};
 use std::borrow::Cow;
 use url::Url;
 
@@ -53,11 +53,12 @@ pub fn next(
         return Ok(None);
     };
     let refused = |why: String| Error::new(ErrorKind::RedirectRefused, Step::Redirect, why);
+    let shown = redact_url(location);
     // a Location that is no URL at all is a bad URL (curl's exit 3), not a refusal
     let invalid = |why: String| Error::new(ErrorKind::InvalidUrl, Step::Redirect, why);
     let mut url = current
         .join(location)
-        .map_err(|e| invalid(format!("invalid Location {location:?}: {e}")))?;
+        .map_err(|e| invalid(format!("invalid Location {shown:?}: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(refused(format!(
             "refusing to follow a redirect to {:?}: only http and https are followed",
@@ -65,11 +66,12 @@ pub fn next(
         )));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid(format!("invalid Location {location:?}: no host")));
+        return Err(invalid(format!("invalid Location {shown:?}: no host")));
     }
     if current.scheme() == "https" && url.scheme() == "http" && !allow_https_downgrade {
         return Err(refused(format!(
-            "refusing to follow a redirect from https to {url} (an https -> http downgrade)"
+            "refusing to follow a redirect from https to {} (an https -> http downgrade)",
+            redact_url(url.as_str())
         )));
     }
     if url.fragment().is_none() {
@@ -186,6 +188,20 @@ mod tests {
             };
             assert_eq!(e.kind(), kind, "{location}");
             assert!(e.to_string().contains(needle), "{e}");
+        }
+    }
+
+    #[test]
+    fn refusals_do_not_show_credentials() {
+        for (from, location) in [
+            ("https://h/", "http://u:s3cret@h/"),
+            ("http://h/", "http://u:s3cret@[bad"),
+        ] {
+            let e = next(302, "GET", Some(location), &u(from), true, false).unwrap_err();
+            assert!(
+                !e.to_string().contains("s3cret") && e.to_string().contains("***@"),
+                "{e}"
+            );
         }
     }
 

@@ -74,7 +74,10 @@ impl std::fmt::Debug for RequestBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RequestBuilder")
             .field("method", &self.method)
-            .field("url", &self.url.as_ref().map(Url::as_str).ok())
+            .field(
+                "url",
+                &self.url.as_ref().ok().map(|u| crate::error::redact_url(u.as_str())),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -83,7 +86,8 @@ impl std::fmt::Debug for RequestBuilder {
 /// characters are refused rather than silently dropped (the URL standard strips tabs and
 /// newlines, which would hide an injection attempt).
 pub(crate) fn parse_url(input: &str) -> Result<Url> {
-    let bad = |why: &str| Error::new(ErrorKind::InvalidUrl, Step::Url, format!("{input:?}: {why}"));
+    let shown = crate::error::redact_url(input);
+    let bad = |why: &str| Error::new(ErrorKind::InvalidUrl, Step::Url, format!("{shown:?}: {why}"));
     if let Some(c) = input.chars().find(|c| c.is_control()) {
         return Err(bad(&format!("contains the control character {c:?}")));
     }

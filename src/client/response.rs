@@ -61,7 +61,7 @@ pub struct Response {
 impl std::fmt::Debug for Response {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Response")
-            .field("url", &self.url.as_str())
+            .field("url", &crate::error::redact_url(self.url.as_str()))
             .field("status", &self.status)
             .field("reason", &self.reason())
             .finish_non_exhaustive()
@@ -262,7 +262,8 @@ impl Response {
         if self.status < 400 {
             return Ok(self);
         }
-        let message = format!("HTTP {} {} for {}", self.status, self.reason(), self.url);
+        let url = crate::error::redact_url(self.url.as_str());
+        let message = format!("HTTP {} {} for {url}", self.status, self.reason());
         let origin = self.body.origin();
         Err(Error::new(ErrorKind::Status, Step::Status, message)
             .with_host(origin)
