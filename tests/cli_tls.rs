@@ -77,10 +77,31 @@ fn untrusted_certificates_exit_60() {
     let other = dir.file("other.pem", &certs().other_ca_pem);
     let c = certs();
     for (name, leaf, trusted, reason) in [
-        ("expired", &c.expired, &ca, "certificate expired"),
-        ("self-signed", &c.self_signed, &ca, "unknown issuer"),
-        ("other CA's certificate", &c.untrusted, &ca, "unknown issuer"),
-        ("--cacert of another CA", &c.localhost, &other, "unknown issuer"),
+        ("expired", &c.expired, &ca, "certificate expired on 2020-01-01"),
+        (
+            "self-signed",
+            &c.self_signed,
+            &ca,
+            "its issuer is not among the trusted roots",
+        ),
+        (
+            "self-signed CA-like",
+            &c.self_signed_ca,
+            &ca,
+            "a CA certificate as its own",
+        ),
+        (
+            "other CA's certificate",
+            &c.untrusted,
+            &ca,
+            "its issuer is not among the trusted roots",
+        ),
+        (
+            "--cacert of another CA",
+            &c.localhost,
+            &other,
+            "its issuer is not among the trusted roots",
+        ),
         ("name mismatch", &c.wrong_name, &ca, "not valid for the name"),
     ] {
         let server = one_shot(leaf);

@@ -87,10 +87,7 @@ pub(crate) fn send(
     conn.wbuf.clear();
     // A wait too long to add to the clock is a year, as for every deadline; zero is no wait.
     let waiting = Deadline::after(wait, "100-continue wait");
-    loop {
-        let Some(left) = waiting.remaining().filter(|left| *left >= Duration::from_millis(1)) else {
-            break;
-        };
+    while let Some(left) = waiting.remaining().filter(|left| *left >= Duration::from_millis(1)) {
         if conn.buffered().is_empty() {
             let waiting = IoLimits {
                 read: Some(left),

@@ -426,21 +426,21 @@ fn handshake_error(e: io::Error, host: &str, per_io: Option<Duration>) -> Error 
     }
 }
 
+/// How to trust a server whose certificate is not trusted, for messages.
+const TRUST_REMEDY: &str = "trust its CA (or the certificate itself) with AgentBuilder::add_root_certificates_pem, or --cacert on the command line";
+
+/// The webpki error inside a rustls "other" certificate error, when there is one.
+fn webpki_error(e: &CertificateError) -> Option<&webpki::Error> {
+    match e {
+        CertificateError::Other(other) => other.0.downcast_ref::<webpki::Error>(),
+        _ => None,
+    }
+}
+
+/// A rustls failure in words, with the remedy where there is one.
 fn describe(e: &rustls::Error, host: &str) -> String {
     match e {
-        rustls::Error::InvalidCertificate(c) => match c {
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => "certificate expired".into(),
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                "certificate not yet valid".into()
-            }
-            CertificateError::UnknownIssuer => "certificate issuer is not trusted (unknown issuer)".into(),
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                format!("certificate is not valid for the name {host:?}")
-            }
-            CertificateError::BadSignature => "certificate has a bad signature".into(),
-            CertificateError::Revoked => "certificate revoked".into(),
-            other => format!("invalid certificate: {other:?}"),
-        },
+        rustls::Error::InvalidCertificate(c) => describe_certificate(c, host),
         // What a record header that is not TLS at all (`HTTP/1.1 400 …`) makes of it.
         rustls::Error::InvalidMessage(InvalidMessage::InvalidContentType | InvalidMessage::UnknownProtocolVersion) => {
             "the server did not answer with TLS (is it plain HTTP?)".into()
@@ -451,6 +451,80 @@ fn describe(e: &rustls::Error, host: &str) -> String {
         rustls::Error::AlertReceived(alert) => format!("the server sent the alert {alert:?}"),
         other => other.to_string(),
     }
+}
+
+fn describe_certificate(c: &CertificateError, host: &str) -> String {
+    match c {
+        CertificateError::UnknownIssuer => format!(
+            "the server's certificate is not trusted: its issuer is not among the trusted roots (a private CA, a self-signed certificate, or a server that does not send its intermediate certificates); {TRUST_REMEDY}"
+        ),
+        CertificateError::ExpiredContext { time, not_after } => format!(
+            "the server's certificate expired on {} (it is now {})",
+            utc_date(not_after.as_secs()),
+            utc_date(time.as_secs())
+        ),
+        CertificateError::Expired => "the server's certificate has expired".into(),
+        CertificateError::NotValidYetContext { time, not_before } => format!(
+            "the server's certificate is not valid before {} (it is now {})",
+            utc_date(not_before.as_secs()),
+            utc_date(time.as_secs())
+        ),
+        CertificateError::NotValidYet => "the server's certificate is not valid yet".into(),
+        CertificateError::NotValidForNameContext { presented, .. } if !presented.is_empty() => {
+            let names: Vec<&str> = presented.iter().map(|n| presented_name(n)).collect();
+            format!(
+                "the server's certificate is not valid for the name {host:?}: it is for {}",
+                names.join(", ")
+            )
+        }
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+            format!("the server's certificate is not valid for the name {host:?}")
+        }
+        CertificateError::BadSignature => "the server's certificate has a bad signature".into(),
+        CertificateError::Revoked => "the server's certificate has been revoked".into(),
+        CertificateError::BadEncoding => "the server's certificate is malformed".into(),
+        other => match webpki_error(other) {
+            Some(webpki::Error::CaUsedAsEndEntity) => format!(
+                "the server presented a CA certificate as its own (a self-signed certificate, as `openssl req -x509` makes) that is not among the trusted roots; {TRUST_REMEDY}"
+            ),
+            Some(w) => format!("the server's certificate was refused ({w:?})"),
+            None => format!("the server's certificate was refused ({other:?})"),
+        },
+    }
+}
+
+/// A name a certificate presents, as webpki describes it (`DnsName("a.example")`,
+/// `IpAddress(127.0.0.1)`), without the wrapping.
+fn presented_name(described: &str) -> &str {
+    let inner = ["DnsName(\"", "IpAddress("]
+        .iter()
+        .find_map(|prefix| described.strip_prefix(prefix))
+        .map(|rest| rest.trim_end_matches(')').trim_end_matches('"'));
+    inner.unwrap_or(described)
+}
+
+/// A time as `YYYY-MM-DD HH:MM:SS UTC`, from seconds since 1970 (the civil-from-days
+/// algorithm of the proleptic Gregorian calendar).
+#[allow(clippy::arithmetic_side_effects)] // days since 1970 from a u64 / 86400: far from i64's limits, every divisor a constant
+fn utc_date(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rest = secs % 86_400;
+    // days since 0000-03-01
+    let z = days.saturating_add(719_468);
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
 }
 
 /// webpki's verification, with one allowance that curl (OpenSSL's partial chains) makes and
@@ -536,11 +610,7 @@ impl ServerCertVerifier for WebPkiOrRoot {
 fn no_chain(e: &rustls::Error) -> bool {
     match e {
         rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => true,
-        // webpki's CaUsedAsEndEntity reaches rustls as an "other" error; its name is the only
-        // handle on it without depending on webpki directly
-        rustls::Error::InvalidCertificate(CertificateError::Other(other)) => {
-            format!("{other:?}").contains("CaUsedAsEndEntity")
-        }
+        rustls::Error::InvalidCertificate(c) => matches!(webpki_error(c), Some(webpki::Error::CaUsedAsEndEntity)),
         _ => false,
     }
 }
@@ -582,5 +652,18 @@ impl ServerCertVerifier for AcceptAnyCertificate {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_shown_in_utc() {
+        assert_eq!(utc_date(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc_date(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(utc_date(1_796_083_199), "2026-11-30 23:59:59 UTC");
+        assert_eq!(utc_date(4_102_444_800), "2100-01-01 00:00:00 UTC");
     }
 }
