@@ -482,3 +482,32 @@ fn encoded_bytes_count_against_the_body_limit() {
     assert_eq!(e.kind(), ErrorKind::BodyTooLarge, "{e}");
     assert!(e.to_string().contains("encoded body is larger than"), "{e}");
 }
+
+#[test]
+fn text_of_a_body_still_encoded_names_the_coding() {
+    // a coding nobody here decodes, and a known one with decompression off: text() and json()
+    // say so instead of "not valid UTF-8"; bytes() gives the body as received
+    let zstd = b"\x28\xb5\x2f\xfd\x00\x58\x31\x00\x00binary";
+    let server = Server::always_raw(cl(&["Content-Encoding: zstd"], zstd));
+    let e = agent().get(&server.url("/")).call().unwrap().text().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
+    assert!(
+        e.to_string().contains("still encoded (zstd, per Content-Encoding)"),
+        "{e}"
+    );
+    assert_eq!(agent().get(&server.url("/")).call().unwrap().bytes().unwrap(), zstd);
+    let server = Server::always_raw(cl(&["Content-Encoding: gzip"], &gzip(b"{\"a\":1}")));
+    let off = Agent::builder().decompress(false).build();
+    let e = off.get(&server.url("/")).call().unwrap().text().unwrap_err();
+    assert!(e.to_string().contains("decompression is turned off"), "{e}");
+    #[cfg(feature = "json")]
+    {
+        let e = off
+            .get(&server.url("/"))
+            .call()
+            .unwrap()
+            .json::<serde_json::Value>()
+            .unwrap_err();
+        assert!(e.to_string().contains("decompression is turned off"), "{e}");
+    }
+}

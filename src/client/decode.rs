@@ -190,6 +190,41 @@ pub fn plan<'a>(values: impl IntoIterator<Item = &'a str>) -> Plan {
     }
 }
 
+/// Why a body with these `Content-Encoding` values is still encoded when it is handed over
+/// (`decompress`: whether the agent decodes), naming the coding and what would decode it; `None`
+/// when nothing is left encoded. For [`Response::text`](crate::Response::text) and `json`,
+/// whose "not valid UTF-8" would otherwise hide the reason.
+pub(crate) fn still_encoded<'a>(values: impl IntoIterator<Item = &'a str>, decompress: bool) -> Option<String> {
+    let codings: Vec<&str> = values
+        .into_iter()
+        .flat_map(|v| crate::proto::list_elements(v.as_bytes()))
+        .filter_map(|t| std::str::from_utf8(t).ok())
+        .filter(|t| !t.eq_ignore_ascii_case("identity"))
+        .collect();
+    if codings.is_empty() {
+        return None;
+    }
+    let list = codings.join(", ");
+    let feature = |t: &str| match t.to_ascii_lowercase().as_str() {
+        "gzip" | "x-gzip" | "deflate" => Some(("gzip", cfg!(feature = "gzip"))),
+        "br" => Some(("brotli", cfg!(feature = "brotli"))),
+        _ => None,
+    };
+    let remedy = match codings.iter().find_map(|t| match feature(t) {
+        None => Some(Err(*t)),
+        Some((name, false)) => Some(Ok(name)),
+        Some((_, true)) => None,
+    }) {
+        Some(Err(unknown)) => format!("h1client cannot decode {unknown:?}"),
+        Some(Ok(name)) => format!("this build cannot decode it: enable h1client's `{name}` feature"),
+        None if !decompress => "decompression is turned off (AgentBuilder::decompress)".to_string(),
+        None => return None,
+    };
+    Some(format!(
+        "the body is still encoded ({list}, per Content-Encoding): {remedy}; bytes() gives it as received"
+    ))
+}
+
 /// Where a layer's input comes from: the next layer down, or the transfer-decoded body.
 pub(crate) type Source<'s> = dyn FnMut(&mut [u8]) -> Result<usize> + 's;
 
@@ -719,6 +754,26 @@ mod tests {
                 Plan::Decode(vec![Coding::Brotli, Coding::Gzip])
             );
         }
+    }
+
+    #[test]
+    fn what_is_still_encoded_says_why() {
+        assert_eq!(still_encoded([], true), None);
+        assert_eq!(still_encoded(["identity"], false), None);
+        let zstd = still_encoded(["zstd"], true).unwrap();
+        assert!(
+            zstd.contains("(zstd, per Content-Encoding): h1client cannot decode \"zstd\""),
+            "{zstd}"
+        );
+        let gz = still_encoded(["gzip"], false).unwrap();
+        if cfg!(feature = "gzip") {
+            assert!(gz.contains("decompression is turned off"), "{gz}");
+            assert_eq!(still_encoded(["gzip"], true), None);
+        } else {
+            assert!(gz.contains("enable h1client's `gzip` feature"), "{gz}");
+        }
+        let br = still_encoded(["br"], true);
+        assert_eq!(br.is_none(), cfg!(feature = "brotli"), "{br:?}");
     }
 
     #[cfg(feature = "gzip")]

@@ -56,6 +56,8 @@ pub struct Response {
     minor_version: u8,
     body_limit: u64,
     body: BodyReader,
+    /// Why the body is still content-coded, when it is (see `check_decoded`).
+    still_encoded: Option<String>,
 }
 
 impl std::fmt::Debug for Response {
@@ -80,6 +82,7 @@ impl Response {
             minor_version,
             body_limit,
             body,
+            still_encoded: None,
         };
         let has_body = !matches!(response.body.framing.kind, BodyKind::Empty | BodyKind::Length(0));
         let transfer = match response.body.framing.kind {
@@ -92,7 +95,21 @@ impl Response {
             decode::Plan::AsIs
         };
         response.body.decoder = Decoder::new(transfer.then(content)).map(Box::new);
+        if has_body && status != 206 && response.body.decoder.is_none() {
+            response.still_encoded = decode::still_encoded(response.header_all("content-encoding"), decompress);
+        }
         response
+    }
+
+    /// Fails when the body is still content-coded: text and JSON of compressed bytes are not
+    /// what anyone wants, and "not valid UTF-8" would not say why.
+    fn check_decoded(&self) -> Result<()> {
+        match &self.still_encoded {
+            None => Ok(()),
+            Some(why) => {
+                Err(Error::new(ErrorKind::Decode, Step::ReceiveBody, why.clone()).with_host(self.body.origin()))
+            }
+        }
     }
 
     fn head_parts(&self) -> Option<(&crate::proto::response::ResponseHead, &[u8])> {
@@ -216,9 +233,11 @@ impl Response {
     /// Reads the whole body as text, in the charset that `Content-Type` declares: UTF-8 when it
     /// declares none, ISO-8859-1 and US-ASCII built in, any other with the `charset` feature
     /// (see [`super::charset`]). Text that is invalid in its charset is an
-    /// [`ErrorKind::Decode`] error, never silently replaced. Same limit as
-    /// [`bytes`](Response::bytes).
+    /// [`ErrorKind::Decode`] error, never silently replaced. So is a body still content-coded
+    /// (a coding this build does not decode, or decompression turned off): the error names the
+    /// coding and what would decode it. Same limit as [`bytes`](Response::bytes).
     pub fn text(self) -> Result<String> {
+        self.check_decoded()?;
         let charset = self
             .header("content-type")
             .and_then(charset::charset_param)
@@ -230,9 +249,11 @@ impl Response {
 
     /// Reads the whole body as JSON into a `T` (feature `json`). Same limit as
     /// [`bytes`](Response::bytes); a body that is not valid JSON for `T` is an
-    /// [`ErrorKind::Decode`] error. The `Content-Type` is not checked.
+    /// [`ErrorKind::Decode`] error, and so is a body still content-coded (as for
+    /// [`text`](Response::text)). The `Content-Type` is not checked.
     #[cfg(feature = "json")]
     pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T> {
+        self.check_decoded()?;
         let origin = self.body.origin();
         let bytes = self.bytes()?;
         serde_json::from_slice(&bytes).map_err(|e| {
