@@ -123,10 +123,18 @@ pub use rustls;
 
 use std::sync::OnceLock;
 
-/// The agent behind [`get`], [`post`] and the other one-off functions, built on first use.
+/// The agent behind [`get`], [`post`] and the other one-off functions, built on first use. It
+/// keeps idle connections, but no cookies: one-off calls share nothing else, as Python's
+/// `requests.get` and ureq's functions do (and the `cookies` feature, which any crate in a
+/// program can turn on, must not make one site's cookies reach another call).
 fn default_agent() -> &'static Agent {
     static AGENT: OnceLock<Agent> = OnceLock::new();
-    AGENT.get_or_init(Agent::new)
+    AGENT.get_or_init(|| {
+        let builder = Agent::builder();
+        #[cfg(feature = "cookies")]
+        let builder = builder.cookie_store(None);
+        builder.build()
+    })
 }
 
 /// A request with any method, on the default agent.

@@ -1109,7 +1109,9 @@ fn injection_is_refused_before_anything_is_sent() {
             let agent = a();
             let url = h1client::Url::parse(&s.url("/")).unwrap();
             let cookie = cookie_store::RawCookie::new("sid", "1\r\nX-Injected: yes");
-            agent.cookie_store().unwrap().insert_raw(&cookie, &url).unwrap();
+            agent
+                .with_cookie_store(|jar| jar.insert_raw(&cookie, &url).unwrap())
+                .unwrap();
             agent.get(&s.url("/")).call()
         }),
     ));

@@ -4,7 +4,7 @@
 
 mod support;
 
-use h1client::Agent;
+use h1client::{Agent, ErrorKind};
 use support::{ok, resp, send, Act, Server};
 
 #[test]
@@ -72,15 +72,8 @@ fn cookies_for_foreign_domains_are_refused() {
     agent.get(&server.url("/")).call().unwrap().text().unwrap();
     agent.get(&server.url("/")).call().unwrap().text().unwrap();
     assert_eq!(server.requests()[1].header("cookie"), Some("good=1"));
-    assert_eq!(
-        agent
-            .cookie_store()
-            .unwrap()
-            .iter_any()
-            .filter(|c| c.name() == "evil")
-            .count(),
-        0
-    );
+    let evil = agent.with_cookie_store(|jar| jar.iter_any().filter(|c| c.name() == "evil").count());
+    assert_eq!(evil, Some(0));
 }
 
 #[test]
@@ -111,8 +104,39 @@ fn the_jar_can_be_preloaded_read_replaced_by_a_header_or_turned_off() {
         ["mine=1"],
         "a request header replaces the jar's"
     );
-    assert!(off.cookie_store().is_none());
-    assert!(agent.cookie_store().unwrap().get("127.0.0.1", "/", "pre").is_some());
+    assert!(off.with_cookie_store(|_| ()).is_none());
+    assert_eq!(
+        agent.with_cookie_store(|jar| jar.get("127.0.0.1", "/", "pre").is_some()),
+        Some(true)
+    );
+}
+
+#[test]
+fn a_request_inside_with_cookie_store_fails_instead_of_deadlocking() {
+    let server = Server::always("x");
+    let agent = Agent::new();
+    let inside = agent.with_cookie_store(|_| agent.get(&server.url("/")).call().map(|_| ()));
+    let err = inside.unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert!(err.to_string().contains("with_cookie_store"), "{err}");
+    // another agent, or the same one afterwards, is fine
+    let other = Agent::new();
+    let fine = agent.with_cookie_store(|_| other.get(&server.url("/")).call().map(|r| r.status()));
+    assert_eq!(fine.unwrap().unwrap(), 200);
+    assert_eq!(agent.get(&server.url("/")).call().unwrap().status(), 200);
+}
+
+#[test]
+fn one_off_calls_share_no_cookies() {
+    // requests.get and ureq's functions keep nothing between one-off calls; neither do these,
+    // even with the `cookies` feature on
+    let server = Server::responses(vec![
+        vec![Act::Send(resp("200 OK", &["Set-Cookie: session=secret"], b""))],
+        vec![send(ok("second"))],
+    ]);
+    h1client::get(&server.url("/a")).call().unwrap().text().unwrap();
+    h1client::get(&server.url("/b")).call().unwrap().text().unwrap();
+    assert_eq!(server.requests()[1].header("cookie"), None);
 }
 
 #[test]

@@ -14,6 +14,12 @@ fn invalid_urls_table() {
         ("http://127.0.0.1:ab/", ErrorKind::InvalidUrl, "invalid port"),
         ("http://exa mple.com/", ErrorKind::InvalidUrl, "invalid"),
         ("http:///path", ErrorKind::InvalidUrl, "empty host"),
+        (" http:///localhost:1/", ErrorKind::InvalidUrl, "empty host"),
+        ("  HTTP:///localhost:1/ ", ErrorKind::InvalidUrl, "empty host"),
+        ("http:\\\\\\localhost:1/", ErrorKind::InvalidUrl, "empty host"),
+        ("http:/\\/localhost:1/", ErrorKind::InvalidUrl, "empty host"),
+        ("https:/localhost:1/", ErrorKind::InvalidUrl, "no authority"),
+        ("http://?q", ErrorKind::InvalidUrl, "empty host"),
         ("http:path", ErrorKind::InvalidUrl, "no authority"),
         ("http://", ErrorKind::InvalidUrl, "empty host"),
         ("ftp://127.0.0.1/", ErrorKind::InvalidUrl, "unsupported scheme \"ftp\""),
@@ -31,6 +37,15 @@ fn invalid_urls_table() {
         assert_eq!(err.step(), Step::Url, "{url}");
         assert!(err.to_string().contains(needle), "{url}: {err}");
     }
+}
+
+#[test]
+fn surrounding_spaces_and_backslashes_are_read_as_the_url_parser_reads_them() {
+    let server = Server::responses(vec![vec![send(ok("one"))], vec![send(ok("two"))]]);
+    let spaced = format!("  {} ", server.url("/"));
+    assert_eq!(h1client::get(&spaced).call().unwrap().text().unwrap(), "one");
+    let backslashed = server.url("/").replacen("http://", "http:\\\\", 1);
+    assert_eq!(h1client::get(&backslashed).call().unwrap().text().unwrap(), "two");
 }
 
 #[test]

@@ -498,11 +498,13 @@ impl Agent {
         self.inner.pool.clear();
     }
 
-    /// The agent's cookie jar, to read, add or remove cookies (`None` when it was turned off
-    /// with [`AgentBuilder::cookie_store`]). Hold the guard briefly: requests wait for it.
+    /// Runs `f` with the agent's cookie jar, to read, add or remove cookies; `None` when the
+    /// jar was turned off with [`AgentBuilder::cookie_store`]. Requests on other threads wait
+    /// while `f` runs; a request on this agent from inside `f` (which would wait for ever for
+    /// the jar `f` holds) fails with [`ErrorKind::InvalidRequest`] instead.
     #[cfg(feature = "cookies")]
-    pub fn cookie_store(&self) -> Option<std::sync::MutexGuard<'_, cookie_store::CookieStore>> {
-        self.inner.jar.as_ref().map(super::cookies::Jar::lock)
+    pub fn with_cookie_store<R>(&self, f: impl FnOnce(&mut cookie_store::CookieStore) -> R) -> Option<R> {
+        self.inner.jar.as_ref().map(|jar| jar.with(f))
     }
 
     fn config(&self) -> &Config {
@@ -523,6 +525,16 @@ impl Agent {
         let mut url = url?;
         if let Some(e) = invalid {
             return Err(e.with_host(host_port(&url)));
+        }
+        #[cfg(feature = "cookies")]
+        if self
+            .inner
+            .jar
+            .as_ref()
+            .is_some_and(super::cookies::Jar::held_by_this_thread)
+        {
+            let message = "a request from inside with_cookie_store's closure would wait for ever for the jar it holds";
+            return Err(Error::new(ErrorKind::InvalidRequest, Step::Request, message));
         }
         let mut method = method;
         let config = self.config();

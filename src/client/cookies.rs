@@ -16,8 +16,24 @@
 //! works. A server thus cannot grow an agent's memory without bound, one response at a time.
 
 use cookie_store::{Cookie, CookieStore};
+use std::cell::RefCell;
 use std::sync::{Mutex, MutexGuard};
 use url::Url;
+
+thread_local! {
+    /// The jars (by address) this thread holds inside [`Jar::with`]: a request on one of them
+    /// from there would wait for ever for the lock its own thread holds.
+    static HELD: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Marks a jar as held by this thread for as long as it lives (a panic included).
+struct Holding(usize);
+
+impl Drop for Holding {
+    fn drop(&mut self) {
+        HELD.with(|held| held.borrow_mut().retain(|&j| j != self.0));
+    }
+}
 
 /// The agent's cookie jar.
 #[derive(Debug, Default)]
@@ -28,9 +44,28 @@ impl Jar {
         Jar(Mutex::new(store))
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, CookieStore> {
+    fn lock(&self) -> MutexGuard<'_, CookieStore> {
         // Cookie operations cannot leave the store half-changed, so a poisoned lock is usable.
         self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn address(&self) -> usize {
+        std::ptr::from_ref(self) as usize
+    }
+
+    /// Runs `f` with the store locked. While `f` runs this thread is marked as holding the jar,
+    /// so that a request through the same jar from inside `f` fails (see
+    /// [`held_by_this_thread`](Self::held_by_this_thread)) instead of waiting for ever.
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut CookieStore) -> R) -> R {
+        let mut store = self.lock();
+        HELD.with(|held| held.borrow_mut().push(self.address()));
+        let _holding = Holding(self.address());
+        f(&mut store)
+    }
+
+    /// Is this thread inside [`with`](Self::with) on this jar?
+    pub(crate) fn held_by_this_thread(&self) -> bool {
+        HELD.with(|held| held.borrow().contains(&self.address()))
     }
 
     /// The `Cookie` header value for a request to `url`, if any cookie applies.
@@ -112,6 +147,22 @@ fn make_room(store: &mut CookieStore, domain: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_jar_knows_when_this_thread_holds_it() {
+        let (a, b) = (Jar::default(), Jar::default());
+        assert!(!a.held_by_this_thread());
+        a.with(|_| {
+            assert!(a.held_by_this_thread());
+            assert!(!b.held_by_this_thread(), "another jar is free");
+            let other_thread = std::thread::scope(|s| s.spawn(|| a.held_by_this_thread()).join().unwrap());
+            assert!(!other_thread, "only this thread holds it");
+        });
+        assert!(!a.held_by_this_thread());
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| a.with(|_| panic!("in the closure"))));
+        assert!(unwound.is_err());
+        assert!(!a.held_by_this_thread(), "released by the panic too");
+    }
 
     #[test]
     fn the_jar_holds_at_most_3000_cookies_in_all() {

@@ -91,24 +91,32 @@ pub(crate) fn parse_url(input: &str) -> Result<Url> {
     if let Some(c) = input.chars().find(|c| c.is_control()) {
         return Err(bad(&format!("contains the control character {c:?}")));
     }
-    // RFC 9110 §4.2.1: an http(s) URI has an authority with a non-empty host. The URL standard
-    // would read "http:///path" or "http:path" as host "path"; refuse both.
-    if let Some(colon) = input.find(':') {
-        let rest = input.get(colon.saturating_add(1)..).unwrap_or_default();
-        let scheme = &input[..colon];
-        if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
-            match rest.strip_prefix("//") {
-                None => return Err(bad("no authority (expected scheme://host)")),
-                Some(after) if after.starts_with(['/', '?', '#']) || after.is_empty() => {
-                    return Err(bad("empty host"));
-                }
-                Some(_) => {}
-            }
-        }
-    }
+    check_authority(input).map_err(|why| bad(why))?;
     let url = Url::parse(input).map_err(|e| bad(&e.to_string()))?;
     check_url(&url).map_err(|why| bad(&why))?;
     Ok(url)
+}
+
+/// RFC 9110 §4.2.1, §4.2.2: an http(s) URI has an authority with a non-empty host. The URL
+/// standard reads `http:///path`, `http:path` and `http:\\\\path` with host `path`; all are
+/// refused. The check looks at the input as the URL parser sees it: surrounding spaces trimmed
+/// (the parser trims them, so ` http:///x` must not slip through) and, after an http(s)
+/// scheme, a backslash read as a slash.
+fn check_authority(input: &str) -> std::result::Result<(), &'static str> {
+    let seen = input.trim_matches(' ');
+    let Some((scheme, rest)) = seen.split_once(':') else {
+        return Ok(());
+    };
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return Ok(());
+    }
+    let slashes = rest.chars().take_while(|&c| c == '/' || c == '\\').count();
+    let after = rest.get(slashes..).unwrap_or_default();
+    match slashes {
+        0 | 1 => Err("no authority (expected scheme://host)"),
+        2 if !after.is_empty() && !after.starts_with(['?', '#']) => Ok(()),
+        _ => Err("empty host"),
+    }
 }
 
 /// Checks that a URL is one this client can fetch: scheme http or https, a non-empty host.
