@@ -91,7 +91,7 @@ pub(crate) fn parse_url(input: &str) -> Result<Url> {
     if let Some(c) = input.chars().find(|c| c.is_control()) {
         return Err(bad(&format!("contains the control character {c:?}")));
     }
-    check_authority(input).map_err(|why| bad(why))?;
+    check_authority(input).map_err(&bad)?;
     let url = Url::parse(input).map_err(|e| bad(&e.to_string()))?;
     check_url(&url).map_err(|why| bad(&why))?;
     Ok(url)
