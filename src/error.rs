@@ -158,6 +158,9 @@ struct Inner {
     step: Step,
     host: Option<String>,
     status: Option<u16>,
+    url: Option<url::Url>,
+    /// The response's header fields, for [`ErrorKind::Status`] errors.
+    response_headers: Vec<(String, String)>,
     message: Cow<'static, str>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
@@ -171,6 +174,8 @@ impl Error {
                 step,
                 host: None,
                 status: None,
+                url: None,
+                response_headers: Vec::new(),
                 message: message.into(),
                 source: None,
             }),
@@ -223,6 +228,20 @@ impl Error {
         self
     }
 
+    /// Records the URL of the request that failed, unless one is already recorded.
+    pub(crate) fn with_url(mut self, url: &url::Url) -> Error {
+        if self.inner.url.is_none() {
+            self.inner.url = Some(url.clone());
+        }
+        self
+    }
+
+    /// Keeps the header fields of the response that caused a status error.
+    pub(crate) fn with_response_headers(mut self, headers: Vec<(String, String)>) -> Error {
+        self.inner.response_headers = headers;
+        self
+    }
+
     /// Changes the kind and step (for an error made by a lower layer that does not know what the
     /// exchange was for, such as reading the answer of a proxy).
     pub(crate) fn reclassify(mut self, kind: ErrorKind, step: Step) -> Error {
@@ -257,6 +276,39 @@ impl Error {
         self.inner.status
     }
 
+    /// The URL of the request that failed — after redirects, the one being requested when it
+    /// failed — when the failure came from a request (not for an invalid URL).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 500 Oops\r\nContent-Length: 0\r\n\r\n"]);
+    /// let err = h1client::get(&server.url("/report")).call()?.error_for_status().unwrap_err();
+    /// assert_eq!(err.url().map(|u| u.path()), Some("/report"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn url(&self) -> Option<&url::Url> {
+        self.inner.url.as_ref()
+    }
+
+    /// The first value of the header `name` (case-insensitive) of the response that caused an
+    /// [`ErrorKind::Status`] error: `Retry-After` of a 429 or 503, `WWW-Authenticate` of a 401.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[
+    /// #     b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 120\r\nContent-Length: 0\r\n\r\n",
+    /// # ]);
+    /// let err = h1client::get(&server.url("/")).call()?.error_for_status().unwrap_err();
+    /// let wait: u64 = err.response_header("retry-after").and_then(|s| s.parse().ok()).unwrap_or(1);
+    /// assert_eq!(wait, 120);
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn response_header(&self, name: &str) -> Option<&str> {
+        self.inner
+            .response_headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The kind of the underlying [`io::Error`], when the cause is one.
     pub fn io_kind(&self) -> Option<io::ErrorKind> {
         self.inner
@@ -283,6 +335,29 @@ impl Error {
     /// ```
     pub fn protocol_error(&self) -> Option<&crate::proto::Error> {
         self.inner.source.as_ref()?.downcast_ref::<crate::proto::Error>()
+    }
+
+    /// Is this a TLS failure about the server's certificate — untrusted, expired, for another
+    /// name — rather than about the handshake itself (curl's exit 60 rather than 35)?
+    ///
+    /// ```
+    /// let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    /// let addr = closed.local_addr().unwrap();
+    /// drop(closed);
+    /// let err = h1client::get(&format!("http://{addr}/")).call().unwrap_err();
+    /// assert!(!err.is_certificate_error());
+    /// ```
+    pub fn is_certificate_error(&self) -> bool {
+        #[cfg(feature = "tls")]
+        if let Some(tls) = self
+            .inner
+            .source
+            .as_ref()
+            .and_then(|s| s.downcast_ref::<rustls::Error>())
+        {
+            return crate::transport::tls::is_certificate_error(tls);
+        }
+        false
     }
 
     /// True when a deadline caused this error.

@@ -13,8 +13,8 @@
 //! What the targets hold the code to: RFC 9112 §4–§5 (heads), §6.3 (framing), §7.1 (chunked
 //! coding), §9.3 (reuse), RFC 9110 §5.5 and §9.1 (what may be sent).
 
-use crate::client::conn::{HttpConn, IoLimits};
-use crate::client::response::BodyReader;
+use crate::client::body::BodyReader;
+use crate::client::conn::{HttpConn, IoLimits, Origin};
 use crate::error::Result;
 use crate::proto::framing::{self, Framing, RequestFacts};
 use crate::proto::response::Limits;
@@ -55,7 +55,11 @@ pub fn receive(method: &str, input: impl Read + Send + Sync + 'static, limits: &
         proxy: None,
         tls_id: 0,
     };
-    let mut conn = HttpConn::new(Stream::Memory(Box::new(input)), key);
+    let origin = Origin {
+        host: key.host.clone(),
+        port: key.port,
+    };
+    let mut conn = HttpConn::new(Stream::Memory(Box::new(input)), key, origin);
     let interim = Arc::new(AtomicUsize::new(0));
     let counter = interim.clone();
     // A tracer that is on, so the events' construction runs as well.

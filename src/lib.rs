@@ -97,29 +97,35 @@
 #![deny(missing_docs)]
 #![warn(rustdoc::broken_intra_doc_links)]
 
-pub mod client;
+mod client;
 #[doc(hidden)]
 pub mod doc_server;
-pub mod error;
+mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod manual;
 pub mod proto;
 pub mod trace;
-pub mod transport;
+mod transport;
 
 pub use client::agent::{Agent, AgentBuilder};
+pub use client::body::{BodyReader, Progress};
 pub use client::multipart::{self, Multipart, Part};
-pub use client::request::RequestBuilder;
-pub use client::response::{BodyReader, Progress, Response};
+pub use client::request::{IntoUrl, RequestBuilder};
+pub use client::response::{Hop, Response};
 pub use error::{Error, ErrorKind, Result, Step};
 pub use trace::Event;
 pub use transport::proxy::Proxy;
 pub use url::Url;
 
+/// TLS configuration: the rustls crate this build uses (to build a
+/// [`ClientConfig`](rustls::ClientConfig) for [`AgentBuilder::tls_config`]), and a client
+/// certificate for mutual TLS.
 #[cfg(feature = "tls")]
 pub use rustls;
+#[cfg(feature = "tls")]
+pub use transport::tls::ClientCert;
 
 use std::sync::OnceLock;
 
@@ -138,36 +144,82 @@ fn default_agent() -> &'static Agent {
 }
 
 /// A request with any method, on the default agent.
-pub fn request(method: &str, url: &str) -> RequestBuilder {
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\nAllow: GET, POST\r\n\r\n"]);
+/// let resp = h1client::request("OPTIONS", &server.url("/")).call()?;
+/// assert_eq!(resp.header("allow"), Some("GET, POST"));
+/// # Ok::<(), h1client::Error>(())
+/// ```
+pub fn request(method: &str, url: impl IntoUrl) -> RequestBuilder {
     default_agent().request(method, url)
 }
 
-/// A GET request on the default agent.
-pub fn get(url: &str) -> RequestBuilder {
+/// A GET request on the default agent (see the crate documentation).
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"]);
+/// let text = h1client::get(&server.url("/hello")).call()?.text()?;
+/// assert_eq!(text, "hello");
+/// # Ok::<(), h1client::Error>(())
+/// ```
+pub fn get(url: impl IntoUrl) -> RequestBuilder {
     default_agent().get(url)
 }
 
 /// A HEAD request on the default agent.
-pub fn head(url: &str) -> RequestBuilder {
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 123\r\n\r\n"]);
+/// let resp = h1client::head(&server.url("/file")).call()?;
+/// assert_eq!(resp.header("content-length"), Some("123"));
+/// # Ok::<(), h1client::Error>(())
+/// ```
+pub fn head(url: impl IntoUrl) -> RequestBuilder {
     default_agent().head(url)
 }
 
 /// A POST request on the default agent.
-pub fn post(url: &str) -> RequestBuilder {
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"]);
+/// let resp = h1client::post(&server.url("/items")).send_form(&[("name", "ada")])?;
+/// assert_eq!(resp.status(), 201);
+/// # Ok::<(), h1client::Error>(())
+/// ```
+pub fn post(url: impl IntoUrl) -> RequestBuilder {
     default_agent().post(url)
 }
 
 /// A PUT request on the default agent.
-pub fn put(url: &str) -> RequestBuilder {
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+/// h1client::put(&server.url("/items/1")).send("new value")?;
+/// # Ok::<(), h1client::Error>(())
+/// ```
+pub fn put(url: impl IntoUrl) -> RequestBuilder {
     default_agent().put(url)
 }
 
 /// A DELETE request on the default agent.
-pub fn delete(url: &str) -> RequestBuilder {
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+/// assert!(h1client::delete(&server.url("/items/1")).call()?.is_success());
+/// # Ok::<(), h1client::Error>(())
+/// ```
+pub fn delete(url: impl IntoUrl) -> RequestBuilder {
     default_agent().delete(url)
 }
 
 /// A PATCH request on the default agent.
-pub fn patch(url: &str) -> RequestBuilder {
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+/// h1client::patch(&server.url("/items/1")).send(r#"{"done":true}"#)?;
+/// # Ok::<(), h1client::Error>(())
+/// ```
+pub fn patch(url: impl IntoUrl) -> RequestBuilder {
     default_agent().patch(url)
 }

@@ -166,7 +166,7 @@ fn bad_certificates_are_refused_with_the_reason() {
             rustls::Error::InvalidCertificate(ce) => assert!(is_expected(ce), "{name}: {ce:?}"),
             other => panic!("{name}: {other:?}"),
         }
-        assert!(h1client::transport::tls::is_certificate_error(source), "{name}");
+        assert!(err.is_certificate_error(), "{name}");
         assert!(
             server.requests().is_empty(),
             "{name}: nothing is sent over an unverified connection"
@@ -302,10 +302,7 @@ fn version_mismatch_is_a_handshake_error_not_a_certificate_error() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     assert!(err.to_string().contains("alert"), "{err}");
-    assert!(
-        !h1client::transport::tls::is_certificate_error(rustls_source(&err)),
-        "{err:?}"
-    );
+    assert!(!err.is_certificate_error(), "{err:?}");
 }
 
 #[test]
@@ -625,7 +622,7 @@ fn plain_http_on_the_https_port_is_a_tls_error() {
     let err = trusting_ca().build().get(&url).call().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     assert!(err.to_string().contains("did not answer with TLS"), "{err}");
-    assert!(!h1client::transport::tls::is_certificate_error(rustls_source(&err)));
+    assert!(!err.is_certificate_error(), "{err:?}");
 }
 
 #[test]

@@ -823,7 +823,7 @@ pub fn request_head(data: &[u8]) {
         method: &method,
         target: &target,
         host,
-        defaults: &defaults_ref,
+        defaults: defaults_ref.iter().copied(),
         user: user.iter().map(|(n, v)| (n.as_str(), v.as_deref())),
         body,
     };

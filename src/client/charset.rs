@@ -83,6 +83,35 @@ pub fn decode(bytes: Vec<u8>, charset: Option<&str>) -> Result<String> {
     decode_other(&bytes, label)
 }
 
+/// Decodes `bytes` as text in `charset` like [`decode`], replacing what is not valid with
+/// U+FFFD instead of failing; a charset this build does not know is read as UTF-8.
+pub fn decode_lossy(bytes: Vec<u8>, charset: Option<&str>) -> String {
+    let label = charset.unwrap_or("utf-8");
+    if is_latin1_label(label) {
+        return bytes.iter().map(|&b| char::from(b)).collect();
+    }
+    if label.eq_ignore_ascii_case("us-ascii") || label.eq_ignore_ascii_case("ascii") {
+        return bytes
+            .iter()
+            .map(|&b| {
+                if b.is_ascii() {
+                    char::from(b)
+                } else {
+                    char::REPLACEMENT_CHARACTER
+                }
+            })
+            .collect();
+    }
+    #[cfg(feature = "charset")]
+    if let Some(encoding) = encoding_rs::Encoding::for_label(label.as_bytes()) {
+        return encoding.decode_without_bom_handling(&bytes).0.into_owned();
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
 #[cfg(feature = "charset")]
 fn decode_other(bytes: &[u8], label: &str) -> Result<String> {
     let encoding = encoding_rs::Encoding::for_label(label.as_bytes())
@@ -103,6 +132,16 @@ fn decode_other(_bytes: &[u8], label: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lossy_decoding_replaces_what_is_invalid() {
+        assert_eq!(decode_lossy(b"ab\xffc".to_vec(), None), "ab\u{fffd}c");
+        assert_eq!(decode_lossy(b"caf\xe9".to_vec(), Some("ISO-8859-1")), "café");
+        assert_eq!(decode_lossy(b"a\xe9".to_vec(), Some("us-ascii")), "a\u{fffd}");
+        assert_eq!(decode_lossy("fine".into(), Some("no-such-charset")), "fine");
+        #[cfg(feature = "charset")]
+        assert_eq!(decode_lossy(b"\x82\xa0".to_vec(), Some("shift_jis")), "あ");
+    }
 
     #[test]
     fn charset_parameter() {

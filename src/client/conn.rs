@@ -17,6 +17,7 @@ use crate::transport::connect::{call_limit, Deadline};
 use crate::transport::pool::Pooled;
 use crate::transport::{Arm, PoolKey, SocketTimeouts, Stream};
 use std::io;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Initial size of a connection's read buffer (it grows, up to the head limit, only for heads).
@@ -48,10 +49,40 @@ impl IoLimits {
     }
 }
 
+/// The origin (`host:port`) a connection's current request goes to, for messages. For a direct
+/// connection it is the pool key's (shared, not copied); a connection to a forward proxy or over
+/// a unix socket carries requests for any origin, and is told each one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The host as in the URL (IPv6 bracketed).
+    pub host: Arc<str>,
+    /// The port, explicit or the scheme's default.
+    pub port: u16,
+}
+
+impl Origin {
+    /// The origin of a URL.
+    pub(crate) fn of(url: &url::Url) -> Origin {
+        Origin {
+            host: Arc::from(url.host_str().unwrap_or_default()),
+            port: url.port_or_known_default().unwrap_or(0),
+        }
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.host, self.port)
+    }
+}
+
 /// A connection with its buffers; what the pool keeps.
 pub struct HttpConn {
     pub(crate) stream: Stream,
     key: PoolKey,
+    origin: Origin,
+    /// Bytes written to the stream so far (to tell whether anything of a request went out).
+    pub(crate) written: u64,
     buf: Vec<u8>,
     start: usize,
     end: usize,
@@ -64,6 +95,8 @@ pub struct HttpConn {
     write_timeout: Option<Duration>,
     /// Has this connection carried a request before the current one?
     pub(crate) reused: bool,
+    /// How long it may stay idle, when the server said (`Keep-Alive: timeout`), margin deducted.
+    pub(crate) idle_limit: Option<Duration>,
     /// The peer closed a TLS connection without `close_notify` (reads then return 0): the
     /// close proves nothing about the end of the data (RFC 8446 §6.1).
     pub(crate) unclean_close: bool,
@@ -73,14 +106,29 @@ impl Pooled for HttpConn {
     fn key(&self) -> &PoolKey {
         &self.key
     }
+
+    fn idle_limit(&self) -> Option<Duration> {
+        self.idle_limit
+    }
 }
 
 impl HttpConn {
-    /// Wraps a freshly opened stream.
-    pub fn new(stream: Stream, key: PoolKey) -> HttpConn {
+    /// Wraps a freshly opened stream, for requests to `origin` (which shares the key's host
+    /// when it is the same).
+    pub fn new(stream: Stream, key: PoolKey, origin: Origin) -> HttpConn {
+        let origin = if *key.host == *origin.host {
+            Origin {
+                host: key.host.clone(),
+                port: origin.port,
+            }
+        } else {
+            origin
+        };
         HttpConn {
             stream,
             key,
+            origin,
+            written: 0,
             buf: vec![0; READ_BUF],
             start: 0,
             end: 0,
@@ -90,23 +138,36 @@ impl HttpConn {
             read_timeout: None,
             write_timeout: None,
             reused: false,
+            idle_limit: None,
             unclean_close: false,
         }
     }
 
-    /// The origin, `host:port`, for messages.
-    pub fn origin(&self) -> &PoolKey {
-        &self.key
+    /// The origin of the request the connection carries, for messages.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// Records the origin of the next request (a forward-proxy or unix-socket connection carries
+    /// requests for any origin); no allocation when it is the same.
+    pub(crate) fn set_origin(&mut self, url: &url::Url) {
+        let (host, port) = (
+            url.host_str().unwrap_or_default(),
+            url.port_or_known_default().unwrap_or(0),
+        );
+        if *self.origin.host != *host || self.origin.port != port {
+            self.origin = Origin::of(url);
+        }
     }
 
     fn err(&self, e: Error) -> Error {
-        e.with_host(&self.key)
+        e.with_host(&self.origin)
     }
 
     fn io_err(&self, e: io::Error, io: &IoLimits, per_call: Option<Duration>, what: &str, step: Step) -> Error {
         let e = match e.kind() {
             io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => io.timeout_error(per_call, what, step),
-            _ => tls_failure(step, &e, &self.key.host).unwrap_or_else(|| Error::io(step, e)),
+            _ => tls_failure(step, &e, &self.origin.host).unwrap_or_else(|| Error::io(step, e)),
         };
         self.err(e)
     }
@@ -116,6 +177,7 @@ impl HttpConn {
     pub(crate) fn writer<'s>(&'s mut self, io: &'s IoLimits) -> (Writer<'s>, &'s mut Vec<u8>) {
         let writer = Writer {
             stream: &mut self.stream,
+            written: &mut self.written,
             armer: Armer {
                 io,
                 read: &mut self.read_timeout,
@@ -359,12 +421,6 @@ impl HttpConn {
     pub fn into_stream(self) -> Stream {
         self.stream
     }
-
-    /// Forgets unread bytes (before writing a new request).
-    pub fn clear_input(&mut self) {
-        self.start = 0;
-        self.end = 0;
-    }
 }
 
 /// Arms each system call of a request with its limits: the per-call timeout, or the time left
@@ -403,19 +459,30 @@ impl Arm for Armer<'_> {
     }
 }
 
-/// The connection's stream as a `Write` whose every system call is armed (see [`Armer`]).
+/// The connection's stream as a `Write` whose every system call is armed (see [`Armer`]), and
+/// which counts what it wrote.
 pub(crate) struct Writer<'s> {
     stream: &'s mut Stream,
+    written: &'s mut u64,
     armer: Armer<'s>,
+}
+
+impl Writer<'_> {
+    fn count(&mut self, n: usize) -> usize {
+        *self.written = self.written.saturating_add(n as u64);
+        n
+    }
 }
 
 impl io::Write for Writer<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.stream.armed(&mut self.armer).write(buf)
+        let n = self.stream.armed(&mut self.armer).write(buf)?;
+        Ok(self.count(n))
     }
 
     fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
-        self.stream.armed(&mut self.armer).write_vectored(bufs)
+        let n = self.stream.armed(&mut self.armer).write_vectored(bufs)?;
+        Ok(self.count(n))
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -32,10 +32,9 @@
 //! with its body, which is still unread. The same holds for a redirect answered before the body:
 //! even a streamed body can follow a 307 or 308, since none of it was sent.
 
-use super::agent;
+use super::body::BodyReader;
 use super::conn::{HttpConn, IoLimits};
-use super::request::Body;
-use super::response::BodyReader;
+use super::send::{self, Body};
 use crate::error::{ErrorKind, Result, Step};
 use crate::proto::request::BodyFraming;
 use crate::proto::response::Limits;
@@ -108,7 +107,7 @@ pub(crate) fn send(
                 tracer.emit(|| Event::ExpectContinue {
                     outcome: "100 Continue received; sending the body",
                 });
-                agent::send(conn, body, framing, io, tracer)?;
+                send::send(conn, body, framing, io, tracer)?;
                 return Ok(Sent::Body);
             }
             101..=199 if conn.head.is_interim() => continue,
@@ -122,7 +121,7 @@ pub(crate) fn send(
     tracer.emit(|| Event::ExpectContinue {
         outcome: "no 100 Continue in time; sending the body",
     });
-    agent::send(conn, body, framing, io, tracer)?;
+    send::send(conn, body, framing, io, tracer)?;
     Ok(Sent::Body)
 }
 

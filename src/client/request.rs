@@ -1,8 +1,8 @@
 //! Building a request: method, URL, headers, query, credentials, and the body it carries.
 //!
 //! A [`RequestBuilder`] is made by [`Agent::request`](crate::Agent::request) (or `get`, `post`,
-//! …) and finished by one of the sending calls, which run the request and return the
-//! [`Response`] head:
+//! …, or the crate's one-off functions) and finished by one of the sending calls, which run the
+//! request and return the [`Response`] head:
 //!
 //! | call | body on the wire |
 //! |---|---|
@@ -20,58 +20,114 @@
 //! sent (see [`proto::request`](crate::proto::request)), so a bad header is an `InvalidRequest`
 //! error from the sending call and no byte leaves the machine.
 
-use super::agent::Agent;
+use super::engine::{host_port, Engine};
 use super::multipart::Multipart;
+use super::run::{self, Request};
+use super::send::Body;
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::Response;
 use std::borrow::Cow;
+use std::fmt;
 use std::fs::File;
 use std::io::{Read, Seek};
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
-/// A body to send, as the request loop sees it.
-pub(crate) enum Body<'a> {
-    /// No body.
-    Empty,
-    /// Bytes in memory: sent with Content-Length, replayable on retry and redirect.
-    Bytes(&'a [u8]),
-    /// A stream: sent chunked (or with the user's Content-Length), read once, not replayable.
-    Reader(&'a mut dyn Read, Option<u64>),
-    /// A seekable stream of known length from a start position: replayed by seeking back.
-    Seekable(&'a mut dyn ReadSeek, u64, u64),
+/// What a URL can be given as: `&str`, `String`, `&String`, [`Url`] or `&Url` — so that
+/// `get(&format!(…))`, `get(string)` and `get(resp.url())` all compile. Text is parsed and
+/// checked (`http` or `https`, a host, no control characters); a `Url` is checked.
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[
+/// #     b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+/// #     b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+/// # ]);
+/// let text: String = server.url("/a");
+/// let first = h1client::get(&text).call()?;   // &String
+/// h1client::get(first.url()).call()?;         // &Url
+/// h1client::get(text).call()?;                // String
+/// # Ok::<(), h1client::Error>(())
+/// ```
+pub trait IntoUrl: sealed::Sealed {
+    /// The URL, parsed and checked; an [`ErrorKind::InvalidUrl`] error otherwise.
+    fn into_url(self) -> Result<Url>;
 }
 
-/// `Read + Seek`, as one trait object.
-pub(crate) trait ReadSeek: Read + Seek {}
-impl<T: Read + Seek> ReadSeek for T {}
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for &str {}
+    impl Sealed for String {}
+    impl Sealed for &String {}
+    impl Sealed for url::Url {}
+    impl Sealed for &url::Url {}
+}
 
-impl Body<'_> {
-    /// Can the body be sent again (retry on a fresh connection, 307/308 redirect)?
-    pub(crate) fn replayable(&self) -> bool {
-        !matches!(self, Body::Reader(..))
+impl IntoUrl for &str {
+    fn into_url(self) -> Result<Url> {
+        parse_url(self)
+    }
+}
+
+impl IntoUrl for String {
+    fn into_url(self) -> Result<Url> {
+        parse_url(&self)
+    }
+}
+
+impl IntoUrl for &String {
+    fn into_url(self) -> Result<Url> {
+        parse_url(self)
+    }
+}
+
+impl IntoUrl for Url {
+    fn into_url(self) -> Result<Url> {
+        let shown = crate::error::redact_url(self.as_str()).into_owned();
+        check_url(&self).map_err(|why| Error::new(ErrorKind::InvalidUrl, Step::Url, format!("{shown:?}: {why}")))?;
+        Ok(self)
+    }
+}
+
+impl IntoUrl for &Url {
+    fn into_url(self) -> Result<Url> {
+        self.clone().into_url()
     }
 }
 
 /// A request being built. Finish it with [`call`](Self::call), [`send`](Self::send),
-/// [`send_form`](Self::send_form) or [`send_reader`](Self::send_reader).
+/// [`send_form`](Self::send_form) or [`send_reader`](Self::send_reader) (see the module
+/// documentation for all of them).
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]"]);
+/// let resp = h1client::get(&server.url("/search"))
+///     .query("q", "rust http")
+///     .query("page", 2)
+///     .header("Accept", "application/json")
+///     .call()?;
+/// assert_eq!(resp.text()?, "[]");
+/// assert!(server.requests()[0].starts_with("GET /search?q=rust+http&page=2 HTTP/1.1\r\n"));
+/// # Ok::<(), h1client::Error>(())
+/// ```
 #[must_use = "a request does nothing until it is sent with call(), send(), …"]
 pub struct RequestBuilder {
-    pub(crate) agent: Agent,
-    pub(crate) method: Cow<'static, str>,
-    pub(crate) url: std::result::Result<Url, Error>,
+    engine: Arc<Engine>,
+    method: Cow<'static, str>,
+    url: std::result::Result<Url, Error>,
     /// User headers in order; `None` removes a default header of that name.
-    pub(crate) headers: Vec<(String, Option<String>)>,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) content_type: Option<&'static str>,
+    headers: Vec<(String, Option<String>)>,
+    timeout: Option<Duration>,
+    body_limit: Option<u64>,
+    content_type: Option<&'static str>,
     /// A problem found while building, reported when the request is sent.
-    pub(crate) invalid: Option<Error>,
+    invalid: Option<Error>,
     /// Send `Expect: 100-continue` if there is a body.
-    pub(crate) expect_continue: bool,
+    expect_continue: bool,
 }
 
-impl std::fmt::Debug for RequestBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for RequestBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestBuilder")
             .field("method", &self.method)
             .field(
@@ -136,13 +192,14 @@ pub(crate) fn check_url(url: &Url) -> std::result::Result<(), String> {
 }
 
 impl RequestBuilder {
-    pub(crate) fn new(agent: Agent, method: Cow<'static, str>, url: &str) -> RequestBuilder {
+    pub(crate) fn new(engine: Arc<Engine>, method: Cow<'static, str>, url: impl IntoUrl) -> RequestBuilder {
         RequestBuilder {
-            agent,
+            engine,
             method,
-            url: parse_url(url),
+            url: url.into_url(),
             headers: Vec::new(),
             timeout: None,
+            body_limit: None,
             content_type: None,
             invalid: None,
             expect_continue: false,
@@ -150,36 +207,90 @@ impl RequestBuilder {
     }
 
     /// Adds a header. Several headers of the same name are all sent, in order; a header named
-    /// like a default one (`User-Agent`, `Accept`, `Host`) replaces that default. Validated when
-    /// the request is sent.
+    /// like a default one (`User-Agent`, `Accept`, `Host`, an agent's
+    /// [`default_header`](crate::AgentBuilder::default_header)) replaces that default. The
+    /// value is anything that prints (`&str`, `String`, a number). Validated when the request is
+    /// sent.
     ///
     /// `Proxy-Authorization` is sent only when the request goes to an HTTP proxy (a plain `http`
     /// request, in absolute form); never to an origin server, not even inside a CONNECT tunnel
     /// (whose credentials come from the proxy URL, see [`Proxy`](crate::Proxy)).
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), Some(value.into())));
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// h1client::get(&server.url("/"))
+    ///     .header("X-Request-Id", "abc-123")
+    ///     .header("X-Retry", 2)
+    ///     .call()?;
+    /// assert!(server.requests()[0].contains("\r\nX-Request-Id: abc-123\r\nX-Retry: 2\r\n"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn header(mut self, name: impl AsRef<str>, value: impl fmt::Display) -> Self {
+        self.headers.push((name.as_ref().to_string(), Some(value.to_string())));
         self
     }
 
     /// Removes a header: the user's and the default one of that name (`User-Agent`,
     /// `Accept`, even `Host`) are not sent — curl's `-H 'Name:'`.
-    pub fn remove_header(mut self, name: impl Into<String>) -> Self {
-        let name = name.into();
-        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
-        self.headers.push((name, None));
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// h1client::get(&server.url("/")).remove_header("User-Agent").call()?;
+    /// assert!(!server.requests()[0].contains("User-Agent"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn remove_header(mut self, name: impl AsRef<str>) -> Self {
+        let name = name.as_ref();
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.headers.push((name.to_string(), None));
         self
     }
 
     /// Appends `key=value` to the query string, percent-encoded
-    /// (`application/x-www-form-urlencoded`, as an HTML form would).
-    pub fn query(mut self, key: &str, value: &str) -> Self {
+    /// (`application/x-www-form-urlencoded`, as an HTML form would). The value is anything that
+    /// prints.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// h1client::get(&server.url("/items")).query("tag", "a&b").query("limit", 10).call()?;
+    /// assert!(server.requests()[0].starts_with("GET /items?tag=a%26b&limit=10 "));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn query(mut self, key: impl AsRef<str>, value: impl fmt::Display) -> Self {
         if let Ok(url) = &mut self.url {
-            url.query_pairs_mut().append_pair(key, value);
+            url.query_pairs_mut().append_pair(key.as_ref(), &value.to_string());
+        }
+        self
+    }
+
+    /// Appends several `key=value` pairs to the query string (see [`query`](Self::query)): from
+    /// a slice, a `Vec`, a `HashMap`, any iterator of pairs.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// let params = [("from", "2026-01-01"), ("to", "2026-12-31")];
+    /// h1client::get(&server.url("/report")).query_pairs(params).call()?;
+    /// assert!(server.requests()[0].starts_with("GET /report?from=2026-01-01&to=2026-12-31 "));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn query_pairs<K: AsRef<str>, V: fmt::Display>(mut self, pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        if let Ok(url) = &mut self.url {
+            let mut query = url.query_pairs_mut();
+            for (key, value) in pairs {
+                query.append_pair(key.as_ref(), &value.to_string());
+            }
         }
         self
     }
 
     /// Sends `Authorization: Basic …` with these credentials (RFC 7617).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// h1client::get(&server.url("/private")).basic_auth("Aladdin", "open sesame").call()?;
+    /// assert!(server.requests()[0].contains("\r\nAuthorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn basic_auth(mut self, user: &str, password: &str) -> Self {
         match super::auth::basic(user, password) {
             Ok(value) => self.remove_header("Authorization").header("Authorization", value),
@@ -192,9 +303,16 @@ impl RequestBuilder {
     }
 
     /// Sends `Authorization: Bearer <token>` (RFC 6750).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// h1client::get(&server.url("/api/me")).bearer_auth("t0k3n").call()?;
+    /// assert!(server.requests()[0].contains("\r\nAuthorization: Bearer t0k3n\r\n"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn bearer_auth(self, token: &str) -> Self {
         self.remove_header("Authorization")
-            .header("Authorization", format!("Bearer {token}"))
+            .header("Authorization", format_args!("Bearer {token}"))
     }
 
     /// Sends `Expect: 100-continue` and waits for the server's `100 Continue` before sending the
@@ -203,35 +321,76 @@ impl RequestBuilder {
     /// [`expect_continue_timeout`](crate::AgentBuilder::expect_continue_timeout); a request
     /// without a body sends no expectation. See [`expect`](super::expect) for what happens when
     /// the server answers first. Setting the header yourself does the same.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\n\r\n"]);
+    /// let big = vec![0u8; 1 << 20];
+    /// let resp = h1client::put(&server.url("/upload")).expect_continue().send(&big)?;
+    /// assert_eq!(resp.status(), 413); // refused before the megabyte went out
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn expect_continue(mut self) -> Self {
         self.expect_continue = true;
         self
     }
 
     /// A deadline for this request only, replacing the agent's `timeout`: everything from
-    /// resolving the name to the end of the body.
-    /// Zero and huge values mean what they mean for
+    /// resolving the name to the end of the body. Zero and huge values mean what they mean for
     /// [`AgentBuilder::timeout`](crate::AgentBuilder::timeout).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// use std::time::Duration;
+    /// h1client::get(&server.url("/health")).timeout(Duration::from_secs(2)).call()?;
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
+    /// The most bytes [`Response::bytes`], [`Response::text`] and `json` accept for this
+    /// request, replacing the agent's [`body_limit`](crate::AgentBuilder::body_limit).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789"]);
+    /// let err = h1client::get(&server.url("/")).body_limit(4).call()?.bytes().unwrap_err();
+    /// assert_eq!(err.kind(), h1client::ErrorKind::BodyTooLarge);
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn body_limit(mut self, bytes: u64) -> Self {
+        self.body_limit = Some(bytes);
+        self
+    }
+
     /// Runs the request with `body`.
     fn run(mut self, body: Body<'_>) -> Result<Response> {
-        let has_body = match &body {
-            Body::Empty => false,
-            Body::Bytes(b) => !b.is_empty(),
-            Body::Reader(_, len) => *len != Some(0),
-            Body::Seekable(_, _, len) => *len > 0,
-        };
-        if self.expect_continue && has_body {
+        if self.expect_continue && !body.is_empty() {
             self = self.remove_header("Expect").header("Expect", "100-continue");
         }
-        self.agent.clone().run(self, body)
+        let url = self.url?;
+        if let Some(e) = self.invalid {
+            return Err(e.with_host(host_port(&url)).with_url(&url));
+        }
+        let request = Request {
+            method: self.method,
+            url,
+            headers: self.headers,
+            content_type: self.content_type,
+            timeout: self.timeout,
+            body_limit: self.body_limit,
+        };
+        run::run(&self.engine, request, body)
     }
 
     /// Sends the request without a body.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"]);
+    /// let resp = h1client::get(&server.url("/")).call()?;
+    /// assert_eq!(resp.text()?, "ok");
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn call(self) -> Result<Response> {
         self.run(Body::Empty)
     }
@@ -255,6 +414,9 @@ impl RequestBuilder {
     /// `Transfer-Encoding: chunked` — or, when a `Content-Length` header was set, with that
     /// length, checking that the reader gives exactly that many bytes.
     ///
+    /// The request's deadline cannot interrupt a read of `reader` that blocks (a pipe nobody
+    /// writes to): bound such a reader yourself.
+    ///
     /// ```
     /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
     /// let data: &[u8] = b"streamed";
@@ -270,6 +432,14 @@ impl RequestBuilder {
 
     /// Sends exactly `len` bytes read from `reader`, framed with `Content-Length: len`; an error
     /// if the reader gives fewer or more.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// let data: &[u8] = b"sized";
+    /// h1client::put(&server.url("/f")).send_reader_sized(data, 5)?;
+    /// assert!(server.requests()[0].ends_with("Content-Length: 5\r\n\r\nsized"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn send_reader_sized(self, mut reader: impl Read, len: u64) -> Result<Response> {
         self.run(Body::Reader(&mut reader, Some(len)))
     }
@@ -277,6 +447,17 @@ impl RequestBuilder {
     /// Sends a file from its current position to its end, framed with `Content-Length`. Unlike a
     /// plain reader it can be sent again — after a 307/308 redirect or a retry — by seeking back.
     /// A file that is not a regular file (a pipe, a device) is streamed chunked instead.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// # let path = std::env::temp_dir().join(format!("h1client-doc-send-file-{}", std::process::id()));
+    /// # std::fs::write(&path, b"file body").unwrap();
+    /// let file = std::fs::File::open(&path).unwrap();
+    /// h1client::put(&server.url("/upload")).send_file(file)?;
+    /// assert!(server.requests()[0].ends_with("Content-Length: 9\r\n\r\nfile body"));
+    /// # std::fs::remove_file(&path).unwrap();
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn send_file(self, mut file: File) -> Result<Response> {
         let regular = file.metadata().map(|m| m.is_file().then_some(m.len()));
         let start = file.stream_position();
@@ -292,6 +473,14 @@ impl RequestBuilder {
     /// Sends from `reader`'s current position to its end, framed with `Content-Length`; like
     /// [`send_file`](Self::send_file), it can be sent again by seeking back (a 307/308 redirect,
     /// a retry). For a reader that counts what it gives, or a file already wrapped.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// let body = std::io::Cursor::new(b"seekable".to_vec());
+    /// h1client::put(&server.url("/f")).send_seekable(body)?;
+    /// assert!(server.requests()[0].ends_with("Content-Length: 8\r\n\r\nseekable"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn send_seekable(self, mut reader: impl Read + Seek) -> Result<Response> {
         let bounds = reader.stream_position().and_then(|start| {
             let end = reader.seek(std::io::SeekFrom::End(0))?;
@@ -310,6 +499,18 @@ impl RequestBuilder {
     /// Sends a `multipart/form-data` body (RFC 7578), streamed: see
     /// [`multipart`](super::multipart). Sets `Content-Type` with the form's boundary unless the
     /// request has its own.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"]);
+    /// use h1client::{Multipart, Part};
+    /// let form = Multipart::new()
+    ///     .text("title", "notes")
+    ///     .part("data", Part::bytes(b"a,b\n".to_vec()).file_name("data.csv"));
+    /// let resp = h1client::post(&server.url("/upload")).send_multipart(form)?;
+    /// assert_eq!(resp.status(), 201);
+    /// assert!(server.requests()[0].contains("Content-Type: multipart/form-data; boundary="));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn send_multipart(mut self, form: Multipart) -> Result<Response> {
         let form = match form.finish() {
             Ok(form) => form,
@@ -329,6 +530,15 @@ impl RequestBuilder {
     /// Sends `value` serialized as JSON, with `Content-Type: application/json` unless the request
     /// has its own (feature `json`). A value that cannot be serialized (a map with non-string
     /// keys) is an [`ErrorKind::InvalidRequest`] error, and nothing is sent.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"]);
+    /// #[derive(serde::Serialize)]
+    /// struct NewUser<'a> { name: &'a str, admin: bool }
+    /// h1client::post(&server.url("/users")).send_json(&NewUser { name: "ada", admin: false })?;
+    /// assert!(server.requests()[0].ends_with("Content-Type: application/json\r\nContent-Length: 28\r\n\r\n{\"name\":\"ada\",\"admin\":false}"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     #[cfg(feature = "json")]
     pub fn send_json<T: serde::Serialize + ?Sized>(mut self, value: &T) -> Result<Response> {
         match serde_json::to_vec(value) {

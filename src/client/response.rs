@@ -1,41 +1,30 @@
-//! The response: its status and headers, read in place from the connection's buffer, and its
-//! body as a streaming [`BodyReader`] that gives the connection back to the pool when it reaches
-//! a clean end.
-//!
-//! The body is delimited exactly as [`proto::framing`](crate::proto::framing) decided (RFC 9112
-//! §6.3), and a body that ends before its framing says is an error from `read()` — never a short
-//! `Ok(0)` that would pass a truncated file off as complete:
-//!
-//! - `Content-Length`: the connection closing before that many bytes is an `Io` error
-//!   (`UnexpectedEof`) naming how many of how many arrived;
-//! - chunked: closing anywhere before the last chunk and the end of the trailer section is an
-//!   error too; bad chunk framing is a `Protocol` error;
-//! - until close: the close is the end. Over TLS only a `close_notify` proves it; a bare TCP close
-//!   is reported as truncation (RFC 8446 §6.1, RFC 9112 §9.8).
-//!
-//! A connection goes back to the pool only when its body was read to that clean end, the
-//! framing allows reuse, and no byte beyond the body arrived (extra bytes are never taken as the
-//! next response). Dropping a reader before the end closes the connection.
-//!
-//! Above the framing, a body with a `Content-Encoding` the agent can undo (`gzip`, `deflate`,
-//! `br`, with the features of those names) is decoded as it streams, by
-//! [`super::decode`] (RFC 9110 §8.4).
+//! The response: its status and headers, read in place from the connection's buffer (nothing
+//! is copied), the redirects that led to it, and its body — still on the connection, read
+//! through a [`BodyReader`] or whole with [`Response::bytes`], [`Response::text`] or `json`.
 
-use super::agent::Agent;
+use super::body::BodyReader;
 use super::charset;
-use super::conn::{HttpConn, IoLimits};
 use super::decode::{self, Decoder};
-use crate::error::{Error, ErrorKind, Result, Step};
-use crate::proto::chunked::ChunkedDecoder;
-use crate::proto::framing::{BodyKind, Framing, Reuse};
-use crate::trace::{Event, Tracer};
-use crate::transport::PoolKey;
-use std::io::{self, Read, Write};
+use crate::error::{redact_url, Error, ErrorKind, Result, Step};
+use crate::proto::framing::BodyKind;
+use crate::proto::response::ResponseHead;
+use std::io::Read;
 use url::Url;
 
 /// An HTTP response whose head has been read; the body is still on the connection.
 ///
 /// A 4xx or 5xx status is a `Response` like any other (see [`Response::error_for_status`]).
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[
+/// #     b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello",
+/// # ]);
+/// let resp = h1client::get(&server.url("/greeting")).call()?;
+/// assert!(resp.is_success());
+/// assert_eq!(resp.header("content-type"), Some("text/plain"));
+/// assert_eq!(resp.text()?, "hello");
+/// # Ok::<(), h1client::Error>(())
+/// ```
 ///
 /// # Compressed bodies
 ///
@@ -47,11 +36,12 @@ use url::Url;
 /// bytes that crossed the network, not the ones you read: [`content_length`](Self::content_length)
 /// returns `None`, and [`is_decoded`](Self::is_decoded) tells that this happened. Bodies of
 /// HEAD requests and of 204, 206 and 304 responses are never decoded (they have no body, or a
-/// piece of the encoded one), nor are codings the agent cannot undo (the body comes as it is).
-/// For `Range` requests, send `Accept-Encoding: identity` so that the pieces are of the plain
-/// representation.
+/// piece of the encoded one), nor are codings the agent cannot undo (the body comes as it is,
+/// and `text`/`json` say which coding is left). For `Range` requests, send
+/// `Accept-Encoding: identity` so that the pieces are of the plain representation.
 pub struct Response {
     url: Url,
+    history: Vec<Hop>,
     status: u16,
     minor_version: u8,
     body_limit: u64,
@@ -60,10 +50,21 @@ pub struct Response {
     still_encoded: Option<String>,
 }
 
+/// One redirect on the way to a response: the URL that answered with it and its status (see
+/// [`Response::history`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Hop {
+    /// The URL requested.
+    pub url: Url,
+    /// The redirect status it answered with (301, 302, 303, 307, 308).
+    pub status: u16,
+}
+
 impl std::fmt::Debug for Response {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Response")
-            .field("url", &crate::error::redact_url(self.url.as_str()))
+            .field("url", &redact_url(self.url.as_str()))
             .field("status", &self.status)
             .field("reason", &self.reason())
             .finish_non_exhaustive()
@@ -71,21 +72,20 @@ impl std::fmt::Debug for Response {
 }
 
 impl Response {
-    pub(crate) fn new(url: Url, body_limit: u64, decompress: bool, body: BodyReader) -> Response {
-        let (status, minor_version) = body
-            .conn
-            .as_ref()
-            .map_or((0, 1), |c| (c.head.status, c.head.minor_version));
+    pub(crate) fn new(url: Url, history: Vec<Hop>, body_limit: u64, decompress: bool, body: BodyReader) -> Response {
+        let (status, minor_version) = body.head().map_or((0, 1), |(h, _)| (h.status, h.minor_version));
         let mut response = Response {
             url,
+            history,
             status,
             minor_version,
             body_limit,
             body,
             still_encoded: None,
         };
-        let has_body = !matches!(response.body.framing.kind, BodyKind::Empty | BodyKind::Length(0));
-        let transfer = match response.body.framing.kind {
+        let kind = response.body.framing().kind;
+        let has_body = !matches!(kind, BodyKind::Empty | BodyKind::Length(0));
+        let transfer = match kind {
             BodyKind::Chunked => decode::plan_transfer(response.header_all("transfer-encoding")),
             _ => decode::Plan::AsIs,
         };
@@ -94,8 +94,10 @@ impl Response {
         } else {
             decode::Plan::AsIs
         };
-        response.body.decoder = Decoder::new(transfer.then(content)).map(Box::new);
-        if has_body && status != 206 && response.body.decoder.is_none() {
+        let decoder = Decoder::new(transfer.then(content));
+        let decoded = decoder.is_some();
+        response.body.set_decoder(decoder);
+        if has_body && status != 206 && !decoded {
             response.still_encoded = decode::still_encoded(response.header_all("content-encoding"), decompress);
         }
         response
@@ -112,21 +114,87 @@ impl Response {
         }
     }
 
-    fn head_parts(&self) -> Option<(&crate::proto::response::ResponseHead, &[u8])> {
-        self.body.conn.as_ref().map(|c| (&c.head, c.head_buf()))
+    fn head_parts(&self) -> Option<(&ResponseHead, &[u8])> {
+        self.body.head()
     }
 
     /// The status code: `200`, `404`, …
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"]);
+    /// assert_eq!(h1client::get(&server.url("/gone")).call()?.status(), 404);
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn status(&self) -> u16 {
         self.status
     }
 
-    /// The reason phrase: `OK`, `Not Found`, … (may be empty; it carries no meaning).
+    /// The reason phrase: `OK`, `Not Found`, … (may be empty; it carries no meaning, RFC 9112
+    /// §4).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"]);
+    /// assert_eq!(h1client::get(&server.url("/gone")).call()?.reason(), "Not Found");
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn reason(&self) -> &str {
         self.head_parts().map_or("", |(h, buf)| h.reason(buf))
     }
 
+    /// Is the status 2xx (success, RFC 9110 §15.3)?
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// assert!(h1client::delete(&server.url("/item/1")).call()?.is_success());
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// Is the status 3xx (redirection, RFC 9110 §15.4)? Seen only when redirects are not
+    /// followed, or not followable (no `Location`, a 300 or 304).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 304 Not Modified\r\n\r\n"]);
+    /// let resp = h1client::get(&server.url("/cached")).header("If-None-Match", "\"v1\"").call()?;
+    /// assert!(resp.is_redirect());
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.status)
+    }
+
+    /// Is the status 4xx (the request was refused, RFC 9110 §15.5)?
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n"]);
+    /// assert!(h1client::get(&server.url("/api")).call()?.is_client_error());
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn is_client_error(&self) -> bool {
+        (400..500).contains(&self.status)
+    }
+
+    /// Is the status 5xx (the server failed, RFC 9110 §15.6), or 600 to 999, which RFC 9110 §15
+    /// asks a client to treat as 5xx?
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"]);
+    /// assert!(h1client::get(&server.url("/")).call()?.is_server_error());
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn is_server_error(&self) -> bool {
+        self.status >= 500
+    }
+
     /// The protocol version of the response: `HTTP/1.1` or `HTTP/1.0`.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"]);
+    /// assert_eq!(h1client::get(&server.url("/")).call()?.http_version(), "HTTP/1.0");
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn http_version(&self) -> &'static str {
         if self.minor_version == 0 {
             "HTTP/1.0"
@@ -137,16 +205,42 @@ impl Response {
 
     /// The first value of the header `name` (case-insensitive), trimmed of surrounding
     /// whitespace. Values that are not UTF-8 are read as ISO-8859-1 (RFC 9110 §5.5).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nETag: \"v7\"\r\nContent-Length: 0\r\n\r\n"]);
+    /// let resp = h1client::get(&server.url("/doc")).call()?;
+    /// assert_eq!(resp.header("etag"), Some("\"v7\""));
+    /// assert_eq!(resp.header("x-missing"), None);
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn header(&self, name: &str) -> Option<&str> {
         self.head_parts().and_then(|(h, buf)| h.header(buf, name))
     }
 
     /// The raw bytes of the first value of the header `name`.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nX-Name: Andr\xe9\r\nContent-Length: 0\r\n\r\n"]);
+    /// let resp = h1client::get(&server.url("/")).call()?;
+    /// assert_eq!(resp.header_bytes("x-name"), Some(&b"Andr\xe9"[..]));
+    /// assert_eq!(resp.header("x-name"), Some("André")); // read as ISO-8859-1
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn header_bytes(&self, name: &str) -> Option<&[u8]> {
         self.head_parts().and_then(|(h, buf)| h.header_bytes(buf, name))
     }
 
-    /// Every value of the header `name`, in order.
+    /// Every value of the header `name`, in order (repeated headers, such as `Set-Cookie`).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[
+    /// #     b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 0\r\n\r\n",
+    /// # ]);
+    /// let resp = h1client::get(&server.url("/login")).call()?;
+    /// let cookies: Vec<&str> = resp.header_all("set-cookie").collect();
+    /// assert_eq!(cookies, ["a=1", "b=2"]);
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn header_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.headers()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
@@ -154,34 +248,90 @@ impl Response {
     }
 
     /// All header fields in the order received, duplicates kept: `(name, value)`.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nContent-Length: 0\r\n\r\n"]);
+    /// let resp = h1client::get(&server.url("/")).call()?;
+    /// let names: Vec<&str> = resp.headers().map(|(name, _)| name).collect();
+    /// assert_eq!(names, ["A", "B", "Content-Length"]);
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.head_parts().into_iter().flat_map(|(h, buf)| h.headers(buf))
     }
 
     /// The response head exactly as received, from the status line to the empty line.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\n"]);
+    /// let resp = h1client::get(&server.url("/")).call()?;
+    /// assert_eq!(resp.raw_head(), b"HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\n");
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn raw_head(&self) -> &[u8] {
-        self.body.conn.as_ref().map_or(&[][..], |c| c.head_bytes())
+        self.body.head_bytes()
     }
 
     /// The URL this response came from: the final one, after redirects.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[
+    /// #     b"HTTP/1.1 301 Moved Permanently\r\nLocation: /new\r\nContent-Length: 0\r\n\r\n",
+    /// #     b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    /// # ]);
+    /// let resp = h1client::get(&server.url("/old")).call()?;
+    /// assert_eq!(resp.url().path(), "/new");
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn url(&self) -> &Url {
         &self.url
+    }
+
+    /// The redirects that led to this response, in order (empty when there were none): what
+    /// Python `requests` calls `r.history`.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[
+    /// #     b"HTTP/1.1 302 Found\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n",
+    /// #     b"HTTP/1.1 308 Permanent Redirect\r\nLocation: /c\r\nContent-Length: 0\r\n\r\n",
+    /// #     b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    /// # ]);
+    /// let resp = h1client::get(&server.url("/a")).call()?;
+    /// let hops: Vec<(&str, u16)> = resp.history().iter().map(|h| (h.url.path(), h.status)).collect();
+    /// assert_eq!(hops, [("/a", 302), ("/b", 308)]);
+    /// assert_eq!(resp.url().path(), "/c");
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn history(&self) -> &[Hop] {
+        &self.history
     }
 
     /// The length of the body you will read, when the framing announces it (`Content-Length`);
     /// `None` when it does not, and when the body is decoded (the header counts the compressed
     /// bytes).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"]);
+    /// assert_eq!(h1client::get(&server.url("/")).call()?.content_length(), Some(5));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn content_length(&self) -> Option<u64> {
         if self.is_decoded() {
             return None;
         }
-        self.body.expected
+        self.body.expected_len()
     }
 
     /// Is the body decoded as it is read, from its `Content-Encoding` or from a transfer coding
     /// before `chunked` (see [Compressed bodies](Self#compressed-bodies))?
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nplain"]);
+    /// assert!(!h1client::get(&server.url("/")).call()?.is_decoded());
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn is_decoded(&self) -> bool {
-        self.body.decoder.is_some()
+        self.body.is_decoded()
     }
 
     /// The body as a stream: `Read + Send + 'static`, constant memory for any size, no limit.
@@ -192,7 +342,7 @@ impl Response {
     /// # ]);
     /// use std::io::Read;
     /// let mut reader = h1client::get(&server.url("/big")).call()?.into_reader();
-    /// let mut out = Vec::new(); // or a File: std::io::copy(&mut reader, &mut file)
+    /// let mut out = Vec::new(); // or a File: reader.copy_to(&mut file)
     /// reader.read_to_end(&mut out)?;
     /// assert_eq!(out, b"big file");
     /// assert_eq!(reader.trailers(), [("X-Sum".to_string(), "9".to_string())]);
@@ -202,20 +352,27 @@ impl Response {
         self.body
     }
 
-    /// Reads the whole body, refusing more than the agent's body limit (default 10 MiB) with
-    /// [`ErrorKind::BodyTooLarge`]. For a compressed body the limit applies both to the bytes
-    /// returned (a small body cannot expand into a large allocation) and to the bytes received
-    /// (input that decodes to nothing cannot be read without end), the latter with 1/64 and
-    /// 4 KiB of headroom for incompressible data.
+    /// Reads the whole body, refusing more than the body limit (the agent's, 10 MiB by default,
+    /// or the request's) with [`ErrorKind::BodyTooLarge`]. For a compressed body the limit
+    /// applies both to the bytes returned (a small body cannot expand into a large allocation)
+    /// and to the bytes received (input that decodes to nothing cannot be read without end),
+    /// the latter with 1/64 and 4 KiB of headroom for incompressible data.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n\x89PNG"]);
+    /// let bytes = h1client::get(&server.url("/logo.png")).call()?.bytes()?;
+    /// assert_eq!(bytes, b"\x89PNG");
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn bytes(self) -> Result<Vec<u8>> {
         let limit = self.body_limit;
         let mut reader = self.into_reader();
         if reader.is_decoded() {
             // The encoded bytes count too, so input that decodes to little or nothing cannot be
             // read without end; the headroom is what an incompressible body gains by encoding.
-            reader.received_limit = Some(limit.saturating_add(limit / 64).saturating_add(4096));
+            reader.limit_received(limit.saturating_add(limit / 64).saturating_add(4096));
         }
-        let capacity = reader.expected.unwrap_or(0).min(limit).min(16 << 20) as usize;
+        let capacity = reader.expected_len().unwrap_or(0).min(limit).min(16 << 20) as usize;
         let mut out = Vec::with_capacity(capacity);
         let mut limited = (&mut reader).take(limit.saturating_add(1));
         limited.read_to_end(&mut out).map_err(Error::from)?;
@@ -233,24 +390,61 @@ impl Response {
     /// Reads the whole body as text, in the charset that `Content-Type` declares: UTF-8 when it
     /// declares none, ISO-8859-1 and US-ASCII built in, any other with the `charset` feature
     /// (see [`super::charset`]). Text that is invalid in its charset is an
-    /// [`ErrorKind::Decode`] error, never silently replaced. So is a body still content-coded
-    /// (a coding this build does not decode, or decompression turned off): the error names the
-    /// coding and what would decode it. Same limit as [`bytes`](Response::bytes).
+    /// [`ErrorKind::Decode`] error, never silently replaced (see [`text_lossy`](Self::text_lossy)
+    /// for that). So is a body still content-coded (a coding this build does not decode, or
+    /// decompression turned off): the error names the coding and what would decode it. Same
+    /// limit as [`bytes`](Response::bytes).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[
+    /// #     b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Length: 4\r\n\r\ncaf\xe9",
+    /// # ]);
+    /// assert_eq!(h1client::get(&server.url("/menu")).call()?.text()?, "café");
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn text(self) -> Result<String> {
         self.check_decoded()?;
-        let charset = self
-            .header("content-type")
-            .and_then(charset::charset_param)
-            .map(str::to_string);
+        let charset = self.charset();
         let origin = self.body.origin();
         let bytes = self.bytes()?;
         charset::decode(bytes, charset.as_deref()).map_err(|e| e.with_host(origin))
+    }
+
+    /// Reads the whole body as text like [`text`](Self::text), but never fails on the text
+    /// itself: what is not valid in its charset becomes U+FFFD (`�`). Reading can still fail
+    /// (the network, the body limit, a body still content-coded).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nab\xffc"]);
+    /// assert_eq!(h1client::get(&server.url("/")).call()?.text_lossy()?, "ab\u{fffd}c");
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn text_lossy(self) -> Result<String> {
+        self.check_decoded()?;
+        let charset = self.charset();
+        let bytes = self.bytes()?;
+        Ok(charset::decode_lossy(bytes, charset.as_deref()))
+    }
+
+    fn charset(&self) -> Option<String> {
+        self.header("content-type")
+            .and_then(charset::charset_param)
+            .map(str::to_string)
     }
 
     /// Reads the whole body as JSON into a `T` (feature `json`). Same limit as
     /// [`bytes`](Response::bytes); a body that is not valid JSON for `T` is an
     /// [`ErrorKind::Decode`] error, and so is a body still content-coded (as for
     /// [`text`](Response::text)). The `Content-Type` is not checked.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 21\r\n\r\n{\"id\":7,\"name\":\"ada\"}"]);
+    /// #[derive(serde::Deserialize)]
+    /// struct User { id: u32, name: String }
+    /// let user: User = h1client::get(&server.url("/users/7")).call()?.json()?;
+    /// assert_eq!((user.id, user.name.as_str()), (7, "ada"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     #[cfg(feature = "json")]
     pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T> {
         self.check_decoded()?;
@@ -267,8 +461,10 @@ impl Response {
         })
     }
 
-    /// Turns a 4xx or 5xx response into an [`ErrorKind::Status`] error (its message names the
-    /// status and the URL); any other response is returned unchanged.
+    /// Turns a 4xx or 5xx response (or 600..=999) into an [`ErrorKind::Status`] error; any
+    /// other response is returned unchanged. The error keeps the status, the URL and the
+    /// response's headers (a 429's `Retry-After` stays readable with
+    /// [`Error::response_header`]); its message names the status and the URL.
     ///
     /// ```
     /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"]);
@@ -280,587 +476,49 @@ impl Response {
     /// # Ok::<(), h1client::Error>(())
     /// ```
     pub fn error_for_status(self) -> Result<Response> {
+        match self.status_error() {
+            Some(e) => Err(e),
+            None => Ok(self),
+        }
+    }
+
+    /// [`error_for_status`](Self::error_for_status) without giving the response up: the body
+    /// can still be read (an error page, a problem+json document) after checking.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[
+    /// #     b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\nContent-Length: 9\r\n\r\nslow down",
+    /// # ]);
+    /// let resp = h1client::get(&server.url("/api")).call()?;
+    /// if let Err(e) = resp.error_for_status_ref() {
+    ///     assert_eq!(e.response_header("retry-after"), Some("30"));
+    ///     assert_eq!(resp.text()?, "slow down");
+    /// }
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn error_for_status_ref(&self) -> Result<&Response> {
+        match self.status_error() {
+            Some(e) => Err(e),
+            None => Ok(self),
+        }
+    }
+
+    fn status_error(&self) -> Option<Error> {
         if self.status < 400 {
-            return Ok(self);
+            return None;
         }
-        let url = crate::error::redact_url(self.url.as_str());
-        let message = format!("HTTP {} {} for {url}", self.status, self.reason());
-        let origin = self.body.origin();
-        Err(Error::new(ErrorKind::Status, Step::Status, message)
-            .with_host(origin)
-            .with_status(self.status))
-    }
-}
-
-/// How far a download has come, for [`BodyReader::copy_to_with_progress`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Progress {
-    /// Body bytes written so far (decoded, when the body is).
-    pub delivered: u64,
-    /// Body bytes taken from the connection so far (before content decoding).
-    pub received: u64,
-    /// The total of `received`, when the server announced it with `Content-Length`.
-    pub expected: Option<u64>,
-}
-
-enum State {
-    Length(u64),
-    Chunked(ChunkedDecoder),
-    UntilClose,
-    Done,
-}
-
-/// The response body as a stream of bytes.
-///
-/// Reads give the body after transfer decoding (chunked), and after content decoding when the
-/// response [is decoded](Response::is_decoded). At the clean end the connection goes back to the
-/// agent's pool; a failure is an error from `read()` (kind recoverable with
-/// [`Error::from`]`(io_error)`), never a silent early end.
-///
-/// For progress, [`received`](Self::received) and [`expected_len`](Self::expected_len) count the
-/// same bytes (those that crossed the network), and so do [`delivered`](Self::delivered) and
-/// [`received`](Self::received) when the body is not decoded.
-pub struct BodyReader {
-    conn: Option<HttpConn>,
-    pool: Option<Agent>,
-    state: State,
-    framing: Framing,
-    io: IoLimits,
-    tracer: Tracer,
-    /// Body bytes read from the connection (transfer-decoded, still content-coded).
-    received: u64,
-    /// Bytes given to the caller (content-decoded).
-    delivered: u64,
-    expected: Option<u64>,
-    trailers: Vec<(String, String)>,
-    failed: Option<(ErrorKind, String)>,
-    decoder: Option<Box<Decoder>>,
-    origin: PoolKey,
-    /// The request had `Expect: 100-continue` and the server answered before its body was sent.
-    pub(crate) body_unsent: bool,
-    /// Most body bytes taken from the connection (before content decoding), when reading whole.
-    received_limit: Option<u64>,
-}
-
-/// Most bytes of encoded body one read may take from the connection without producing a single
-/// decoded byte. Legitimate streams produce output long before (a gzip header is at most
-/// 64 KiB here); a stream of empty blocks is refused instead of read for ever, and the work one
-/// read does stays bounded.
-const MAX_ENCODED_WITHOUT_OUTPUT: usize = 256 * 1024;
-
-impl std::fmt::Debug for BodyReader {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BodyReader")
-            .field("delivered", &self.delivered)
-            .field("received", &self.received)
-            .field("expected", &self.expected)
-            .field("decoder", &self.decoder)
-            .field("done", &matches!(self.state, State::Done))
-            .finish_non_exhaustive()
-    }
-}
-
-impl BodyReader {
-    pub(crate) fn new(
-        conn: HttpConn,
-        pool: Option<Agent>,
-        framing: Framing,
-        max_trailer_bytes: usize,
-        io: IoLimits,
-        tracer: Tracer,
-    ) -> BodyReader {
-        let (state, expected) = match framing.kind {
-            BodyKind::Empty => (State::Length(0), Some(0)),
-            BodyKind::Length(n) => (State::Length(n), Some(n)),
-            BodyKind::Chunked => (State::Chunked(ChunkedDecoder::new(max_trailer_bytes)), None),
-            BodyKind::UntilClose => (State::UntilClose, None),
-        };
-        BodyReader {
-            origin: conn.origin().clone(),
-            conn: Some(conn),
-            pool,
-            state,
-            framing,
-            io,
-            tracer,
-            received: 0,
-            delivered: 0,
-            expected,
-            trailers: Vec::new(),
-            failed: None,
-            decoder: None,
-            body_unsent: false,
-            received_limit: None,
-        }
-    }
-
-    fn origin(&self) -> PoolKey {
-        self.origin.clone()
-    }
-
-    /// The status and `Location` of the response whose head is in the connection's buffer.
-    pub(crate) fn conn_head(&self) -> Option<(u16, Option<&str>)> {
-        let conn = self.conn.as_ref()?;
-        Some((conn.head.status, conn.head.header(conn.head_buf(), "location")))
-    }
-
-    /// Every value of the header `name` in the response head, while it is still buffered.
-    #[cfg_attr(not(feature = "cookies"), allow(dead_code))]
-    pub(crate) fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.conn.iter().flat_map(move |c| {
-            c.head
-                .headers(c.head_buf())
-                .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v)
-        })
-    }
-
-    /// Writes the rest of the body to `out` (a file, a socket, any `Write`) and returns how many
-    /// bytes were written. Reading failures are the network's (a truncated body is an error,
-    /// never a short success); a failure to write — a full disk, a closed pipe — is an
-    /// [`ErrorKind::LocalIo`] error, so a program can tell them apart.
-    ///
-    /// ```
-    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nfile data"]);
-    /// let mut body = h1client::get(&server.url("/file")).call()?.into_reader();
-    /// let mut file = Vec::new(); // or std::fs::File::create(path)?
-    /// let written = body.copy_to(&mut file)?;
-    /// assert_eq!((written, file.as_slice()), (9, &b"file data"[..]));
-    /// # Ok::<(), h1client::Error>(())
-    /// ```
-    pub fn copy_to<W: Write + ?Sized>(&mut self, out: &mut W) -> Result<u64> {
-        self.copy_to_with_progress(out, |_| {})
-    }
-
-    /// [`copy_to`](Self::copy_to), calling `progress` after every piece written: for a progress
-    /// bar or a log line. [`Progress::expected`] is known when the server sent a
-    /// `Content-Length` (for a decoded body it counts the encoded bytes, as
-    /// [`Progress::received`] does).
-    ///
-    /// ```
-    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nfile data"]);
-    /// let mut body = h1client::get(&server.url("/file")).call()?.into_reader();
-    /// let mut last = None;
-    /// body.copy_to_with_progress(&mut std::io::sink(), |p| last = Some((p.received, p.expected)))?;
-    /// assert_eq!(last, Some((9, Some(9))));
-    /// # Ok::<(), h1client::Error>(())
-    /// ```
-    pub fn copy_to_with_progress<W: Write + ?Sized>(
-        &mut self,
-        out: &mut W,
-        mut progress: impl FnMut(Progress),
-    ) -> Result<u64> {
-        let mut buf = vec![0u8; 64 * 1024];
-        let mut written = 0u64;
-        loop {
-            let n = self.read_body(&mut buf)?;
-            if n == 0 {
-                return Ok(written);
-            }
-            out.write_all(buf.get(..n).unwrap_or_default()).map_err(|e| {
-                let message = format!("could not write the body: {}", crate::error::io_phrase(&e));
-                Error::new(ErrorKind::LocalIo, Step::Local, message).with_source(e)
-            })?;
-            written = written.saturating_add(n as u64);
-            progress(Progress {
-                delivered: self.delivered,
-                received: self.received,
-                expected: self.expected,
-            });
-        }
-    }
-
-    /// Bytes given to the caller so far: the body as you read it (decoded, when it is).
-    pub fn delivered(&self) -> u64 {
-        self.delivered
-    }
-
-    /// Body bytes taken from the connection so far: after removing the chunked framing, before
-    /// content decoding — the bytes `Content-Length` counts. Equal to
-    /// [`delivered`](Self::delivered) when the body is not decoded.
-    pub fn received(&self) -> u64 {
-        self.received
-    }
-
-    /// The total of [`received`](Self::received) when the framing announced it
-    /// (`Content-Length`), else `None`. For a decoded body this is the compressed length: the
-    /// decoded length is not known until the end.
-    pub fn expected_len(&self) -> Option<u64> {
-        self.expected
-    }
-
-    /// Is the body content-decoded as it is read?
-    pub fn is_decoded(&self) -> bool {
-        self.decoder.is_some()
-    }
-
-    /// Has the body been read to its end (or failed)?
-    pub fn is_done(&self) -> bool {
-        matches!(self.state, State::Done)
-            && self
-                .decoder
-                .as_ref()
-                .is_none_or(|d| d.is_done() || self.failed.is_some())
-    }
-
-    /// The trailer fields of a chunked body (RFC 9112 §7.1.2), once the body has been read to its
-    /// end (for a decoded body too: its end is the end of the chunked body); empty before, and
-    /// for other framings.
-    pub fn trailers(&self) -> &[(String, String)] {
-        &self.trailers
-    }
-
-    /// The clean end: report it, and give the connection back to the pool if it may be reused.
-    fn finish(&mut self) {
-        if let State::Chunked(d) = &self.state {
-            self.trailers = parse_trailers(d.trailers());
-        }
-        self.state = State::Done;
-        let received = self.received;
-        self.tracer.emit(|| Event::BodyDone { bytes: received });
-        let Some(mut conn) = self.conn.take() else {
-            return;
-        };
-        let framing_reason;
-        let reason = if let Reuse::Close(why) = self.framing.reuse {
-            framing_reason = why.to_string();
-            &framing_reason
-        } else if !conn.buffered().is_empty() || conn.stream.has_buffered_input() {
-            "bytes arrived after the end of the body"
-        } else {
-            conn.reused = true;
-            match self.pool.as_ref().map(|agent| agent.return_to_pool(conn)) {
-                Some(None) => {
-                    self.tracer.emit(|| Event::Pooled);
-                    return;
-                }
-                _ => "connection pooling is disabled",
-            }
-        };
-        self.tracer.emit(|| Event::Closed { reason });
-    }
-
-    fn fail(&mut self, e: Error) -> Error {
-        self.failed = Some((e.kind(), e.to_string()));
-        self.state = State::Done;
-        if let Some(conn) = self.conn.take() {
-            let reason = e.to_string();
-            self.tracer.emit(|| Event::Closed { reason: &reason });
-            drop(conn);
-        }
-        e
-    }
-
-    /// Reads body bytes into `out`; the typed form of `Read::read`.
-    pub fn read_body(&mut self, out: &mut [u8]) -> Result<usize> {
-        if let Some((kind, message)) = &self.failed {
-            return Err(Error::new(
-                *kind,
-                Step::ReceiveBody,
-                format!("the body already failed: {message}"),
-            ));
-        }
-        if out.is_empty() {
-            return Ok(0);
-        }
-        let result = match self.decoder.take() {
-            None => self.read_raw(out),
-            Some(mut decoder) => {
-                // Bounded work per read: encoded input that decodes to nothing (endless empty
-                // gzip members, empty stored blocks, brotli metadata) must not keep one read
-                // going for ever.
-                let mut budget = MAX_ENCODED_WITHOUT_OUTPUT;
-                let result = decoder.read(
-                    &mut |buf| {
-                        if budget == 0 {
-                            let message = format!(
-                                "{MAX_ENCODED_WITHOUT_OUTPUT} bytes of encoded body decoded to nothing (a stream of empty blocks?)"
-                            );
-                            return Err(Error::new(ErrorKind::Decode, Step::ReceiveBody, message));
-                        }
-                        let room = buf.len().min(budget);
-                        let n = self.read_raw(buf.get_mut(..room).unwrap_or_default())?;
-                        budget = budget.saturating_sub(n);
-                        Ok(n)
-                    },
-                    out,
-                );
-                self.decoder = Some(decoder);
-                result.map_err(|e| e.with_host(&self.origin))
-            }
-        };
-        match result {
-            Ok(n) => {
-                self.delivered = self.delivered.saturating_add(n as u64);
-                Ok(n)
-            }
-            Err(e) => Err(self.fail(e)),
-        }
-    }
-
-    /// Reads the body as it came (transfer-decoded only).
-    fn read_raw(&mut self, out: &mut [u8]) -> Result<usize> {
-        let (n, end) = self.step(out)?;
-        self.received = self.received.saturating_add(n as u64);
-        if let Some(limit) = self.received_limit.filter(|&limit| self.received > limit) {
-            let message = format!(
-                "the encoded body is larger than {limit} bytes, more than the body limit allows (use into_reader to stream it)"
-            );
-            return Err(Error::new(ErrorKind::BodyTooLarge, Step::ReceiveBody, message).with_host(&self.origin));
-        }
-        if end {
-            self.finish();
-        }
-        Ok(n)
-    }
-
-    /// One read in the body's framing: (bytes, whether the body is now complete).
-    fn step(&mut self, out: &mut [u8]) -> Result<(usize, bool)> {
-        let Some(conn) = self.conn.as_mut() else {
-            return Ok((0, false));
-        };
-        if out.is_empty() {
-            return Ok((0, false));
-        }
-        let (n, end) = match &mut self.state {
-            State::Done => return Ok((0, false)),
-            State::Length(left) => {
-                let got = read_length(conn, left, self.expected.unwrap_or(0), out, &self.io)?;
-                if got.0 > 0 {
-                    self.tracer.emit(|| Event::BodyReceived {
-                        bytes: out.get(..got.0).unwrap_or_default(),
-                    });
-                }
-                got
-            }
-            State::Chunked(decoder) => read_chunked(conn, decoder, self.received, out, &self.io, &self.tracer)?,
-            State::UntilClose => {
-                let got = read_until_close(conn, out, &self.io)?;
-                if got.0 > 0 {
-                    self.tracer.emit(|| Event::BodyReceived {
-                        bytes: out.get(..got.0).unwrap_or_default(),
-                    });
-                }
-                got
-            }
-        };
-        Ok((n, end))
-    }
-}
-
-fn truncated(conn: &HttpConn, what: String) -> Error {
-    Error::new(ErrorKind::Io, Step::ReceiveBody, what)
-        .with_source(io::Error::from(io::ErrorKind::UnexpectedEof))
-        .with_host(conn.origin())
-}
-
-/// Copies buffered bytes into `out` (at most `max`).
-fn take_buffered(conn: &mut HttpConn, out: &mut [u8], max: usize) -> usize {
-    let n = max.min(out.len()).min(conn.buffered().len());
-    if let (Some(dst), Some(src)) = (out.get_mut(..n), conn.buffered().get(..n)) {
-        dst.copy_from_slice(src);
-        conn.consume(n);
-        return n;
-    }
-    0
-}
-
-/// A `Content-Length` body: `left` bytes to go. Returns (bytes read, body complete).
-fn read_length(
-    conn: &mut HttpConn,
-    left: &mut u64,
-    total: u64,
-    out: &mut [u8],
-    io: &IoLimits,
-) -> Result<(usize, bool)> {
-    if *left == 0 {
-        return Ok((0, true));
-    }
-    let want = (*left).min(out.len() as u64) as usize;
-    let n = if conn.buffered().is_empty() {
-        // The last read may take more than is left: whatever arrived after the body (in the same
-        // flight) goes back to the connection's buffer, which keeps the connection out of the
-        // pool. A read returns what is there, so asking for more never waits for more.
-        let n = conn.read_direct(out, io, Step::ReceiveBody)?;
-        if n > want {
-            conn.push_back(out.get(want..n).unwrap_or_default());
-        }
-        n.min(want)
-    } else {
-        take_buffered(conn, out, want)
-    };
-    if n == 0 {
-        let got = total.saturating_sub(*left);
-        return Err(truncated(
-            conn,
-            format!("connection closed after {got} of {total} body bytes"),
-        ));
-    }
-    *left = left.saturating_sub(n as u64);
-    Ok((n, *left == 0))
-}
-
-/// A chunked body. Decodes whole runs of buffered input at once; large chunk data goes straight
-/// from the socket into `out`.
-/// Reads into the caller's buffer directly when it has at least this much room.
-const DIRECT_READ_MIN: usize = 4096;
-
-fn read_chunked(
-    conn: &mut HttpConn,
-    decoder: &mut ChunkedDecoder,
-    delivered: u64,
-    out: &mut [u8],
-    io: &IoLimits,
-    tracer: &Tracer,
-) -> Result<(usize, bool)> {
-    loop {
-        if !conn.buffered().is_empty() {
-            let (used, produced) = decoder
-                .decode(conn.buffered(), out)
-                .map_err(|e| Error::from_proto(Step::ReceiveBody, e).with_host(conn.origin()))?;
-            if used > 0 {
-                tracer.emit(|| Event::BodyReceived {
-                    bytes: conn.buffered().get(..used).unwrap_or_default(),
-                });
-            }
-            conn.consume(used);
-            if decoder.is_done() || produced > 0 {
-                return Ok((produced, decoder.is_done()));
-            }
-            continue;
-        }
-        // With room for a good read, receive raw chunked bytes straight into `out` and strip
-        // the framing there: one read per buffer, not one per chunk. Bytes past the end of the
-        // body are unasked for; they go back to the connection's buffer, which then keeps the
-        // connection out of the pool.
-        let n = if out.len() >= DIRECT_READ_MIN {
-            let n = conn.read_direct(out, io, Step::ReceiveBody)?;
-            if n > 0 {
-                tracer.emit(|| Event::BodyReceived {
-                    bytes: out.get(..n).unwrap_or_default(),
-                });
-                let (used, produced) = decoder
-                    .decode_in_place(out.get_mut(..n).unwrap_or_default())
-                    .map_err(|e| Error::from_proto(Step::ReceiveBody, e).with_host(conn.origin()))?;
-                conn.push_back(out.get(used..n).unwrap_or_default());
-                if decoder.is_done() || produced > 0 {
-                    return Ok((produced, decoder.is_done()));
-                }
-                continue;
-            }
-            n
-        } else {
-            conn.fill(io, Step::ReceiveBody)?
-        };
-        if n == 0 {
-            return Err(truncated(
-                conn,
-                format!("connection closed in the middle of the chunked body, after {delivered} bytes"),
-            ));
-        }
-    }
-}
-
-/// A body delimited by the end of the connection.
-fn read_until_close(conn: &mut HttpConn, out: &mut [u8], io: &IoLimits) -> Result<(usize, bool)> {
-    if !conn.buffered().is_empty() {
-        return Ok((take_buffered(conn, out, usize::MAX), false));
-    }
-    match conn.read_direct(out, io, Step::ReceiveBody)? {
-        0 if conn.unclean_close => Err(truncated(
-            conn,
-            "connection closed without TLS close_notify: the body may be truncated".to_string(),
-        )),
-        n => Ok((n, n == 0)),
-    }
-}
-
-/// Parses a trailer section (`Name: value\r\n…\r\n`) into owned fields; malformed lines are
-/// skipped (trailers are advisory, RFC 9110 §6.5).
-fn parse_trailers(raw: &[u8]) -> Vec<(String, String)> {
-    if raw.is_empty() {
-        return Vec::new();
-    }
-    let mut slots = [httparse::EMPTY_HEADER; 64];
-    match httparse::parse_headers(raw, &mut slots) {
-        Ok(httparse::Status::Complete((_, fields))) => fields
-            .iter()
-            .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-impl Read for BodyReader {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        self.read_body(out).map_err(io::Error::from)
-    }
-}
-
-impl BodyReader {
-    /// Ends the body from the bytes already received, without waiting for more: when the rest
-    /// of the body is in the connection's buffer (a `Content-Length` or chunked body, framed and
-    /// at hand), it is consumed and the connection can be reused; otherwise nothing is read.
-    /// Returns whether the body is complete.
-    fn finish_from_buffer(&mut self) -> bool {
-        let Some(conn) = self.conn.as_mut() else {
-            return false;
-        };
-        match &mut self.state {
-            State::Length(left) if *left <= conn.buffered().len() as u64 => {
-                conn.consume(*left as usize);
-                self.received = self.received.saturating_add(*left);
-                true
-            }
-            State::Chunked(decoder) => {
-                let mut scratch = [0u8; 4096];
-                while !decoder.is_done() && !conn.buffered().is_empty() {
-                    let Ok((used, produced)) = decoder.decode(conn.buffered(), &mut scratch) else {
-                        return false;
-                    };
-                    conn.consume(used);
-                    self.received = self.received.saturating_add(produced as u64);
-                }
-                decoder.is_done()
-            }
-            _ => false,
-        }
-    }
-}
-
-/// A body dropped before its end — one nobody needs, such as a followed redirect's — keeps its
-/// connection only when the rest is already at hand (see `finish_from_buffer`): a body that is
-/// large, slow to come or delimited by the close is never waited for; the connection is closed.
-impl Drop for BodyReader {
-    fn drop(&mut self) {
-        if self.conn.is_none() {
-            return;
-        }
-        if self.finish_from_buffer() {
-            self.finish();
-        } else {
-            self.tracer.emit(|| Event::Closed {
-                reason: "the body was not read to its end",
-            });
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn trailers_are_parsed() {
-        let t = parse_trailers(b"X-Sum: 1\r\nX-Other: yes\r\n\r\n");
-        assert_eq!(
-            t,
-            [
-                ("X-Sum".to_string(), "1".to_string()),
-                ("X-Other".to_string(), "yes".to_string())
-            ]
+        let message = format!(
+            "HTTP {} {} for {}",
+            self.status,
+            self.reason(),
+            redact_url(self.url.as_str())
         );
-        assert!(parse_trailers(b"").is_empty());
+        let headers = self.headers().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+        let e = Error::new(ErrorKind::Status, Step::Status, message)
+            .with_host(self.body.origin())
+            .with_status(self.status)
+            .with_url(&self.url)
+            .with_response_headers(headers);
+        Some(e)
     }
 }

@@ -51,9 +51,32 @@ pub struct HostHeader<'a> {
     pub port: Option<u16>,
 }
 
-/// Everything needed to write one request head.
+/// Everything needed to write one request head: `D` and `U` iterate over `(name, value)` pairs
+/// (for example `slice.iter().copied()`), and are walked more than once, so they are `Clone`.
+///
+/// ```
+/// use h1client::proto::request::{BodyFraming, HostHeader, RequestHead};
+///
+/// let defaults = [("User-Agent", "demo/1"), ("Accept", "*/*")];
+/// let user = [("Accept", Some("text/plain")), ("X-Trace", Some("1"))];
+/// let head = RequestHead {
+///     method: "GET",
+///     target: "/hello?lang=en",
+///     host: Some(HostHeader { host: "example.com", port: None }),
+///     defaults: defaults.iter().copied(),
+///     user: user.iter().copied(),
+///     body: BodyFraming::None,
+/// };
+/// let mut out = Vec::new();
+/// head.write(&mut out).unwrap();
+/// assert_eq!(
+///     out,
+///     b"GET /hello?lang=en HTTP/1.1\r\nHost: example.com\r\nUser-Agent: demo/1\r\n\
+///       Accept: text/plain\r\nX-Trace: 1\r\n\r\n"
+/// );
+/// ```
 #[derive(Debug, Clone, Copy)]
-pub struct RequestHead<'a, U> {
+pub struct RequestHead<'a, D, U> {
     /// The method, a token: `GET`, `POST`, `PROPFIND`.
     pub method: &'a str,
     /// The request target: origin-form `/path?query`, absolute-form `http://h/p` (to a proxy),
@@ -63,7 +86,7 @@ pub struct RequestHead<'a, U> {
     pub host: Option<HostHeader<'a>>,
     /// Default headers after `Host` (`User-Agent`, `Accept`, …), each replaced by a user header
     /// of the same name.
-    pub defaults: &'a [(&'a str, &'a str)],
+    pub defaults: D,
     /// The user's headers, in order. A `None` value removes the default of that name without
     /// sending anything (curl's `-H 'Name:'`).
     pub user: U,
@@ -136,8 +159,9 @@ fn push_field(out: &mut Vec<u8>, name: &str, value: &[u8]) {
     out.extend_from_slice(b"\r\n");
 }
 
-impl<'a, 'u, U> RequestHead<'a, U>
+impl<'a, 'd, 'u, D, U> RequestHead<'a, D, U>
 where
+    D: Iterator<Item = (&'d str, &'d str)> + Clone,
     U: Iterator<Item = (&'u str, Option<&'u str>)> + Clone,
 {
     /// Validates everything, then appends the head (ending with the empty line) to `out`.
@@ -165,7 +189,7 @@ where
         if hosts > 1 {
             return Err(Error::DuplicateHost);
         }
-        for (name, value) in self.defaults {
+        for (name, value) in self.defaults.clone() {
             check_name(name)?;
             check_value(name, value)?;
         }
@@ -198,7 +222,7 @@ where
             }
             out.extend_from_slice(b"\r\n");
         }
-        for (name, value) in self.defaults {
+        for (name, value) in self.defaults.clone() {
             if self.overridden(name) {
                 self.push_user_values(out, name);
             } else {
@@ -208,7 +232,7 @@ where
         for (name, value) in self.user.clone() {
             let Some(value) = value else { continue };
             let is_default =
-                name.eq_ignore_ascii_case("host") || self.defaults.iter().any(|(d, _)| d.eq_ignore_ascii_case(name));
+                name.eq_ignore_ascii_case("host") || self.defaults.clone().any(|(d, _)| d.eq_ignore_ascii_case(name));
             if !is_default && !is_framing_header(name) {
                 push_field(out, name, trim_ows(value.as_bytes()));
             }
@@ -255,13 +279,15 @@ mod tests {
     use super::*;
 
     type User<'a> = std::iter::Copied<std::slice::Iter<'a, (&'a str, Option<&'a str>)>>;
+    type Defaults<'a> = std::iter::Copied<std::slice::Iter<'a, (&'a str, &'a str)>>;
+    const TEST_DEFAULTS: [(&str, &str); 2] = [("User-Agent", "h1client/test"), ("Accept", "*/*")];
 
     fn head<'a>(
         method: &'a str,
         target: &'a str,
         user: &'a [(&'a str, Option<&'a str>)],
         body: BodyFraming,
-    ) -> RequestHead<'a, User<'a>> {
+    ) -> RequestHead<'a, Defaults<'a>, User<'a>> {
         RequestHead {
             method,
             target,
@@ -269,13 +295,13 @@ mod tests {
                 host: "example.com",
                 port: Some(8080),
             }),
-            defaults: &[("User-Agent", "h1client/test"), ("Accept", "*/*")],
+            defaults: TEST_DEFAULTS.iter().copied(),
             user: user.iter().copied(),
             body,
         }
     }
 
-    fn write(h: RequestHead<'_, User<'_>>) -> Result<String> {
+    fn write(h: RequestHead<'_, Defaults<'_>, User<'_>>) -> Result<String> {
         let mut out = b"previous".to_vec();
         let r = h.write(&mut out);
         if r.is_err() {

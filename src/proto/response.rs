@@ -330,6 +330,37 @@ impl ResponseHead {
         self.fields.len()
     }
 
+    /// The idle time a server announces with `Keep-Alive: timeout=N` (seconds), if it does.
+    ///
+    /// The header comes from HTTP/1.0's keep-alive extension (RFC 2068 §19.7.1.1, gone from the
+    /// current RFCs) and servers such as Apache and Node still send it: `Keep-Alive: timeout=5,
+    /// max=100` says the server closes a connection idle for 5 s. A client that knows it does
+    /// not send a request into a connection the server is closing. Parameters are
+    /// comma-separated; `timeout` is matched case-insensitively; a malformed value counts as
+    /// absent.
+    ///
+    /// ```
+    /// use h1client::proto::response::{Limits, ResponseHead};
+    /// let mut buf = b"HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5, max=100\r\n\r\n".to_vec();
+    /// let mut head = ResponseHead::default();
+    /// head.parse(&mut buf, &Limits::default()).unwrap();
+    /// assert_eq!(head.keep_alive_timeout(&buf), Some(5));
+    /// ```
+    pub fn keep_alive_timeout(&self, buf: &[u8]) -> Option<u64> {
+        let value = self.header_bytes(buf, "keep-alive")?;
+        super::list_elements(value).find_map(|param| {
+            let (name, seconds) = param.split_at(param.iter().position(|&b| b == b'=')?);
+            let seconds = super::trim_ows(seconds.get(1..)?);
+            let seconds = seconds
+                .strip_prefix(b"\"")
+                .and_then(|s| s.strip_suffix(b"\""))
+                .unwrap_or(seconds);
+            super::trim_ows(name)
+                .eq_ignore_ascii_case(b"timeout")
+                .then(|| super::framing::parse_digits(seconds))?
+        })
+    }
+
     /// Is this an interim (1xx) response other than `101 Switching Protocols`, to be skipped?
     pub fn is_interim(&self) -> bool {
         (100..200).contains(&self.status) && self.status != 101
@@ -542,6 +573,28 @@ mod tests {
         // many heads: the first one's end is enough
         let many = b"HTTP/1.1 100 Continue\r\n\r\n".repeat(1000);
         assert!(may_be_complete(&many, 0));
+    }
+
+    #[rustfmt::skip]
+    #[test]
+    fn keep_alive_hints() {
+        let cases: &[(&[u8], Option<u64>)] = &[
+            (b"Keep-Alive: timeout=5, max=100",      Some(5)),
+            (b"keep-alive: MAX=3, Timeout = 15",     Some(15)),
+            (b"Keep-Alive: timeout=\"2\"",           Some(2)),
+            (b"Keep-Alive: max=100",                 None),
+            (b"Keep-Alive: timeout=soon",            None),
+            (b"Keep-Alive: timeout=-1",              None),
+            (b"Keep-Alive: timeout",                 None),
+            (b"X-Other: timeout=5",                  None),
+        ];
+        for (field, want) in cases {
+            let mut raw = b"HTTP/1.1 200 OK\r\n".to_vec();
+            raw.extend_from_slice(field);
+            raw.extend_from_slice(b"\r\n\r\n");
+            let (head, buf) = parse(&raw).unwrap().unwrap();
+            assert_eq!(head.keep_alive_timeout(&buf), *want, "{:?}", String::from_utf8_lossy(field));
+        }
     }
 
     #[test]

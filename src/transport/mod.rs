@@ -18,7 +18,7 @@ pub mod proxy;
 pub mod tls;
 
 use std::io::{self, IoSlice, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -64,29 +64,6 @@ impl Stream {
             #[cfg(feature = "fuzzing")]
             Stream::Memory(_) => None,
         }
-    }
-
-    /// Sets the timeout of each blocking read (`None`: wait forever).
-    pub fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
-        match self {
-            #[cfg(unix)]
-            Stream::Unix(s) => s.set_read_timeout(t),
-            _ => self.tcp().map_or(Ok(()), |s| s.set_read_timeout(t)),
-        }
-    }
-
-    /// Sets the timeout of each blocking write (`None`: wait forever).
-    pub fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()> {
-        match self {
-            #[cfg(unix)]
-            Stream::Unix(s) => s.set_write_timeout(t),
-            _ => self.tcp().map_or(Ok(()), |s| s.set_write_timeout(t)),
-        }
-    }
-
-    /// The peer's address, for TCP connections.
-    pub fn peer_addr(&self) -> Option<SocketAddr> {
-        self.tcp().and_then(|s| s.peer_addr().ok())
     }
 
     /// Is this a TLS connection?
@@ -156,21 +133,6 @@ impl Stream {
             },
         };
         peeked
-    }
-
-    /// Shuts both directions down (best effort), so the peer sees the end at once.
-    pub fn shutdown(&self) {
-        match self {
-            #[cfg(unix)]
-            Stream::Unix(s) => {
-                let _ = s.shutdown(Shutdown::Both);
-            }
-            _ => {
-                if let Some(s) = self.tcp() {
-                    let _ = s.shutdown(Shutdown::Both);
-                }
-            }
-        }
     }
 }
 
@@ -434,7 +396,7 @@ impl PoolKey {
 
 impl PoolKeyRef<'_> {
     /// An owned copy.
-    pub fn to_owned(&self) -> PoolKey {
+    pub fn owned(self) -> PoolKey {
         PoolKey {
             scheme: self.scheme,
             host: Arc::from(self.host),
@@ -511,7 +473,7 @@ mod tests {
             proxy: None,
             tls_id: 7,
         };
-        let k = r.to_owned();
+        let k = r.owned();
         assert!(k.matches(&r));
         assert!(!k.matches(&PoolKeyRef { tls_id: 8, ..r }));
         assert!(!k.matches(&PoolKeyRef { port: 444, ..r }));

@@ -1,10 +1,12 @@
-//! Idle connections kept for reuse (RFC 9112 §9.3 *Persistence*, §9.7 *Concurrency* — no
-//! pipelining: one request at a time per connection).
+//! Idle connections kept for reuse (RFC 9112 §9.3 *Persistence*), one request at a time on each
+//! (no pipelining, RFC 9112 §9.3.2), and a bounded number of them (RFC 9112 §9.4 asks a client
+//! to limit the connections it keeps open to one server).
 //!
 //! A connection enters the pool only when the client layer has read its response to a clean end
 //! and neither side asked to close; it leaves either to carry the next request to the same
-//! [`PoolKey`], or when it has been idle longer than the idle timeout, or to make room (the
-//! oldest goes first) when its host already has the most idle connections allowed.
+//! [`PoolKey`], or when it has been idle longer than the idle timeout (or than the limit its
+//! server announced, see [`Pooled::idle_limit`]), or to make room (the oldest goes first) when
+//! its host already has the most idle connections allowed.
 //!
 //! The pool is a short list behind a mutex: looking up scans it without allocating, and the lock
 //! is never held across I/O other than closing a discarded socket.
@@ -17,6 +19,12 @@ use std::time::{Duration, Instant};
 pub trait Pooled {
     /// The key it was made for.
     fn key(&self) -> &PoolKey;
+
+    /// How long it may stay idle, if less than the pool's idle timeout (a limit the server
+    /// announced).
+    fn idle_limit(&self) -> Option<Duration> {
+        None
+    }
 }
 
 /// Limits of the pool.
@@ -72,7 +80,10 @@ impl<T: Pooled> Pool<T> {
         let now = Instant::now();
         let mut idle = self.lock();
         let timeout = self.limits.idle_timeout;
-        idle.retain(|c| now.saturating_duration_since(c.since) < timeout);
+        idle.retain(|c| {
+            let limit = c.item.idle_limit().map_or(timeout, |l| l.min(timeout));
+            now.saturating_duration_since(c.since) < limit
+        });
         let pos = idle.iter().rposition(|c| c.item.key().matches(key))?;
         let c = idle.remove(pos);
         Some((c.item, now.saturating_duration_since(c.since)))
@@ -140,9 +151,9 @@ mod tests {
     #[test]
     fn takes_most_recent_for_the_key() {
         let pool = Pool::new(PoolLimits::default());
-        pool.put(Item(key("a").to_owned(), 1));
-        pool.put(Item(key("b").to_owned(), 2));
-        pool.put(Item(key("a").to_owned(), 3));
+        pool.put(Item(key("a").owned(), 1));
+        pool.put(Item(key("b").owned(), 2));
+        pool.put(Item(key("a").owned(), 3));
         assert_eq!(pool.take(&key("a")).unwrap().0 .1, 3);
         assert_eq!(pool.take(&key("a")).unwrap().0 .1, 1);
         assert!(pool.take(&key("a")).is_none());
@@ -156,7 +167,7 @@ mod tests {
             ..PoolLimits::default()
         });
         for i in 0..5 {
-            pool.put(Item(key("a").to_owned(), i));
+            pool.put(Item(key("a").owned(), i));
         }
         assert_eq!(pool.count(Some(&key("a"))), 2);
         assert_eq!(pool.take(&key("a")).unwrap().0 .1, 4);
@@ -170,7 +181,7 @@ mod tests {
             ..PoolLimits::default()
         });
         for (i, host) in ["a", "b", "c"].iter().enumerate() {
-            pool.put(Item(key(host).to_owned(), i as u32));
+            pool.put(Item(key(host).owned(), i as u32));
         }
         assert_eq!(pool.count(None), 2);
         assert!(pool.take(&key("a")).is_none());
@@ -182,7 +193,7 @@ mod tests {
             idle_timeout: Duration::from_millis(20),
             ..PoolLimits::default()
         });
-        pool.put(Item(key("a").to_owned(), 1));
+        pool.put(Item(key("a").owned(), 1));
         std::thread::sleep(Duration::from_millis(40));
         assert!(pool.take(&key("a")).is_none());
         assert_eq!(pool.count(None), 0);
@@ -194,6 +205,6 @@ mod tests {
             max_idle_per_host: 0,
             ..PoolLimits::default()
         });
-        assert!(pool.put(Item(key("a").to_owned(), 1)).is_some());
+        assert!(pool.put(Item(key("a").owned(), 1)).is_some());
     }
 }

@@ -94,9 +94,10 @@ fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
     if let Some(path) = a.cacert.as_ref().filter(|_| tls_possible && !a.insecure) {
         // curl's exit 77: a problem with the CA file
         let pem = std::fs::read(path).map_err(|e| (77, format!("cannot read the CA file {path}: {e}")))?;
-        h1client::transport::tls::parse_pem_certificates(&pem)
-            .map_err(|e| (77, format!("cannot use the CA file {path}: {e}")))?;
-        b = b.add_root_certificates_pem(&pem).only_added_roots(true);
+        b = b
+            .try_add_root_certificates_pem(&pem)
+            .map_err(|e| (77, format!("cannot use the CA file {path}: {e}")))?
+            .only_added_roots(true);
     }
     if let Some(cert_path) = a.cert.as_ref().filter(|_| tls_possible) {
         // curl's exit 58: a problem with the local client certificate
@@ -106,7 +107,7 @@ fn build_agent(a: &Args, heads: Heads) -> Result<Agent, (i32, String)> {
             Some(key_path) => read(key_path)?,
             None => cert.clone(),
         };
-        let cert = h1client::transport::tls::ClientCert::from_pem(&cert, &key).map_err(|e| (58, e.to_string()))?;
+        let cert = h1client::ClientCert::from_pem(&cert, &key).map_err(|e| (58, e.to_string()))?;
         b = b.client_certificate(cert);
     }
     if a.insecure {
@@ -409,7 +410,7 @@ fn exit_code_for(a: &Args, e: &Error) -> i32 {
 }
 
 fn is_followable(resp: &Response) -> bool {
-    h1client::client::redirect::is_redirect(resp.status())
+    matches!(resp.status(), 301 | 302 | 303 | 307 | 308)
         && resp.header("location").is_some_and(|l| !l.trim().is_empty())
 }
 
@@ -546,10 +547,7 @@ fn exit_code(e: &Error) -> i32 {
 }
 
 fn is_certificate_problem(e: &Error) -> bool {
-    let source = std::error::Error::source(e);
-    source
-        .and_then(|s| s.downcast_ref::<h1client::rustls::Error>())
-        .is_some_and(h1client::transport::tls::is_certificate_error)
+    e.is_certificate_error()
 }
 
 #[cfg(test)]

@@ -1,0 +1,331 @@
+//! A connection for a request: an idle one from the pool, probed first, or a new one — resolved,
+//! connected (RFC 8305 racing), through a proxy if the route has one (a CONNECT tunnel, RFC 9110
+//! §9.3.6; a SOCKS5 handshake, RFC 1928), and TLS for `https` (RFC 8446).
+//!
+//! Connecting as a whole — resolving, every address tried, the proxy's handshake and the TLS
+//! handshake — is bounded by one deadline: the connect timeout, or the request's deadline when
+//! that comes first, as curl's `--connect-timeout` does.
+
+use super::conn::{HttpConn, IoLimits, Origin};
+use super::engine::{host_port, Engine, Route};
+use super::send::{send, Body};
+use crate::error::{Error, ErrorKind, Result, Step};
+use crate::proto::framing::{self, RequestFacts};
+use crate::proto::request::{BodyFraming, RequestHead};
+use crate::trace::Event;
+use crate::transport::connect::{self, Deadline, Host};
+use crate::transport::proxy::{self, Proxy, ProxyKind, SocksTarget};
+use crate::transport::{PoolKeyRef, Stream};
+use std::net::{SocketAddr, TcpStream};
+#[cfg(feature = "tls")]
+use std::time::Duration;
+use url::Url;
+
+/// An idle connection for the route, probed, or a new one (`fresh_only`: a new one).
+pub(crate) fn connection(
+    engine: &Engine,
+    route: &Route<'_>,
+    url: &Url,
+    io: &IoLimits,
+    fresh_only: bool,
+) -> Result<HttpConn> {
+    let tracer = &engine.config.tracer;
+    if !fresh_only {
+        while let Some((mut conn, idle)) = engine.pool.take(&route.key) {
+            // Bytes the server sent after the last response (a 408 before closing, a stray
+            // response right behind the real one) would be read as this request's answer, and a
+            // retry cannot undo that, so every reuse is probed first, however briefly the
+            // connection was idle: bytes sent microseconds after a response, in a TCP segment of
+            // their own, are in by the time the next request is ready. A close is seen too. It
+            // costs three system calls (about a microsecond on loopback).
+            if conn.stream.has_buffered_input() || !conn.stream.is_idle_usable() {
+                tracer.emit(|| Event::Closed {
+                    reason: "the server closed or wrote to the idle connection",
+                });
+                continue;
+            }
+            conn.set_origin(url);
+            tracer.emit(|| Event::Reused {
+                origin: &conn.origin().host,
+                idle,
+            });
+            return Ok(conn);
+        }
+    }
+    let stream = open(engine, route, url, io)?;
+    Ok(HttpConn::new(stream, route.key.owned(), Origin::of(url)))
+}
+
+/// The host of a URL, for connecting.
+fn host_of(url: &Url) -> Result<Host<'_>> {
+    match url.host() {
+        Some(url::Host::Domain(d)) => Ok(Host::Name(d)),
+        Some(url::Host::Ipv4(ip)) => Ok(Host::Ip(ip.into())),
+        Some(url::Host::Ipv6(ip)) => Ok(Host::Ip(ip.into())),
+        None => Err(Error::new(ErrorKind::InvalidUrl, Step::Url, "the URL has no host")),
+    }
+}
+
+/// Opens a new connection for `url` along its route, then TLS for https.
+fn open(engine: &Engine, route: &Route<'_>, url: &Url, io: &IoLimits) -> Result<Stream> {
+    let at_origin = |e: Error| e.with_host(host_port(url));
+    let host = host_of(url)?;
+    let port = url.port_or_known_default().unwrap_or(80);
+    let https = url.scheme() == "https";
+    #[cfg(unix)]
+    if let Some(path) = &engine.config.unix_socket {
+        return open_unix(path, https);
+    }
+    let connecting = connect_deadline(engine, io);
+    let tcp = match route.proxy {
+        None => open_tcp(engine, host, port, connecting, Step::Resolve, Step::Connect).map_err(at_origin)?,
+        Some(p) => through_proxy(engine, p, url, host, connecting, io)?,
+    };
+    if https {
+        tls_handshake(engine, tcp, host, connecting, io.read).map_err(at_origin)
+    } else {
+        // the handshakes may have left timeouts on the socket; start clean
+        let cleared = tcp.set_read_timeout(None).and_then(|()| tcp.set_write_timeout(None));
+        cleared.map_err(|e| at_origin(Error::io(Step::Connect, e)))?;
+        Ok(Stream::Tcp(tcp))
+    }
+}
+
+#[cfg(unix)]
+fn open_unix(path: &std::path::Path, https: bool) -> Result<Stream> {
+    let display = || format!("unix:{}", path.display());
+    if https {
+        let msg = "https over a unix socket is not supported";
+        return Err(Error::new(ErrorKind::InvalidUrl, Step::Connect, msg).with_host(display()));
+    }
+    let stream =
+        std::os::unix::net::UnixStream::connect(path).map_err(|e| Error::io(Step::Connect, e).with_host(display()))?;
+    Ok(Stream::Unix(stream))
+}
+
+/// Connects to the proxy and asks it for the way on: nothing more for an HTTP proxy carrying a
+/// plain request, a CONNECT tunnel for https, a SOCKS5 handshake.
+fn through_proxy(
+    engine: &Engine,
+    p: &Proxy,
+    url: &Url,
+    host: Host<'_>,
+    connecting: Option<Deadline>,
+    io: &IoLimits,
+) -> Result<TcpStream> {
+    let at_origin = |e: Error| e.with_host(host_port(url));
+    let proxy_host = match p.host().parse() {
+        Ok(ip) => Host::Ip(ip),
+        Err(_) => Host::Name(p.host()),
+    };
+    let tcp = open_tcp(
+        engine,
+        proxy_host,
+        p.port(),
+        connecting,
+        Step::ResolveProxy,
+        Step::ConnectProxy,
+    )
+    .map_err(|e| e.with_host(p.authority()))?;
+    let port = url.port_or_known_default().unwrap_or(80);
+    match p.kind() {
+        ProxyKind::Http if url.scheme() == "https" => {
+            let limits = IoLimits {
+                deadline: connecting,
+                ..*io
+            };
+            tunnel(engine, tcp, url, port, p, &limits).map_err(at_origin)
+        }
+        ProxyKind::Http => Ok(tcp),
+        kind => {
+            let target = match (kind, host) {
+                (ProxyKind::Socks5h, Host::Name(name)) => SocksTarget::Name(name, port),
+                _ => SocksTarget::Addr(socks_address(host, port, connecting).map_err(at_origin)?),
+            };
+            // Each read and write is limited by the time left, so a proxy that trickles its
+            // answers cannot stretch the handshake past the deadline.
+            let mut bounded = connect::DeadlineStream::new(&tcp, connecting, io.read);
+            proxy::socks5_handshake(&mut bounded, target, p.credentials())
+                .map_err(|e| at_origin(past_deadline(e, connecting, Step::Tunnel)))?;
+            Ok(tcp)
+        }
+    }
+}
+
+/// The address a `socks5://` proxy is asked to connect to: resolved here, IPv4 when there is
+/// one, which every SOCKS proxy can reach (curl's choice too).
+fn socks_address(host: Host<'_>, port: u16, connecting: Option<Deadline>) -> Result<SocketAddr> {
+    let addrs = connect::resolve(host, port, connecting, Step::Resolve)?;
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .copied()
+        .ok_or_else(|| Error::new(ErrorKind::Dns, Step::Resolve, "the name has no addresses"))
+}
+
+/// Resolves and connects (`steps`: for the origin or for the proxy), by `connecting`.
+fn open_tcp(
+    engine: &Engine,
+    host: Host<'_>,
+    port: u16,
+    connecting: Option<Deadline>,
+    resolve: Step,
+    connect: Step,
+) -> Result<TcpStream> {
+    let tracer = &engine.config.tracer;
+    let name = match host {
+        // an address literal needs no list
+        Host::Ip(ip) => return connect::connect(&[SocketAddr::new(ip, port)], connecting, connect, tracer),
+        Host::Name(name) => name,
+    };
+    let addrs = connect::resolve(host, port, connecting, resolve)?;
+    tracer.emit(|| Event::Resolved {
+        host: name,
+        addrs: &addrs,
+    });
+    connect::connect(&addrs, connecting, connect, tracer)
+}
+
+/// The deadline for connecting, from now: the connect timeout, or the request's deadline when
+/// that comes first. It bounds resolving, connecting and the handshakes (TLS, SOCKS5, CONNECT)
+/// as a whole, as curl's `--connect-timeout` does: a limit on each would let a slow proxy and a
+/// slow TLS server add up, and a peer that trickles a byte per read never trips a per-read
+/// timeout.
+fn connect_deadline(engine: &Engine, io: &IoLimits) -> Option<Deadline> {
+    let connect = engine
+        .config
+        .timeout_connect
+        .map(|t| Deadline::after(t, "connect timeout"));
+    Deadline::earliest(io.deadline, connect)
+}
+
+/// Asks an HTTP proxy for a tunnel to the origin (`CONNECT host:port`, RFC 9110 §9.3.6) and
+/// returns the connection, now a byte pipe to the origin.
+fn tunnel(engine: &Engine, tcp: TcpStream, url: &Url, port: u16, proxy: &Proxy, io: &IoLimits) -> Result<TcpStream> {
+    let config = &engine.config;
+    let authority = format!("{}:{port}", url.host_str().unwrap_or_default());
+    let proxy_auth = match proxy.credentials() {
+        Some((u, p)) => {
+            Some(super::auth::basic(u, p).map_err(|why| Error::new(ErrorKind::InvalidRequest, Step::Tunnel, why))?)
+        }
+        None => None,
+    };
+    let defaults = [
+        ("Host", Some(authority.as_str())),
+        ("User-Agent", config.user_agent.as_deref()),
+        ("Proxy-Authorization", proxy_auth.as_deref()),
+    ];
+    let head = RequestHead {
+        method: "CONNECT",
+        target: &authority,
+        host: None,
+        defaults: defaults.iter().filter_map(|(n, v)| Some((*n, (*v)?))),
+        user: std::iter::empty(),
+        body: BodyFraming::None,
+    };
+    let key = PoolKeyRef {
+        scheme: "http",
+        host: proxy.host(),
+        port: proxy.port(),
+        proxy: None,
+        tls_id: 0,
+    };
+    let mut conn = HttpConn::new(Stream::Tcp(tcp), key.owned(), Origin::of(url));
+    head.write(&mut conn.wbuf)
+        .map_err(|e| Error::from_proto(Step::Tunnel, e))?;
+    config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
+    let tracer = &config.tracer;
+    send(&mut conn, &mut Body::Empty, BodyFraming::None, io, tracer).map_err(to_tunnel)?;
+    conn.read_head(&config.limits, io, tracer)
+        .map_err(|(e, _)| to_tunnel(e))?;
+    let facts = RequestFacts {
+        head: false,
+        connect: true,
+    };
+    let status = conn.head.status;
+    let decided = framing::decide(
+        facts,
+        status,
+        conn.head.minor_version,
+        conn.head.raw_headers(conn.head_buf()),
+    )
+    .map_err(|e| Error::from_proto(Step::Tunnel, e))?;
+    if decided.rule != framing::Rule::ConnectTunnel {
+        let reason = conn.head.reason(conn.head_buf()).to_string();
+        let message = format!("the proxy {} refused the tunnel: {status} {reason}", proxy.authority());
+        return Err(Error::new(ErrorKind::Proxy, Step::Tunnel, message).with_status(status));
+    }
+    if !conn.buffered().is_empty() {
+        let message = "the proxy sent bytes after its CONNECT answer, before TLS started";
+        return Err(Error::new(ErrorKind::Proxy, Step::Tunnel, message));
+    }
+    match conn.into_stream() {
+        Stream::Tcp(tcp) => Ok(tcp),
+        _ => Err(Error::new(
+            ErrorKind::Proxy,
+            Step::Tunnel,
+            "tunnel over a non-TCP stream",
+        )),
+    }
+}
+
+#[cfg(feature = "tls")]
+fn tls_handshake(
+    engine: &Engine,
+    tcp: TcpStream,
+    host: Host<'_>,
+    connecting: Option<Deadline>,
+    per_read: Option<Duration>,
+) -> Result<Stream> {
+    use crate::transport::tls;
+    let config = engine.tls_config()?;
+    let stream = tls::handshake(tcp, host, config, connecting, per_read)?;
+    // The handshake left its timeouts on the socket; start from a known state.
+    let _ = stream.sock.set_read_timeout(None);
+    let _ = stream.sock.set_write_timeout(None);
+    let tracer = &engine.config.tracer;
+    if tracer.is_on() {
+        let (version, cipher, alpn) = tls::negotiated(&stream);
+        tracer.emit(|| Event::TlsHandshake {
+            version: &version,
+            cipher: &cipher,
+            alpn: alpn.as_deref(),
+        });
+    }
+    Ok(Stream::Tls(Box::new(stream)))
+}
+
+#[cfg(not(feature = "tls"))]
+fn tls_handshake(
+    _engine: &Engine,
+    _tcp: TcpStream,
+    _host: Host<'_>,
+    _connecting: Option<Deadline>,
+    _per_read: Option<std::time::Duration>,
+) -> Result<Stream> {
+    Err(Error::new(
+        ErrorKind::InvalidUrl,
+        Step::Url,
+        "https needs the `tls` feature",
+    ))
+}
+
+/// A timeout after `deadline` passed is that deadline's error (naming it); any other error is
+/// left as it is.
+fn past_deadline(e: Error, deadline: Option<Deadline>, step: Step) -> Error {
+    match deadline {
+        Some(d) if e.is_timeout() && d.remaining().is_none() => d.error(step),
+        _ => e,
+    }
+}
+
+/// Moves an error made while talking to a proxy to the tunnel step (timeouts stay timeouts).
+fn to_tunnel(e: Error) -> Error {
+    let kind = if e.kind() == ErrorKind::Timeout {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Proxy
+    };
+    e.reclassify(kind, Step::Tunnel)
+}
