@@ -186,11 +186,11 @@ fn framing_attacks() {
         let agent = bounded().build();
         let started = Instant::now();
         let got = agent
-            .request(c.method, &server.url("/first"))
+            .request(c.method, server.url("/first"))
             .call()
             .and_then(|r| r.bytes());
         check(c.name, got, c.want, started);
-        let second = agent.get(&server.url("/second")).call().and_then(|r| r.text());
+        let second = agent.get(server.url("/second")).call().and_then(|r| r.text());
         assert_eq!(second.as_deref().ok(), Some("second"), "{}: {second:?}", c.name);
         let on_first = request_lines(&server.raw(0));
         if c.reuse {
@@ -337,7 +337,7 @@ fn early_answers_to_uploads() {
                 .timeout(Duration::from_secs(4))
                 .build();
             let started = Instant::now();
-            let req = agent.put(&server.url("/upload"));
+            let req = agent.put(server.url("/upload"));
             let got = if streamed {
                 req.send_reader(&upload[..])
             } else {
@@ -353,7 +353,7 @@ fn early_answers_to_uploads() {
                 (Err(kind), Err(e)) => assert_eq!(*kind, e.kind(), "{name}: {e}"),
                 (want, got) => panic!("{name}: want {want:?}, got {got:?}"),
             }
-            let second = agent.get(&server.url("/second")).call().and_then(|r| r.text());
+            let second = agent.get(server.url("/second")).call().and_then(|r| r.text());
             assert_eq!(second.as_deref().ok(), Some("second"), "{name}: {second:?}");
         }
     }
@@ -572,7 +572,7 @@ fn many_headers() {
     ] {
         let server = Server::conns(vec![vec![Act::Read, Act::Send(head.clone()), KEEP]]);
         let started = Instant::now();
-        let got = agent.get(&server.url("/")).call().and_then(|r| {
+        let got = agent.get(server.url("/")).call().and_then(|r| {
             assert_eq!(r.headers().count(), 10_001);
             r.bytes()
         });
@@ -720,7 +720,7 @@ fn slow_peers_meet_every_deadline() {
                     vec![vec![TAct::Read, TAct::Trickle(head.to_vec(), PACE)]],
                 );
                 let agent = deadline_2s().add_root_certificates_pem(ca).build();
-                timed(|| agent.get(&server.url("/")).call().and_then(|r| r.bytes()))
+                timed(|| agent.get(server.url("/")).call().and_then(|r| r.bytes()))
             }),
         },
         Slow {
@@ -733,7 +733,7 @@ fn slow_peers_meet_every_deadline() {
                 let script = vec![TAct::Read, tsend(head), TAct::Trickle(b"0123456789".to_vec(), PACE)];
                 let server = TlsServer::conns(server_config(&certs().localhost), vec![script]);
                 let agent = deadline_2s().add_root_certificates_pem(ca).build();
-                timed(|| agent.get(&server.url("/")).call().and_then(|r| r.bytes()))
+                timed(|| agent.get(server.url("/")).call().and_then(|r| r.bytes()))
             }),
         },
         Slow {
@@ -746,7 +746,7 @@ fn slow_peers_meet_every_deadline() {
                 let script = vec![TAct::Read, tsend(head), TAct::Trickle(b"0123456789".to_vec(), PACE)];
                 let server = TlsServer::conns(server_config(&certs().localhost), vec![script]);
                 let agent = read_500ms().add_root_certificates_pem(ca).build();
-                timed(|| agent.get(&server.url("/")).call().and_then(|r| r.bytes()))
+                timed(|| agent.get(server.url("/")).call().and_then(|r| r.bytes()))
             }),
         },
         Slow {
@@ -763,7 +763,7 @@ fn slow_peers_meet_every_deadline() {
                     .timeout(Duration::from_secs(2))
                     .add_root_certificates_pem(ca)
                     .build();
-                timed(|| agent.put(&server.url("/")).send(&upload).and_then(|r| r.bytes()))
+                timed(|| agent.put(server.url("/")).send(&upload).and_then(|r| r.bytes()))
             }),
         },
         Slow {
@@ -879,7 +879,7 @@ fn slow_peers_meet_every_deadline() {
                 let server = Server::conns(vec![vec![Act::Sleep(Duration::from_secs(6))]]);
                 let upload = vec![0u8; 64 << 20];
                 let agent = Agent::builder().timeout(Duration::from_secs(2)).build();
-                timed(|| agent.put(&server.url("/")).send(&upload).and_then(|r| r.bytes()))
+                timed(|| agent.put(server.url("/")).send(&upload).and_then(|r| r.bytes()))
             }),
         },
     ];
@@ -930,106 +930,106 @@ fn injection_is_refused_before_anything_is_sent() {
             "method_crlf",
             InvalidRequest,
             Box::new(|s| {
-                a().request("GET / HTTP/1.1\r\nX-Injected: yes\r\nX:", &s.url("/"))
+                a().request("GET / HTTP/1.1\r\nX-Injected: yes\r\nX:", s.url("/"))
                     .call()
             }),
         ),
         (
             "method_lf",
             InvalidRequest,
-            Box::new(|s| a().request("GET\nX-Injected:", &s.url("/")).call()),
+            Box::new(|s| a().request("GET\nX-Injected:", s.url("/")).call()),
         ),
         (
             "method_nul",
             InvalidRequest,
-            Box::new(|s| a().request("GET\0", &s.url("/")).call()),
+            Box::new(|s| a().request("GET\0", s.url("/")).call()),
         ),
         (
             "url_path_crlf",
             InvalidUrl,
-            Box::new(|s| a().get(&s.url("/a\r\nX-Injected: yes")).call()),
+            Box::new(|s| a().get(s.url("/a\r\nX-Injected: yes")).call()),
         ),
-        ("url_path_nul", InvalidUrl, Box::new(|s| a().get(&s.url("/a\0")).call())),
+        ("url_path_nul", InvalidUrl, Box::new(|s| a().get(s.url("/a\0")).call())),
         (
             "url_query_crlf",
             InvalidUrl,
-            Box::new(|s| a().get(&s.url("/?q=\r\nX-Injected: yes")).call()),
+            Box::new(|s| a().get(s.url("/?q=\r\nX-Injected: yes")).call()),
         ),
         (
             "url_query_lf",
             InvalidUrl,
-            Box::new(|s| a().get(&s.url("/?q=\nX-Injected: yes")).call()),
+            Box::new(|s| a().get(s.url("/?q=\nX-Injected: yes")).call()),
         ),
         (
             "url_host_crlf",
             InvalidUrl,
             Box::new(|s| {
-                a().get(&format!("http://127.0.0.1\r\nX-Injected: yes:{}/", s.addr.port()))
+                a().get(format!("http://127.0.0.1\r\nX-Injected: yes:{}/", s.addr.port()))
                     .call()
             }),
         ),
         (
             "url_host_encoded_crlf",
             InvalidUrl,
-            Box::new(|s| a().get(&format!("http://a%0d%0aX-Injected:{}/", s.addr.port())).call()),
+            Box::new(|s| a().get(format!("http://a%0d%0aX-Injected:{}/", s.addr.port())).call()),
         ),
         (
             "url_userinfo_encoded_crlf",
             InvalidRequest,
             Box::new(|s| {
-                a().get(&format!("http://u%0d%0aX-Injected%3a%20yes:p@{}/", s.addr))
+                a().get(format!("http://u%0d%0aX-Injected%3a%20yes:p@{}/", s.addr))
                     .call()
             }),
         ),
         (
             "url_password_encoded_lf",
             InvalidRequest,
-            Box::new(|s| a().get(&format!("http://u:p%0aX-Injected%3a%20yes@{}/", s.addr)).call()),
+            Box::new(|s| a().get(format!("http://u:p%0aX-Injected%3a%20yes@{}/", s.addr)).call()),
         ),
         (
             "url_password_encoded_nul",
             InvalidRequest,
-            Box::new(|s| a().get(&format!("http://u:p%00@{}/", s.addr)).call()),
+            Box::new(|s| a().get(format!("http://u:p%00@{}/", s.addr)).call()),
         ),
         (
             "header_name_crlf",
             InvalidRequest,
-            Box::new(|s| a().get(&s.url("/")).header("X-A\r\nX-Injected", "yes").call()),
+            Box::new(|s| a().get(s.url("/")).header("X-A\r\nX-Injected", "yes").call()),
         ),
         (
             "header_name_nul",
             InvalidRequest,
-            Box::new(|s| a().get(&s.url("/")).header("X-A\0", "v").call()),
+            Box::new(|s| a().get(s.url("/")).header("X-A\0", "v").call()),
         ),
         (
             "header_value_crlf",
             InvalidRequest,
-            Box::new(|s| a().get(&s.url("/")).header("X-A", "v\r\nX-Injected: yes").call()),
+            Box::new(|s| a().get(s.url("/")).header("X-A", "v\r\nX-Injected: yes").call()),
         ),
         (
             "header_value_lf",
             InvalidRequest,
-            Box::new(|s| a().get(&s.url("/")).header("X-A", "v\nX-Injected: yes").call()),
+            Box::new(|s| a().get(s.url("/")).header("X-A", "v\nX-Injected: yes").call()),
         ),
         (
             "header_value_cr",
             InvalidRequest,
-            Box::new(|s| a().get(&s.url("/")).header("X-A", "v\rX-Injected: yes").call()),
+            Box::new(|s| a().get(s.url("/")).header("X-A", "v\rX-Injected: yes").call()),
         ),
         (
             "header_value_nul",
             InvalidRequest,
-            Box::new(|s| a().get(&s.url("/")).header("X-A", "v\0w").call()),
+            Box::new(|s| a().get(s.url("/")).header("X-A", "v\0w").call()),
         ),
         (
             "removed_header_name_crlf",
             InvalidRequest,
-            Box::new(|s| a().get(&s.url("/")).remove_header("X-A\r\nX-Injected: yes").call()),
+            Box::new(|s| a().get(s.url("/")).remove_header("X-A\r\nX-Injected: yes").call()),
         ),
         (
             "host_header_crlf",
             InvalidRequest,
-            Box::new(|s| a().get(&s.url("/")).header("Host", "h\r\nX-Injected: yes").call()),
+            Box::new(|s| a().get(s.url("/")).header("Host", "h\r\nX-Injected: yes").call()),
         ),
         (
             "user_agent_setting_crlf",
@@ -1038,39 +1038,39 @@ fn injection_is_refused_before_anything_is_sent() {
                 bounded()
                     .user_agent(Some("ua\r\nX-Injected: yes"))
                     .build()
-                    .get(&s.url("/"))
+                    .get(s.url("/"))
                     .call()
             }),
         ),
         (
             "basic_auth_user_crlf",
             InvalidRequest,
-            Box::new(|s| a().get(&s.url("/")).basic_auth("u\r\nX-Injected: yes", "p").call()),
+            Box::new(|s| a().get(s.url("/")).basic_auth("u\r\nX-Injected: yes", "p").call()),
         ),
         (
             "basic_auth_password_lf",
             InvalidRequest,
-            Box::new(|s| a().get(&s.url("/")).basic_auth("u", "p\nX-Injected: yes").call()),
+            Box::new(|s| a().get(s.url("/")).basic_auth("u", "p\nX-Injected: yes").call()),
         ),
         (
             "basic_auth_password_nul",
             InvalidRequest,
-            Box::new(|s| a().get(&s.url("/")).basic_auth("u", "p\0").call()),
+            Box::new(|s| a().get(s.url("/")).basic_auth("u", "p\0").call()),
         ),
         (
             "bearer_token_crlf",
             InvalidRequest,
-            Box::new(|s| a().get(&s.url("/")).bearer_auth("t\r\nX-Injected: yes").call()),
+            Box::new(|s| a().get(s.url("/")).bearer_auth("t\r\nX-Injected: yes").call()),
         ),
         (
             "bearer_token_nul",
             InvalidRequest,
-            Box::new(|s| a().get(&s.url("/")).bearer_auth("t\0").call()),
+            Box::new(|s| a().get(s.url("/")).bearer_auth("t\0").call()),
         ),
         (
             "cookie_header_crlf",
             InvalidRequest,
-            Box::new(|s| a().get(&s.url("/")).header("Cookie", "a=1\r\nX-Injected: yes").call()),
+            Box::new(|s| a().get(s.url("/")).header("Cookie", "a=1\r\nX-Injected: yes").call()),
         ),
         (
             "multipart_content_type_crlf",
@@ -1080,7 +1080,7 @@ fn injection_is_refused_before_anything_is_sent() {
                     "f",
                     h1client::Part::text("v").content_type("text/plain\r\nX-Injected: yes"),
                 );
-                a().post(&s.url("/")).send_multipart(form)
+                a().post(s.url("/")).send_multipart(form)
             }),
         ),
         (
@@ -1112,7 +1112,7 @@ fn injection_is_refused_before_anything_is_sent() {
             agent
                 .with_cookie_store(|jar| jar.insert_raw(&cookie, &url).unwrap())
                 .unwrap();
-            agent.get(&s.url("/")).call()
+            agent.get(s.url("/")).call()
         }),
     ));
     let server = Server::conns(vec![]);
@@ -1147,25 +1147,25 @@ fn encoded_injection_stays_encoded() {
     let cases: Vec<(&str, Send, &str)> = vec![
         (
             "path_percent_encoded",
-            Box::new(|a, s| a.get(&s.url("/a%0d%0aX-Injected:%20yes")).call()),
+            Box::new(|a, s| a.get(s.url("/a%0d%0aX-Injected:%20yes")).call()),
             "/a%0d%0aX-Injected:%20yes",
         ),
         (
             "query_percent_encoded",
-            Box::new(|a, s| a.get(&s.url("/?q=%0D%0AX-Injected:%20yes%00")).call()),
+            Box::new(|a, s| a.get(s.url("/?q=%0D%0AX-Injected:%20yes%00")).call()),
             "/?q=%0D%0AX-Injected:%20yes%00",
         ),
         (
             "query_builder",
-            Box::new(|a, s| a.get(&s.url("/")).query("q", "v\r\nX-Injected: yes\0").call()),
+            Box::new(|a, s| a.get(s.url("/")).query("q", "v\r\nX-Injected: yes\0").call()),
             "/?q=v%0D%0AX-Injected%3A+yes%00",
         ),
         (
             "fragment_never_sent",
-            Box::new(|a, s| a.get(&s.url("/p#%0d%0aX-Injected:%20yes")).call()),
+            Box::new(|a, s| a.get(s.url("/p#%0d%0aX-Injected:%20yes")).call()),
             "/p",
         ),
-        ("space_in_path", Box::new(|a, s| a.get(&s.url("/a b")).call()), "/a%20b"),
+        ("space_in_path", Box::new(|a, s| a.get(s.url("/a b")).call()), "/a%20b"),
     ];
     let server = Server::responses(vec![vec![send(ok("ok"))]; 16]);
     let agent = bounded().build();
@@ -1201,7 +1201,7 @@ fn multipart_names_cannot_break_the_part_head() {
         );
     bounded()
         .build()
-        .post(&server.url("/"))
+        .post(server.url("/"))
         .send_multipart(form)
         .unwrap()
         .text()
@@ -1265,7 +1265,7 @@ fn injection_through_location() {
     for (name, first, want) in cases {
         let server = Server::responses(vec![vec![Act::Send(first)], vec![send(ok("landed"))]]);
         let started = Instant::now();
-        let got = bounded().build().get(&server.url("/")).call().and_then(|r| r.text());
+        let got = bounded().build().get(server.url("/")).call().and_then(|r| r.text());
         assert!(started.elapsed() < CASE_LIMIT, "{name}");
         let requests = server.requests();
         match (want, got) {
@@ -1389,7 +1389,7 @@ fn credentials_stay_with_their_origin() {
         vec![vec![TAct::Send(redirect_to(&plain.url("/b")))]],
     );
     let started = Instant::now();
-    let got = GIVERS[0].1(bounded().add_root_certificates_pem(ca).build().get(&tls.url("/a")))
+    let got = GIVERS[0].1(bounded().add_root_certificates_pem(ca).build().get(tls.url("/a")))
         .call()
         .and_then(|r| r.bytes());
     check(
@@ -1456,8 +1456,8 @@ fn jar_cookies_follow_their_scope_on_redirects() {
         ]
     });
     let a = agent();
-    assert_eq!(a.get(&server.url("/a")).call().unwrap().text().unwrap(), "there");
-    assert_eq!(a.get(&server.url("/c")).call().unwrap().text().unwrap(), "again");
+    assert_eq!(a.get(server.url("/a")).call().unwrap().text().unwrap(), "there");
+    assert_eq!(a.get(server.url("/c")).call().unwrap().text().unwrap(), "again");
     let by_target = |t: &str| server.requests().into_iter().find(|r| r.target == t).unwrap();
     assert_eq!(cookies_of(&by_target("/b")), Vec::<String>::new(), "another host");
     assert_eq!(cookies_of(&by_target("/c")), host_cookies, "back on their host");
@@ -1465,7 +1465,7 @@ fn jar_cookies_follow_their_scope_on_redirects() {
     // another port of the same host: the host's cookies (RFC 6265 §8.5)
     let other = Server::responses(vec![vec![send(ok("there"))]]);
     let server = Server::responses(vec![vec![Act::Send(set(&other.url("/b")))]]);
-    assert_eq!(agent().get(&server.url("/a")).call().unwrap().text().unwrap(), "there");
+    assert_eq!(agent().get(server.url("/a")).call().unwrap().text().unwrap(), "there");
     assert_eq!(cookies_of(&other.requests()[0]), host_cookies, "another port");
 
     // https -> http on the same host and port: the host's cookies that are not Secure
@@ -1473,7 +1473,7 @@ fn jar_cookies_follow_their_scope_on_redirects() {
         let to = format!("http://localhost:{}/b", addr.port());
         vec![vec![TAct::Send(set(&to))], vec![tsend(ok("there"))]]
     });
-    assert_eq!(agent().get(&server.url("/a")).call().unwrap().text().unwrap(), "there");
+    assert_eq!(agent().get(server.url("/a")).call().unwrap().text().unwrap(), "there");
     assert_eq!(cookies_of(&server.requests()[1]), host_cookies, "https -> http");
 }
 
@@ -1494,7 +1494,7 @@ fn proxy_credentials_never_reach_the_origin() {
         .add_root_certificates_pem(ca)
         .build();
     let got = agent
-        .get(&origin.url("/"))
+        .get(origin.url("/"))
         .header("Proxy-Authorization", &proxy_header)
         .call();
     assert_eq!(got.and_then(|r| r.text()).unwrap(), "there");
@@ -1509,7 +1509,7 @@ fn proxy_credentials_never_reach_the_origin() {
         .add_root_certificates_pem(ca)
         .build();
     let got = agent
-        .get(&origin.url("/"))
+        .get(origin.url("/"))
         .header("Proxy-Authorization", &proxy_header)
         .call();
     assert_eq!(got.and_then(|r| r.text()).unwrap(), "there");
@@ -1525,7 +1525,7 @@ fn proxy_credentials_never_reach_the_origin() {
         .proxy(h1client::Proxy::new(&format!("socks5h://u:{SECRET}@{addr}")).unwrap())
         .build();
     let got = agent
-        .get(&origin.url("/"))
+        .get(origin.url("/"))
         .header("Proxy-Authorization", &proxy_header)
         .call();
     assert_eq!(got.and_then(|r| r.text()).unwrap(), "there");
@@ -1539,7 +1539,7 @@ fn proxy_credentials_never_reach_the_origin() {
         .no_proxy("127.0.0.1")
         .build();
     let got = agent
-        .get(&origin.url("/"))
+        .get(origin.url("/"))
         .header("Proxy-Authorization", &proxy_header)
         .call();
     assert_eq!(got.and_then(|r| r.text()).unwrap(), "there");
@@ -1550,7 +1550,7 @@ fn proxy_credentials_never_reach_the_origin() {
     let origin = http_origin();
     let got = bounded()
         .build()
-        .get(&origin.url("/"))
+        .get(origin.url("/"))
         .header("Proxy-Authorization", &proxy_header)
         .call();
     assert_eq!(got.and_then(|r| r.text()).unwrap(), "there");
@@ -1590,7 +1590,7 @@ fn cut(raw: Vec<u8>, end: End) -> h1client::Result<Vec<u8>> {
     let agent = bounded().add_root_certificates_pem(certs().ca_pem.as_bytes()).build();
     if end == End::Plain {
         let server = Server::conns(vec![vec![Act::Read, Act::Send(raw), Act::Sleep(pause), Act::Close]]);
-        return agent.get(&server.url("/")).call().and_then(|r| r.bytes());
+        return agent.get(server.url("/")).call().and_then(|r| r.bytes());
     }
     let close = if end == End::TlsNotify {
         TAct::Close
@@ -1599,7 +1599,7 @@ fn cut(raw: Vec<u8>, end: End) -> h1client::Result<Vec<u8>> {
     };
     let script = vec![TAct::Read, TAct::Send(raw), TAct::Sleep(pause), close];
     let server = TlsServer::conns(server_config(&certs().localhost), vec![script]);
-    agent.get(&server.url("/")).call().and_then(|r| r.bytes())
+    agent.get(server.url("/")).call().and_then(|r| r.bytes())
 }
 
 /// A body cut short is an error in every framing, over TCP and TLS, whichever way the server

@@ -101,7 +101,7 @@ fn fetch(method: &str, raw: Vec<u8>, close: bool) -> h1client::Result<Vec<u8>> {
     };
     let server = Server::conns(vec![vec![Act::Read, Act::Send(raw), then]]);
     let mut body = Vec::new();
-    let mut reader = agent().request(method, &server.url("/")).call()?.into_reader();
+    let mut reader = agent().request(method, server.url("/")).call()?.into_reader();
     // an odd buffer size: decoded output never lines up with the input
     let mut buf = [0u8; 3001];
     loop {
@@ -203,23 +203,23 @@ fn decoding_table() {
 #[test]
 fn accept_encoding_is_a_replaceable_default() {
     let server = Server::always("ok");
-    agent().get(&server.url("/")).call().unwrap().text().unwrap();
+    agent().get(server.url("/")).call().unwrap().text().unwrap();
     agent()
-        .get(&server.url("/"))
+        .get(server.url("/"))
         .header("accept-encoding", "identity")
         .call()
         .unwrap()
         .text()
         .unwrap();
     agent()
-        .get(&server.url("/"))
+        .get(server.url("/"))
         .remove_header("Accept-Encoding")
         .call()
         .unwrap()
         .text()
         .unwrap();
     let off = Agent::builder().decompress(false).build();
-    off.get(&server.url("/")).call().unwrap().text().unwrap();
+    off.get(server.url("/")).call().unwrap().text().unwrap();
     let reqs = server.requests();
     assert_eq!(reqs[0].header_all("Accept-Encoding"), ["gzip, deflate, br"]);
     assert_eq!(reqs[1].header_all("Accept-Encoding"), ["identity"]);
@@ -245,7 +245,7 @@ fn without_decompression_the_body_is_as_sent() {
     let resp = Agent::builder()
         .decompress(false)
         .build()
-        .get(&server.url("/"))
+        .get(server.url("/"))
         .call()
         .unwrap();
     assert!(!resp.is_decoded());
@@ -261,7 +261,7 @@ fn without_decompression_the_body_is_as_sent() {
     let resp = Agent::builder()
         .decompress(false)
         .build()
-        .get(&server.url("/"))
+        .get(server.url("/"))
         .call()
         .unwrap();
     assert_eq!(
@@ -285,7 +285,7 @@ fn headers_progress_and_trailers_of_a_decoded_body() {
     let agent = agent();
 
     // chunked: trailers after the end, reached through the decoding reader
-    let resp = agent.get(&server.url("/1")).call().unwrap();
+    let resp = agent.get(server.url("/1")).call().unwrap();
     assert!(resp.is_decoded());
     assert_eq!(
         resp.header("content-encoding"),
@@ -306,7 +306,7 @@ fn headers_progress_and_trailers_of_a_decoded_body() {
 
     // Content-Length: it counts the compressed bytes; the response says the decoded length is
     // unknown, the reader tells both sides
-    let resp = agent.get(&server.url("/2")).call().unwrap();
+    let resp = agent.get(server.url("/2")).call().unwrap();
     assert_eq!(resp.header("content-length"), Some(gz.len().to_string().as_str()));
     assert_eq!(resp.content_length(), None);
     let mut reader = resp.into_reader();
@@ -337,12 +337,12 @@ fn decoded_size_counts_against_the_body_limit() {
     let gz = gzip(&zeros);
     assert!(gz.len() < 100_000);
     let server = Server::always_raw(cl(&["Content-Encoding: gzip"], &gz));
-    let e = agent().get(&server.url("/")).call().unwrap().bytes().unwrap_err();
+    let e = agent().get(server.url("/")).call().unwrap().bytes().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::BodyTooLarge, "{e}");
-    let e = agent().get(&server.url("/")).call().unwrap().text().unwrap_err();
+    let e = agent().get(server.url("/")).call().unwrap().text().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::BodyTooLarge, "{e}");
     let n = std::io::copy(
-        &mut agent().get(&server.url("/")).call().unwrap().into_reader(),
+        &mut agent().get(server.url("/")).call().unwrap().into_reader(),
         &mut std::io::sink(),
     )
     .unwrap();
@@ -352,10 +352,10 @@ fn decoded_size_counts_against_the_body_limit() {
     let small = text(5000);
     let server = Server::always_raw(cl(&["Content-Encoding: br"], &br(&small)));
     let limited = Agent::builder().body_limit(4999).build();
-    let e = limited.get(&server.url("/")).call().unwrap().bytes().unwrap_err();
+    let e = limited.get(server.url("/")).call().unwrap().bytes().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::BodyTooLarge);
     let fits = Agent::builder().body_limit(5000).build();
-    assert_eq!(fits.get(&server.url("/")).call().unwrap().bytes().unwrap(), small);
+    assert_eq!(fits.get(server.url("/")).call().unwrap().bytes().unwrap(), small);
 }
 
 #[test]
@@ -364,7 +364,7 @@ fn text_decodes_the_charset_after_the_coding() {
         &["Content-Encoding: gzip", "Content-Type: text/plain; charset=iso-8859-1"],
         &gzip(b"caf\xe9"),
     ));
-    assert_eq!(agent().get(&server.url("/")).call().unwrap().text().unwrap(), "café");
+    assert_eq!(agent().get(server.url("/")).call().unwrap().text().unwrap(), "café");
 }
 
 #[test]
@@ -387,7 +387,7 @@ fn a_failed_decode_stays_failed_and_the_connection_follows_the_framing() {
     let agent = agent();
     // the whole (small) body arrived before the decoder saw it was not gzip: HTTP framing is
     // intact, the connection is reused
-    let mut reader = agent.get(&server.url("/1")).call().unwrap().into_reader();
+    let mut reader = agent.get(server.url("/1")).call().unwrap().into_reader();
     let mut buf = [0u8; 100];
     let e = reader.read(&mut buf).unwrap_err();
     assert_eq!(h1client::Error::from(e).kind(), ErrorKind::Decode);
@@ -395,10 +395,10 @@ fn a_failed_decode_stays_failed_and_the_connection_follows_the_framing() {
     drop(reader);
     assert_eq!(agent.idle_connections(), 1);
     // a large body fails early: the rest is not read, the connection is closed
-    let e = agent.get(&server.url("/2")).call().unwrap().bytes().unwrap_err();
+    let e = agent.get(server.url("/2")).call().unwrap().bytes().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decode);
     assert_eq!(agent.idle_connections(), 0);
-    assert_eq!(agent.get(&server.url("/3")).call().unwrap().text().unwrap(), "fresh");
+    assert_eq!(agent.get(server.url("/3")).call().unwrap().text().unwrap(), "fresh");
     assert_eq!(server.connections(), 2);
     assert_eq!(server.requests_on(0), 2);
 }
@@ -436,7 +436,7 @@ fn encoded_input_that_decodes_to_nothing_fails_within_one_read() {
         ("Content-Encoding: deflate", &stored),
     ] {
         let server = chunked_stream(&[coding], body);
-        let mut reader = agent().get(&server.url("/")).call().unwrap().into_reader();
+        let mut reader = agent().get(server.url("/")).call().unwrap().into_reader();
         let started = std::time::Instant::now();
         let e = h1client::Error::from(reader.read(&mut [0u8; 4096]).unwrap_err());
         assert_eq!(e.kind(), ErrorKind::Decode, "{coding}: {e}");
@@ -463,7 +463,7 @@ fn encoded_input_that_decodes_to_nothing_fails_within_one_read() {
         .decompress(false)
         .timeout(Duration::from_secs(10))
         .build();
-    let e = off.get(&server.url("/")).call().unwrap().bytes().unwrap_err();
+    let e = off.get(server.url("/")).call().unwrap().bytes().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
 }
 
@@ -478,7 +478,7 @@ fn encoded_bytes_count_against_the_body_limit() {
         .body_limit(100 * 1024)
         .timeout(Duration::from_secs(10))
         .build();
-    let e = limited.get(&server.url("/")).call().unwrap().bytes().unwrap_err();
+    let e = limited.get(server.url("/")).call().unwrap().bytes().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::BodyTooLarge, "{e}");
     assert!(e.to_string().contains("encoded body is larger than"), "{e}");
 }
@@ -489,21 +489,21 @@ fn text_of_a_body_still_encoded_names_the_coding() {
     // say so instead of "not valid UTF-8"; bytes() gives the body as received
     let zstd = b"\x28\xb5\x2f\xfd\x00\x58\x31\x00\x00binary";
     let server = Server::always_raw(cl(&["Content-Encoding: zstd"], zstd));
-    let e = agent().get(&server.url("/")).call().unwrap().text().unwrap_err();
+    let e = agent().get(server.url("/")).call().unwrap().text().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
     assert!(
         e.to_string().contains("still encoded (zstd, per Content-Encoding)"),
         "{e}"
     );
-    assert_eq!(agent().get(&server.url("/")).call().unwrap().bytes().unwrap(), zstd);
+    assert_eq!(agent().get(server.url("/")).call().unwrap().bytes().unwrap(), zstd);
     let server = Server::always_raw(cl(&["Content-Encoding: gzip"], &gzip(b"{\"a\":1}")));
     let off = Agent::builder().decompress(false).build();
-    let e = off.get(&server.url("/")).call().unwrap().text().unwrap_err();
+    let e = off.get(server.url("/")).call().unwrap().text().unwrap_err();
     assert!(e.to_string().contains("decompression is turned off"), "{e}");
     #[cfg(feature = "json")]
     {
         let e = off
-            .get(&server.url("/"))
+            .get(server.url("/"))
             .call()
             .unwrap()
             .json::<serde_json::Value>()

@@ -14,7 +14,7 @@ fn agent() -> Agent {
 fn text_of(content_type: &str, body: &[u8]) -> h1client::Result<String> {
     let ct = format!("Content-Type: {content_type}");
     let server = Server::always_raw(support::resp("200 OK", &[&ct], body));
-    agent().get(&server.url("/")).call()?.text()
+    agent().get(server.url("/")).call()?.text()
 }
 
 #[test]
@@ -103,7 +103,7 @@ mod json {
             tags: vec!["a".into(), "b".into()],
         };
         let got: Item = agent()
-            .post(&server.url("/items"))
+            .post(server.url("/items"))
             .send_json(&item)
             .unwrap()
             .json()
@@ -121,7 +121,7 @@ mod json {
     fn the_callers_content_type_wins() {
         let server = Server::always("{}");
         let _: BTreeMap<String, u8> = agent()
-            .put(&server.url("/"))
+            .put(server.url("/"))
             .header("Content-Type", "application/merge-patch+json")
             .send_json(&[1, 2, 3])
             .unwrap()
@@ -137,7 +137,7 @@ mod json {
         let server = Server::always("{}");
         let mut map = BTreeMap::new();
         map.insert(vec![1u8], 1u8); // JSON object keys must be strings
-        let e = agent().post(&server.url("/")).send_json(&map).unwrap_err();
+        let e = agent().post(server.url("/")).send_json(&map).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
         assert!(e.to_string().contains("JSON"), "{e}");
         assert_eq!(server.connections(), 0);
@@ -146,32 +146,22 @@ mod json {
     #[test]
     fn bad_json_and_large_json_are_errors() {
         let server = Server::always_raw(support::resp("200 OK", &[], br#"{"id": 1, "name": "x""#));
-        let e = agent()
-            .get(&server.url("/"))
-            .call()
-            .unwrap()
-            .json::<Item>()
-            .unwrap_err();
+        let e = agent().get(server.url("/")).call().unwrap().json::<Item>().unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
         let server = Server::always_raw(support::resp("200 OK", &[], br#"{"id": "seven"}"#));
-        let e = agent()
-            .get(&server.url("/"))
-            .call()
-            .unwrap()
-            .json::<Item>()
-            .unwrap_err();
+        let e = agent().get(server.url("/")).call().unwrap().json::<Item>().unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
         let big = format!("[{}0]", "0,".repeat(1000));
         let server = Server::always_raw(support::resp("200 OK", &[], big.as_bytes()));
         let small = Agent::builder().body_limit(1000).build();
         let e = small
-            .get(&server.url("/"))
+            .get(server.url("/"))
             .call()
             .unwrap()
             .json::<Vec<u8>>()
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::BodyTooLarge, "{e}");
-        let v: Vec<u8> = agent().get(&server.url("/")).call().unwrap().json().unwrap();
+        let v: Vec<u8> = agent().get(server.url("/")).call().unwrap().json().unwrap();
         assert_eq!(v.len(), 1001);
     }
 }

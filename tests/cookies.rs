@@ -22,7 +22,7 @@ fn cookies_are_stored_and_sent_back_where_they_apply() {
     ]);
     let agent = Agent::new();
     for path in ["/login", "/", "/app/page", "/logout", "/"] {
-        agent.get(&server.url(path)).call().unwrap().text().unwrap();
+        agent.get(server.url(path)).call().unwrap().text().unwrap();
     }
     let reqs = server.requests();
     assert!(reqs[0].header("cookie").is_none());
@@ -44,7 +44,7 @@ fn cookies_set_during_redirects_count_and_other_hosts_get_none() {
         ))],
         vec![Act::Send(resp("302 Found", &[&format!("Location: {location}")], b""))],
     ]);
-    Agent::new().get(&server.url("/start")).call().unwrap().text().unwrap();
+    Agent::new().get(server.url("/start")).call().unwrap().text().unwrap();
     assert_eq!(
         server.requests()[1].header("cookie"),
         Some("hop=1"),
@@ -69,8 +69,8 @@ fn cookies_for_foreign_domains_are_refused() {
         vec![send(ok("x"))],
     ]);
     let agent = Agent::new();
-    agent.get(&server.url("/")).call().unwrap().text().unwrap();
-    agent.get(&server.url("/")).call().unwrap().text().unwrap();
+    agent.get(server.url("/")).call().unwrap().text().unwrap();
+    agent.get(server.url("/")).call().unwrap().text().unwrap();
     assert_eq!(server.requests()[1].header("cookie"), Some("good=1"));
     let evil = agent.with_cookie_store(|jar| jar.iter_any().filter(|c| c.name() == "evil").count());
     assert_eq!(evil, Some(0));
@@ -87,16 +87,16 @@ fn the_jar_can_be_preloaded_read_replaced_by_a_header_or_turned_off() {
     let mut store = cookie_store::CookieStore::default();
     store.parse("pre=loaded", &url).unwrap();
     let agent = Agent::builder().cookie_store(Some(store)).build();
-    agent.get(&server.url("/")).call().unwrap().text().unwrap();
+    agent.get(server.url("/")).call().unwrap().text().unwrap();
     agent
-        .get(&server.url("/"))
+        .get(server.url("/"))
         .header("Cookie", "mine=1")
         .call()
         .unwrap()
         .text()
         .unwrap();
     let off = Agent::builder().cookie_store(None).build();
-    off.get(&server.url("/")).call().unwrap().text().unwrap();
+    off.get(server.url("/")).call().unwrap().text().unwrap();
     let reqs = server.requests();
     assert_eq!(reqs[0].header("cookie"), Some("pre=loaded"));
     assert_eq!(
@@ -115,15 +115,15 @@ fn the_jar_can_be_preloaded_read_replaced_by_a_header_or_turned_off() {
 fn a_request_inside_with_cookie_store_fails_instead_of_deadlocking() {
     let server = Server::always("x");
     let agent = Agent::new();
-    let inside = agent.with_cookie_store(|_| agent.get(&server.url("/")).call().map(|_| ()));
+    let inside = agent.with_cookie_store(|_| agent.get(server.url("/")).call().map(|_| ()));
     let err = inside.unwrap().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
     assert!(err.to_string().contains("with_cookie_store"), "{err}");
     // another agent, or the same one afterwards, is fine
     let other = Agent::new();
-    let fine = agent.with_cookie_store(|_| other.get(&server.url("/")).call().map(|r| r.status()));
+    let fine = agent.with_cookie_store(|_| other.get(server.url("/")).call().map(|r| r.status()));
     assert_eq!(fine.unwrap().unwrap(), 200);
-    assert_eq!(agent.get(&server.url("/")).call().unwrap().status(), 200);
+    assert_eq!(agent.get(server.url("/")).call().unwrap().status(), 200);
 }
 
 #[test]
@@ -134,8 +134,8 @@ fn one_off_calls_share_no_cookies() {
         vec![Act::Send(resp("200 OK", &["Set-Cookie: session=secret"], b""))],
         vec![send(ok("second"))],
     ]);
-    h1client::get(&server.url("/a")).call().unwrap().text().unwrap();
-    h1client::get(&server.url("/b")).call().unwrap().text().unwrap();
+    h1client::get(server.url("/a")).call().unwrap().text().unwrap();
+    h1client::get(server.url("/b")).call().unwrap().text().unwrap();
     assert_eq!(server.requests()[1].header("cookie"), None);
 }
 
@@ -163,7 +163,7 @@ fn a_server_cannot_grow_the_jar_past_the_rfc_6265_limits() {
     ]);
     let agent = Agent::new();
     for path in ["/flood", "/update", "/late", "/look"] {
-        agent.get(&server.url(path)).call().unwrap().text().unwrap();
+        agent.get(server.url(path)).call().unwrap().text().unwrap();
     }
     let sent = |i: usize| -> Vec<String> {
         let reqs = server.requests();
@@ -190,7 +190,7 @@ fn a_server_cannot_grow_the_jar_past_the_rfc_6265_limits() {
     ]);
     let agent = Agent::new();
     for path in ["/set", "/look"] {
-        agent.get(&sizes.url(path)).call().unwrap().text().unwrap();
+        agent.get(sizes.url(path)).call().unwrap().text().unwrap();
     }
     let header = sizes.requests()[1].header("cookie").unwrap_or_default().to_string();
     assert!(

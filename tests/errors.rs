@@ -60,7 +60,7 @@ fn connection_refused_names_step_and_host() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    let err = Agent::new().get(&format!("http://{addr}/")).call().unwrap_err();
+    let err = Agent::new().get(format!("http://{addr}/")).call().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connect);
     assert_eq!(err.step(), Step::Connect);
     assert_eq!(err.to_string(), format!("connect to {addr}: connection refused"));
@@ -88,7 +88,7 @@ fn error_for_status() {
     ]);
     let agent = Agent::new();
     let resp = agent
-        .get(&server.url("/missing"))
+        .get(server.url("/missing"))
         .call()
         .expect("a 404 is a response, not an error");
     assert_eq!(resp.status(), 404);
@@ -96,13 +96,13 @@ fn error_for_status() {
     assert_eq!((err.kind(), err.status()), (ErrorKind::Status, Some(404)));
     assert!(err.to_string().contains("HTTP 404 Not Found for http://"), "{err}");
     let err = agent
-        .get(&server.url("/down"))
+        .get(server.url("/down"))
         .call()
         .unwrap()
         .error_for_status()
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
-    let ok = agent.get(&server.url("/")).call().unwrap().error_for_status().unwrap();
+    let ok = agent.get(server.url("/")).call().unwrap().error_for_status().unwrap();
     assert_eq!(ok.text().unwrap(), "fine");
 }
 
@@ -114,7 +114,7 @@ fn errors_survive_io_read_and_come_back_typed() {
         send(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
         Act::Close,
     ]]);
-    let mut reader = Agent::new().get(&server.url("/")).call().unwrap().into_reader();
+    let mut reader = Agent::new().get(server.url("/")).call().unwrap().into_reader();
     let mut sink = Vec::new();
     let io = reader.read_to_end(&mut sink).unwrap_err();
     assert_eq!(io.kind(), std::io::ErrorKind::InvalidData);
@@ -167,7 +167,7 @@ fn a_reply_that_cannot_be_http_fails_at_its_first_bytes() {
         let server = Server::conns(vec![script]);
         let agent = Agent::builder().timeout(Duration::from_secs(5)).build();
         let started = Instant::now();
-        let err = agent.get(&server.url("/")).call().unwrap_err();
+        let err = agent.get(server.url("/")).call().unwrap_err();
         assert!(
             started.elapsed() < Duration::from_secs(1),
             "{name}: took {:?}",
@@ -219,7 +219,7 @@ impl std::io::Read for BrokenSource {
 fn local_io_failures_are_not_blamed_on_the_network() {
     // the caller's sink fails: LocalIo, not a network error
     let server = Server::always("some body");
-    let mut reader = Agent::new().get(&server.url("/")).call().unwrap().into_reader();
+    let mut reader = Agent::new().get(server.url("/")).call().unwrap().into_reader();
     let err = reader.copy_to(&mut FullDisk).unwrap_err();
     assert_eq!((err.kind(), err.step()), (ErrorKind::LocalIo, Step::Local), "{err}");
     assert!(err.to_string().contains("could not write the body"), "{err}");
@@ -234,7 +234,7 @@ fn local_io_failures_are_not_blamed_on_the_network() {
     assert_eq!(err.io_kind(), Some(std::io::ErrorKind::NotFound));
     // the upload source fails: LocalIo at ReadUpload
     let err = Agent::new()
-        .put(&server.url("/"))
+        .put(server.url("/"))
         .send_reader(BrokenSource(10))
         .unwrap_err();
     assert_eq!(
@@ -253,7 +253,7 @@ fn network_failures_stay_network_failures_through_copy_and_uploads() {
         send(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello"),
         Act::Close,
     ]]);
-    let mut reader = Agent::new().get(&truncated.url("/")).call().unwrap().into_reader();
+    let mut reader = Agent::new().get(truncated.url("/")).call().unwrap().into_reader();
     let err = reader.copy_to(&mut Vec::new()).unwrap_err();
     assert_eq!((err.kind(), err.step()), (ErrorKind::Io, Step::ReceiveBody), "{err}");
     // an upload whose source is that same kind of body keeps the source's error
@@ -263,8 +263,8 @@ fn network_failures_stay_network_failures_through_copy_and_uploads() {
         Act::Close,
     ]]);
     let sink = Server::conns(vec![vec![Act::ReadHead, Act::Drain(std::time::Duration::from_secs(5))]]);
-    let source = Agent::new().get(&truncated.url("/")).call().unwrap().into_reader();
-    let err = Agent::new().put(&sink.url("/")).send_reader(source).unwrap_err();
+    let source = Agent::new().get(truncated.url("/")).call().unwrap().into_reader();
+    let err = Agent::new().put(sink.url("/")).send_reader(source).unwrap_err();
     assert_eq!((err.kind(), err.step()), (ErrorKind::Io, Step::ReceiveBody), "{err}");
 }
 

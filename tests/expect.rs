@@ -41,7 +41,7 @@ fn the_body_waits_for_100_continue() {
             drain(),
         ]]);
         let started = Instant::now();
-        let req = agent(Duration::from_secs(10)).put(&server.url("/f")).expect_continue();
+        let req = agent(Duration::from_secs(10)).put(server.url("/f")).expect_continue();
         let resp = if streamed {
             req.send_reader(&body[..]).unwrap()
         } else {
@@ -83,7 +83,7 @@ fn a_silent_server_gets_the_body_after_the_wait() {
         .build();
     let started = Instant::now();
     let resp = agent
-        .post(&server.url("/"))
+        .post(server.url("/"))
         .header("Expect", "100-continue") // the caller's own header asks for the same
         .send(b"hello")
         .unwrap();
@@ -122,7 +122,7 @@ fn a_final_status_first_means_no_body_and_a_closed_connection() {
     ]);
     let agent = agent(Duration::from_secs(10));
     let started = Instant::now();
-    let resp = agent.post(&server.url("/up")).expect_continue().send(&body).unwrap();
+    let resp = agent.post(server.url("/up")).expect_continue().send(&body).unwrap();
     assert_eq!(resp.status(), 401);
     assert_eq!(resp.text().unwrap(), "who are you");
     assert!(
@@ -132,10 +132,7 @@ fn a_final_status_first_means_no_body_and_a_closed_connection() {
     );
     // Content-Length framing: the server might still expect 1 MiB; the connection is not reused
     assert_eq!(agent.idle_connections(), 0);
-    assert_eq!(
-        agent.get(&server.url("/next")).call().unwrap().text().unwrap(),
-        "second"
-    );
+    assert_eq!(agent.get(server.url("/next")).call().unwrap().text().unwrap(), "second");
     assert_eq!(server.connections(), 2);
     // the first connection carried the head and not one byte of the body
     let first = &server.requests()[0];
@@ -155,17 +152,14 @@ fn a_final_status_first_ends_a_chunked_body_empty_and_keeps_the_connection() {
     let agent = agent(Duration::from_secs(10));
     let mut endless = std::io::repeat(b'x').take(1 << 30);
     let resp = agent
-        .put(&server.url("/up"))
+        .put(server.url("/up"))
         .expect_continue()
         .send_reader(&mut endless)
         .unwrap();
     assert_eq!(resp.status(), 413);
     assert_eq!(resp.text().unwrap(), "too big");
     assert_eq!(endless.limit(), 1 << 30, "not one byte was read from the body");
-    assert_eq!(
-        agent.get(&server.url("/next")).call().unwrap().text().unwrap(),
-        "second"
-    );
+    assert_eq!(agent.get(server.url("/next")).call().unwrap().text().unwrap(), "second");
     assert_eq!(server.connections(), 1);
     let reqs = server.requests();
     assert_eq!(reqs[0].body_raw, b"0\r\n\r\n");
@@ -184,7 +178,7 @@ fn expectation_failed_is_retried_without_the_expectation() {
         vec![Act::Read, send(support::ok("done")), drain()],
     ]);
     let resp = agent(Duration::from_secs(10))
-        .post(&server.url("/"))
+        .post(server.url("/"))
         .expect_continue()
         .send(b"data")
         .unwrap();
@@ -206,7 +200,7 @@ fn expectation_failed_is_retried_without_the_expectation() {
         drain(),
     ]]);
     let resp = agent(Duration::from_secs(10))
-        .post(&server.url("/"))
+        .post(server.url("/"))
         .expect_continue()
         .send_reader(&b"streamed data"[..])
         .unwrap();
@@ -230,7 +224,7 @@ fn a_redirect_before_the_body_is_followed_even_with_a_stream() {
         drain(),
     ]]);
     let resp = agent(Duration::from_secs(10))
-        .post(&server.url("/upload"))
+        .post(server.url("/upload"))
         .expect_continue()
         .send_reader(&b"the only copy"[..])
         .unwrap();
@@ -252,7 +246,7 @@ fn other_interim_responses_do_not_end_the_wait() {
     ]]);
     let started = Instant::now();
     let resp = agent(Duration::from_secs(10))
-        .post(&server.url("/"))
+        .post(server.url("/"))
         .expect_continue()
         .send(b"abc")
         .unwrap();
@@ -267,14 +261,14 @@ fn no_body_no_expectation() {
     let agent = agent(Duration::from_secs(10));
     let started = Instant::now();
     agent
-        .post(&server.url("/"))
+        .post(server.url("/"))
         .expect_continue()
         .call()
         .unwrap()
         .text()
         .unwrap();
     agent
-        .post(&server.url("/"))
+        .post(server.url("/"))
         .expect_continue()
         .send(b"")
         .unwrap()

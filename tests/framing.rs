@@ -112,7 +112,7 @@ fn framing_table() {
         };
         let server = Server::conns(vec![vec![Act::Read, send(c.raw), then]]);
         let got = agent()
-            .request(c.method, &server.url("/"))
+            .request(c.method, server.url("/"))
             .call()
             .and_then(|r| r.bytes());
         match (&c.want, got) {
@@ -172,7 +172,7 @@ fn large_bodies_arrive_intact_in_every_framing() {
             Act::Drain(Duration::from_secs(5))
         };
         let server = Server::conns(vec![vec![Act::Read, Act::Send(raw), then]]);
-        let mut reader = agent().get(&server.url("/")).call().unwrap().into_reader();
+        let mut reader = agent().get(server.url("/")).call().unwrap().into_reader();
         let mut got = Vec::new();
         // an odd read size exercises partial chunks and buffered leftovers
         let mut buf = [0u8; 5003];
@@ -194,7 +194,7 @@ fn head_trickled_byte_by_byte_is_read() {
         Act::Trickle(support::ok("hello"), Duration::from_millis(2)),
         Act::Drain(Duration::from_secs(5)),
     ]]);
-    assert_eq!(agent().get(&server.url("/")).call().unwrap().text().unwrap(), "hello");
+    assert_eq!(agent().get(server.url("/")).call().unwrap().text().unwrap(), "hello");
 }
 
 #[test]
@@ -205,7 +205,7 @@ fn truncated_body_error_comes_from_read_after_partial_data() {
         Act::Sleep(Duration::from_millis(100)),
         Act::Close,
     ]]);
-    let mut reader = agent().get(&server.url("/")).call().unwrap().into_reader();
+    let mut reader = agent().get(server.url("/")).call().unwrap().into_reader();
     let mut buf = [0u8; 64];
     assert_eq!(reader.read(&mut buf).unwrap(), 5);
     let err = reader.read(&mut buf).unwrap_err();
@@ -225,7 +225,7 @@ fn connection_reset_mid_body_is_an_error() {
         Act::Sleep(Duration::from_millis(100)),
         Act::Reset,
     ]]);
-    let err = agent().get(&server.url("/")).call().unwrap().bytes().unwrap_err();
+    let err = agent().get(server.url("/")).call().unwrap().bytes().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Io, "{err}");
 }
 
@@ -237,18 +237,18 @@ fn head_limits_are_enforced_and_configurable() {
     }
     many.extend_from_slice(b"Content-Length: 2\r\n\r\nok");
     let server = Server::conns(vec![vec![Act::Read, Act::Send(many.clone()), Act::Close]]);
-    let err = agent().get(&server.url("/")).call().unwrap_err();
+    let err = agent().get(server.url("/")).call().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Protocol);
     assert!(err.to_string().contains("more than 100 header fields"), "{err}");
 
     let server = Server::conns(vec![vec![Act::Read, Act::Send(many), Act::Close]]);
     let relaxed = Agent::builder().max_headers(200).build();
-    assert_eq!(relaxed.get(&server.url("/")).call().unwrap().text().unwrap(), "ok");
+    assert_eq!(relaxed.get(server.url("/")).call().unwrap().text().unwrap(), "ok");
 
     let mut huge = b"HTTP/1.1 200 OK\r\nX-Huge: ".to_vec();
     huge.resize(200_000, b'b');
     let server = Server::conns(vec![vec![Act::Read, Act::Send(huge), Act::Close]]);
-    let err = agent().get(&server.url("/")).call().unwrap_err();
+    let err = agent().get(server.url("/")).call().unwrap_err();
     assert!(err.to_string().contains("exceeds the limit of 65536 bytes"), "{err}");
 
     let server = Server::conns(vec![vec![
@@ -263,7 +263,7 @@ fn head_limits_are_enforced_and_configurable() {
     let err = Agent::builder()
         .max_head_size(64)
         .build()
-        .get(&server.url("/"))
+        .get(server.url("/"))
         .call()
         .unwrap_err();
     assert!(err.to_string().contains("exceeds the limit of 64 bytes"), "{err}");
@@ -273,7 +273,7 @@ fn head_limits_are_enforced_and_configurable() {
 fn response_head_accessors() {
     let raw = b"HTTP/1.1 201 Created\r\nX-A: 1\r\nset-cookie: a=1\r\nSet-Cookie: b=2\r\nX-Latin: caf\xe9\r\nContent-Length: 2\r\n\r\nok";
     let server = Server::conns(vec![vec![Act::Read, send(raw), Act::Close]]);
-    let resp = agent().get(&server.url("/p?q=1")).call().unwrap();
+    let resp = agent().get(server.url("/p?q=1")).call().unwrap();
     assert_eq!(resp.status(), 201);
     assert_eq!(resp.reason(), "Created");
     assert_eq!(resp.http_version(), "HTTP/1.1");
@@ -292,7 +292,7 @@ fn response_head_accessors() {
 fn trailers_are_readable_after_the_body() {
     let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Checksum: abc\r\nX-Other: 1\r\n\r\n";
     let server = Server::conns(vec![vec![Act::Read, send(raw), Act::Drain(Duration::from_secs(5))]]);
-    let mut reader = agent().get(&server.url("/")).call().unwrap().into_reader();
+    let mut reader = agent().get(server.url("/")).call().unwrap().into_reader();
     assert!(reader.trailers().is_empty());
     let mut body = String::new();
     reader.read_to_string(&mut body).unwrap();
@@ -308,7 +308,7 @@ fn endless_trailers_hit_the_head_limit() {
         raw.extend_from_slice(format!("X-T{i}: vvvvvvvvvvvvvvvvvvvv\r\n").as_bytes());
     }
     let server = Server::conns(vec![vec![Act::Read, Act::Send(raw), Act::Close]]);
-    let err = agent().get(&server.url("/")).call().unwrap().bytes().unwrap_err();
+    let err = agent().get(server.url("/")).call().unwrap().bytes().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Protocol);
     assert!(err.to_string().contains("trailer section exceeds"), "{err}");
 }
@@ -325,17 +325,17 @@ fn body_limit_applies_to_bytes_and_text_but_not_the_reader() {
     };
     let limited = Agent::builder().body_limit(4096).build();
     let server = make();
-    let err = limited.get(&server.url("/")).call().unwrap().bytes().unwrap_err();
+    let err = limited.get(server.url("/")).call().unwrap().bytes().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::BodyTooLarge);
     let server = make();
     assert_eq!(
-        limited.get(&server.url("/")).call().unwrap().text().unwrap_err().kind(),
+        limited.get(server.url("/")).call().unwrap().text().unwrap_err().kind(),
         ErrorKind::BodyTooLarge
     );
     let server = make();
     let mut all = Vec::new();
     limited
-        .get(&server.url("/"))
+        .get(server.url("/"))
         .call()
         .unwrap()
         .into_reader()
@@ -361,7 +361,7 @@ fn text_decoding() {
             Act::Send(support::resp("200 OK", headers, body)),
             Act::Close,
         ]]);
-        let got = agent().get(&server.url("/")).call().unwrap().text();
+        let got = agent().get(server.url("/")).call().unwrap().text();
         match (got, want) {
             (Ok(t), Ok(w)) => assert_eq!(t, *w),
             (Err(e), Err(k)) => assert_eq!(e.kind(), *k),

@@ -45,8 +45,8 @@ fn head_responses_do_not_desync_the_connection() {
         vec![send(ok("after"))],
     ]);
     let agent = Agent::new();
-    assert_eq!(agent.head(&server.url("/a")).call().unwrap().content_length(), Some(0));
-    agent.head(&server.url("/b")).call().unwrap();
+    assert_eq!(agent.head(server.url("/a")).call().unwrap().content_length(), Some(0));
+    agent.head(server.url("/b")).call().unwrap();
     assert_eq!(body(&agent, &server.url("/c")), "after");
     assert_eq!(server.connections(), 1);
 }
@@ -125,7 +125,7 @@ fn request_connection_close_is_honoured() {
     ]);
     let agent = Agent::new();
     agent
-        .get(&server.url("/1"))
+        .get(server.url("/1"))
         .header("Connection", "close")
         .call()
         .unwrap()
@@ -167,7 +167,7 @@ fn stale_connection_is_retried_for_idempotent_requests() {
             })
             .build();
         assert_eq!(body(&agent, &server.url("/1")), "first");
-        let mut req = agent.request(method, &server.url("/2"));
+        let mut req = agent.request(method, server.url("/2"));
         if idempotency_key {
             req = req.header("Idempotency-Key", "k1");
         }
@@ -189,7 +189,7 @@ fn stale_connection_is_not_retried_for_post() {
     ]);
     let agent = Agent::new();
     assert_eq!(body(&agent, &server.url("/1")), "first");
-    let err = agent.post(&server.url("/2")).send(b"once").unwrap_err();
+    let err = agent.post(server.url("/2")).send(b"once").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Io, "{err}");
     assert_eq!(server.connections(), 1, "the POST was not sent again");
 }
@@ -202,7 +202,7 @@ fn streamed_body_is_not_retried() {
     ]);
     let agent = Agent::new();
     assert_eq!(body(&agent, &server.url("/1")), "first");
-    let err = agent.put(&server.url("/2")).send_reader(&b"stream"[..]).unwrap_err();
+    let err = agent.put(server.url("/2")).send_reader(&b"stream"[..]).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Io, "{err}");
     assert_eq!(server.connections(), 1);
 }
@@ -219,7 +219,7 @@ fn idle_connection_closed_by_server_is_not_used_for_post() {
     assert_eq!(body(&agent, &server.url("/1")), "first");
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(
-        agent.post(&server.url("/2")).send(b"x").unwrap().text().unwrap(),
+        agent.post(server.url("/2")).send(b"x").unwrap().text().unwrap(),
         "second"
     );
 }
@@ -232,17 +232,17 @@ fn unread_body_closes_and_read_body_returns_to_the_pool() {
         vec![send(ok("small"))],
     ]);
     let agent = Agent::new();
-    drop(agent.get(&server.url("/big")).call().unwrap());
+    drop(agent.get(server.url("/big")).call().unwrap());
     assert_eq!(agent.idle_connections(), 0, "an unfinished body closes its connection");
 
     let server = Server::responses(vec![vec![send(ok("a"))], vec![send(ok("b"))]]);
-    let mut r = agent.get(&server.url("/1")).call().unwrap().into_reader();
+    let mut r = agent.get(server.url("/1")).call().unwrap().into_reader();
     let mut s = String::new();
     r.read_to_string(&mut s).unwrap();
     assert_eq!(agent.idle_connections(), 1, "back in the pool at EOF");
     drop(r);
     // a body already fully buffered also lets the connection go back when dropped unread
-    drop(agent.get(&server.url("/2")).call().unwrap());
+    drop(agent.get(server.url("/2")).call().unwrap());
     assert_eq!(agent.idle_connections(), 1);
     assert_eq!(server.connections(), 1);
 }
@@ -255,7 +255,7 @@ fn pool_limits_and_idle_timeout() {
         .idle_timeout(Duration::from_millis(300))
         .build();
     let readers: Vec<_> = (0..4)
-        .map(|_| agent.get(&server.url("/")).call().unwrap().into_reader())
+        .map(|_| agent.get(server.url("/")).call().unwrap().into_reader())
         .collect();
     for mut r in readers {
         let mut s = String::new();
@@ -338,7 +338,7 @@ fn stray_bytes_after_a_large_body_keep_the_connection_out_of_the_pool() {
             vec![Act::Read, send(ok("RIGHT")), KEEP],
         ]);
         let agent = Agent::new();
-        let mut reader = agent.get(&server.url("/a")).call().unwrap().into_reader();
+        let mut reader = agent.get(server.url("/a")).call().unwrap().into_reader();
         let mut got = Vec::new();
         let mut buf = vec![0u8; 64 * 1024];
         loop {

@@ -359,7 +359,7 @@ fn one_agent_many_threads_against_a_flaky_server() {
         let server = LoadServer::start(stats);
         let agent = Agent::builder().timeout_read(Duration::from_secs(5)).build();
         let _ = agent
-            .get(&format!("{}/warm-up", server.url()))
+            .get(format!("{}/warm-up", server.url()))
             .call()
             .and_then(|r| r.text());
     }
@@ -451,7 +451,7 @@ fn run_load() {
     // The per-host limit, alone: 8 answers held at once on one origin, then all read to the end.
     agent.close_idle_connections();
     let held: Vec<_> = (0..8)
-        .map(|i| agent.get(&format!("{}/held/{i}", origins[0])).call().unwrap())
+        .map(|i| agent.get(format!("{}/held/{i}", origins[0])).call().unwrap())
         .collect();
     for r in held {
         r.text().unwrap();

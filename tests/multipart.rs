@@ -21,7 +21,7 @@ fn scratch(name: &str) -> PathBuf {
 
 fn upload(form: Multipart) -> (Req, Vec<FormPart>) {
     let server = Server::always("ok");
-    let resp = agent().post(&server.url("/upload")).send_multipart(form).unwrap();
+    let resp = agent().post(server.url("/upload")).send_multipart(form).unwrap();
     assert_eq!(resp.text().unwrap(), "ok");
     let req = server.requests().remove(0);
     let parts = parse_multipart(req.header("content-type").unwrap(), &req.body);
@@ -118,7 +118,7 @@ fn the_callers_content_type_wins() {
     let form = Multipart::new().text("a", "1");
     let ct = format!("multipart/mixed; boundary={}", form.boundary());
     agent()
-        .post(&server.url("/"))
+        .post(server.url("/"))
         .header("Content-Type", &ct)
         .send_multipart(form)
         .unwrap()
@@ -141,7 +141,7 @@ fn files_that_cannot_be_read_are_errors() {
     let form = Multipart::new().file("f", &path).unwrap();
     std::fs::write(&path, b"short").unwrap();
     let server = Server::always("ok");
-    let e = agent().post(&server.url("/")).send_multipart(form).unwrap_err();
+    let e = agent().post(server.url("/")).send_multipart(form).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::LocalIo, "{e}");
     assert_eq!(e.step(), Step::ReadUpload, "{e}");
     std::fs::remove_dir_all(dir).unwrap();
@@ -151,7 +151,7 @@ fn files_that_cannot_be_read_are_errors() {
 fn an_invalid_part_sends_nothing() {
     let server = Server::always("ok");
     let form = Multipart::new().part("f", Part::text("v").content_type("text/plain\nX-Evil: 1"));
-    let e = agent().post(&server.url("/")).send_multipart(form).unwrap_err();
+    let e = agent().post(server.url("/")).send_multipart(form).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
     assert_eq!(server.connections(), 0);
 }

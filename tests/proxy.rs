@@ -121,7 +121,7 @@ fn untrusted_origin_through_a_tunnel_is_a_tls_error() {
     let origin = TlsServer::responses(server_config(&certs().self_signed), vec![vec![tsend(ok("x"))]]);
     let proxy = ConnectProxy::start("HTTP/1.1 200 OK\r\n\r\n");
     let err = trusting(via(&format!("http://{}", proxy.addr)))
-        .get(&origin.url("/"))
+        .get(origin.url("/"))
         .call()
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
@@ -164,7 +164,7 @@ fn socks5_with_credentials_and_https_inside() {
     let origin = TlsServer::responses(server_config(&certs().localhost), vec![vec![tsend(ok("socks tls"))]]);
     let (addr, _) = socks5(Some(("user", "secret")));
     let agent = trusting(via(&format!("socks5h://user:secret@{addr}")));
-    assert_eq!(agent.get(&origin.url("/")).call().unwrap().text().unwrap(), "socks tls");
+    assert_eq!(agent.get(origin.url("/")).call().unwrap().text().unwrap(), "socks tls");
 
     let (addr, _) = socks5(Some(("user", "secret")));
     let err = via(&format!("socks5h://user:wrong@{addr}"))
@@ -211,7 +211,7 @@ fn no_proxy_list_bypasses_the_proxy() {
     let agent = via(&format!("http://{}", proxy.addr))
         .no_proxy("example.com, 127.0.0.0/8")
         .build();
-    assert_eq!(agent.get(&origin.url("/")).call().unwrap().text().unwrap(), "direct");
+    assert_eq!(agent.get(origin.url("/")).call().unwrap().text().unwrap(), "direct");
     assert_eq!(
         agent.get("http://www.example.org/").call().unwrap().text().unwrap(),
         "proxied"

@@ -20,7 +20,7 @@ fn follows_up_to_the_limit_and_reports_the_final_url() {
         .chain([vec![send(ok("landed"))]])
         .collect();
     let server = Server::responses(hops);
-    let resp = Agent::new().get(&server.url("/1")).call().unwrap();
+    let resp = Agent::new().get(server.url("/1")).call().unwrap();
     assert_eq!(resp.url().as_str(), server.url("/11"));
     assert_eq!(resp.text().unwrap(), "landed");
     assert_eq!(server.requests().len(), 11);
@@ -38,7 +38,7 @@ fn follows_up_to_the_limit_and_reports_the_final_url() {
     let err = Agent::builder()
         .max_redirects(3)
         .build()
-        .get(&server.url("/"))
+        .get(server.url("/"))
         .call()
         .unwrap_err();
     assert_eq!((err.kind(), err.step()), (ErrorKind::TooManyRedirects, Step::Redirect));
@@ -51,7 +51,7 @@ fn max_redirects_zero_returns_the_redirect() {
     let resp = Agent::builder()
         .max_redirects(0)
         .build()
-        .get(&server.url("/a"))
+        .get(server.url("/a"))
         .call()
         .unwrap();
     assert_eq!(resp.status(), 301);
@@ -86,7 +86,7 @@ fn method_and_body_rewrite_on_the_wire() {
     for (status, method, body, next_method, next_body) in cases {
         let server = Server::responses(vec![vec![Act::Send(redirect(status, "/next"))], vec![send(ok("done"))]]);
         let req = Agent::new()
-            .request(method, &server.url("/start"))
+            .request(method, server.url("/start"))
             .header("Content-Type", "text/plain");
         let resp = match body {
             B::Bytes => req.send(b"payload"),
@@ -118,7 +118,7 @@ fn method_and_body_rewrite_on_the_wire() {
 #[test]
 fn streamed_body_cannot_be_replayed_so_307_is_returned() {
     let server = Server::responses(vec![vec![Act::Send(redirect("307 Temporary Redirect", "/next"))]]);
-    let resp = Agent::new().post(&server.url("/")).send_reader(&b"stream"[..]).unwrap();
+    let resp = Agent::new().post(server.url("/")).send_reader(&b"stream"[..]).unwrap();
     assert_eq!(resp.status(), 307);
     assert_eq!(server.requests().len(), 1);
 }
@@ -129,7 +129,7 @@ fn head_stays_head_after_303() {
         vec![Act::Send(redirect("303 See Other", "/b"))],
         vec![send(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n")],
     ]);
-    Agent::new().head(&server.url("/a")).call().unwrap();
+    Agent::new().head(server.url("/a")).call().unwrap();
     assert_eq!(server.requests()[1].method, "HEAD");
 }
 
@@ -148,14 +148,14 @@ fn location_forms() {
             vec![Act::Send(redirect("302 Found", location))],
             vec![send(ok("ok"))],
         ]);
-        Agent::new().get(&server.url(from)).call().unwrap().text().unwrap();
+        Agent::new().get(server.url(from)).call().unwrap().text().unwrap();
         assert_eq!(server.requests()[1].target, to, "{from} + {location}");
     }
     // protocol-relative and absolute locations to another origin; the fragment is carried over
     let target = Server::responses(vec![vec![send(ok("there"))]]);
     let location = format!("//localhost:{}/y", target.addr.port());
     let server = Server::responses(vec![vec![Act::Send(redirect("302 Found", &location))]]);
-    let resp = Agent::new().get(&format!("{}#frag", server.url("/x"))).call().unwrap();
+    let resp = Agent::new().get(format!("{}#frag", server.url("/x"))).call().unwrap();
     assert_eq!(
         resp.url().as_str(),
         format!("http://localhost:{}/y#frag", target.addr.port())
@@ -174,7 +174,7 @@ fn empty_or_missing_location_is_not_followed() {
         resp("302 Found", &[], b"body"),
     ] {
         let server = Server::responses(vec![vec![Act::Send(raw)]]);
-        let resp = Agent::new().get(&server.url("/")).call().unwrap();
+        let resp = Agent::new().get(server.url("/")).call().unwrap();
         assert_eq!((resp.status(), resp.text().unwrap().as_str()), (302, "body"));
         assert_eq!(server.requests().len(), 1);
     }
@@ -189,7 +189,7 @@ fn non_http_locations_are_refused() {
         "data:text/plain,hi",
     ] {
         let server = Server::responses(vec![vec![Act::Send(redirect("302 Found", location))]]);
-        let err = Agent::new().get(&server.url("/")).call().unwrap_err();
+        let err = Agent::new().get(server.url("/")).call().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::RedirectRefused, "{location}: {err}");
         assert_eq!(server.requests().len(), 1);
     }
@@ -214,12 +214,12 @@ fn https_to_http_downgrade_is_refused_unless_allowed() {
             .build()
     };
     let tls = make();
-    let err = agent(false).get(&tls.url("/")).call().unwrap_err();
+    let err = agent(false).get(tls.url("/")).call().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RedirectRefused);
     assert!(err.to_string().contains("downgrade"), "{err}");
     assert_eq!(plain.connections(), 0);
     let tls = make();
-    assert_eq!(agent(true).get(&tls.url("/")).call().unwrap().text().unwrap(), "plain");
+    assert_eq!(agent(true).get(tls.url("/")).call().unwrap().text().unwrap(), "plain");
     let _ = TAct::Close;
 }
 
@@ -235,7 +235,7 @@ fn credentials_stay_with_their_origin() {
         let server = Server::responses(vec![vec![Act::Send(redirect("302 Found", location))]]);
         let agent = Agent::new();
         agent
-            .get(&server.url("/a"))
+            .get(server.url("/a"))
             .header("Authorization", "Bearer s3cret")
             .header("Cookie", "sid=42")
             .header("Proxy-Authorization", "Basic cHJveHk=")
@@ -260,7 +260,7 @@ fn credentials_stay_with_their_origin() {
     assert!(other.requests().pop().unwrap().header("authorization").is_none());
     let server = Server::responses(vec![vec![Act::Send(redirect("302 Found", &origins[1]))]]);
     Agent::new()
-        .get(&server.url("/a"))
+        .get(server.url("/a"))
         .basic_auth("u", "p")
         .call()
         .unwrap()
@@ -273,7 +273,7 @@ fn credentials_stay_with_their_origin() {
 fn credentials_are_kept_on_the_same_origin_and_the_trace_says_what_was_dropped() {
     let server = Server::responses(vec![vec![Act::Send(redirect("302 Found", "/b"))], vec![send(ok("ok"))]]);
     Agent::new()
-        .get(&server.url("/a"))
+        .get(server.url("/a"))
         .basic_auth("user", "pass")
         .call()
         .unwrap()
@@ -300,7 +300,7 @@ fn credentials_are_kept_on_the_same_origin_and_the_trace_says_what_was_dropped()
         })
         .build();
     agent
-        .get(&server.url("/"))
+        .get(server.url("/"))
         .header("Cookie", "a=1")
         .call()
         .unwrap()
@@ -317,7 +317,7 @@ fn large_redirect_body_closes_instead_of_draining() {
         vec![send(ok("fresh"))],
     ]);
     assert_eq!(
-        Agent::new().get(&server.url("/a")).call().unwrap().text().unwrap(),
+        Agent::new().get(server.url("/a")).call().unwrap().text().unwrap(),
         "fresh"
     );
     assert_eq!(server.connections(), 2);
@@ -340,7 +340,7 @@ fn a_redirect_with_a_slow_close_delimited_body_is_followed_at_once() {
         ],
     ]);
     let started = std::time::Instant::now();
-    let body = Agent::new().get(&server.url("/")).call().unwrap().text().unwrap();
+    let body = Agent::new().get(server.url("/")).call().unwrap().text().unwrap();
     assert_eq!(body, "next");
     assert!(
         started.elapsed() < std::time::Duration::from_secs(1),
@@ -365,7 +365,7 @@ fn a_redirect_with_a_slow_framed_body_is_followed_at_once() {
         ],
     ]);
     let started = std::time::Instant::now();
-    let body = Agent::new().get(&server.url("/")).call().unwrap().text().unwrap();
+    let body = Agent::new().get(server.url("/")).call().unwrap().text().unwrap();
     assert_eq!(body, "next");
     assert!(
         started.elapsed() < std::time::Duration::from_secs(1),
@@ -383,7 +383,7 @@ fn a_redirect_body_already_at_hand_keeps_the_connection() {
         vec![send(ok("landed"))],
     ]);
     let agent = Agent::new();
-    assert_eq!(agent.get(&server.url("/")).call().unwrap().text().unwrap(), "landed");
+    assert_eq!(agent.get(server.url("/")).call().unwrap().text().unwrap(), "landed");
     assert_eq!(server.connections(), 1, "both redirect bodies were in the buffer");
     assert_eq!(server.requests().len(), 3);
 }

@@ -22,7 +22,7 @@ fn capture(f: impl FnOnce(&Agent, &Server) -> h1client::Result<h1client::Respons
 
 #[test]
 fn get_head_is_exact() {
-    let r = capture(|a, s| a.get(&s.url("/p?q=1")).call());
+    let r = capture(|a, s| a.get(s.url("/p?q=1")).call());
     // with the gzip or brotli feature the agent asks for what it can decode
     let codings = match (cfg!(feature = "gzip"), cfg!(feature = "brotli")) {
         (true, true) => "Accept-Encoding: gzip, deflate, br\r\n",
@@ -56,21 +56,21 @@ fn request_target_table() {
         ("/ümlaut?ä=ö", "/%C3%BCmlaut?%C3%A4=%C3%B6"),
     ];
     for (path, target) in cases {
-        let r = capture(|a, s| a.get(&format!("http://{}{path}", s.addr)).call());
+        let r = capture(|a, s| a.get(format!("http://{}{path}", s.addr)).call());
         assert_eq!(r.target, target, "URL path {path:?}");
     }
 }
 
 #[test]
 fn host_header_forms() {
-    let r = capture(|a, s| a.get(&format!("http://localhost:{}/", s.addr.port())).call());
+    let r = capture(|a, s| a.get(format!("http://localhost:{}/", s.addr.port())).call());
     assert_eq!(
         r.header("host").unwrap(),
         format!("localhost:{}", r.header("host").unwrap().rsplit(':').next().unwrap())
     );
     assert!(r.header("host").unwrap().starts_with("localhost:"));
     // a user Host header replaces the default, and there is exactly one
-    let r = capture(|a, s| a.get(&s.url("/")).header("Host", "example.com").call());
+    let r = capture(|a, s| a.get(s.url("/")).header("Host", "example.com").call());
     assert_eq!(r.header_all("host"), ["example.com"]);
 }
 
@@ -88,7 +88,7 @@ fn ipv6_host_is_bracketed() {
             .unwrap();
         String::from_utf8_lossy(&buf[..n]).into_owned()
     });
-    h1client::get(&format!("http://[::1]:{port}/")).call().unwrap();
+    h1client::get(format!("http://[::1]:{port}/")).call().unwrap();
     let head = t.join().unwrap();
     assert!(head.contains(&format!("\r\nHost: [::1]:{port}\r\n")), "{head}");
 }
@@ -96,7 +96,7 @@ fn ipv6_host_is_bracketed() {
 #[test]
 fn default_headers_can_be_replaced_and_removed() {
     let r = capture(|a, s| {
-        a.get(&s.url("/"))
+        a.get(s.url("/"))
             .header("user-agent", "custom/1")
             .header("Accept", "text/plain")
             .call()
@@ -104,7 +104,7 @@ fn default_headers_can_be_replaced_and_removed() {
     assert_eq!(r.header_all("User-Agent"), ["custom/1"]);
     assert_eq!(r.header_all("Accept"), ["text/plain"]);
     let r = capture(|a, s| {
-        a.get(&s.url("/"))
+        a.get(s.url("/"))
             .remove_header("User-Agent")
             .remove_header("accept")
             .call()
@@ -114,18 +114,18 @@ fn default_headers_can_be_replaced_and_removed() {
         Agent::builder()
             .user_agent(Some("agent/2"))
             .build()
-            .get(&s.url("/"))
+            .get(s.url("/"))
             .call()
     });
     assert_eq!(r.header("User-Agent"), Some("agent/2"));
-    let r = capture(|_, s| Agent::builder().user_agent(None).build().get(&s.url("/")).call());
+    let r = capture(|_, s| Agent::builder().user_agent(None).build().get(s.url("/")).call());
     assert!(r.header("User-Agent").is_none());
 }
 
 #[test]
 fn custom_headers_keep_order_duplicates_and_inner_spaces() {
     let r = capture(|a, s| {
-        a.get(&s.url("/"))
+        a.get(s.url("/"))
             .header("X-A", "1")
             .header("X-B", "  two  words ")
             .header("X-A", "2")
@@ -142,25 +142,25 @@ fn custom_headers_keep_order_duplicates_and_inner_spaces() {
 
 #[test]
 fn query_builder_appends_encoded_pairs() {
-    let r = capture(|a, s| a.get(&s.url("/s?x=1")).query("q", "rust lang").query("a&b", "ü").call());
+    let r = capture(|a, s| a.get(s.url("/s?x=1")).query("q", "rust lang").query("a&b", "ü").call());
     assert_eq!(r.target, "/s?x=1&q=rust+lang&a%26b=%C3%BC");
 }
 
 #[test]
 fn bodies_and_their_framing() {
-    let r = capture(|a, s| a.post(&s.url("/")).call());
+    let r = capture(|a, s| a.post(s.url("/")).call());
     assert_eq!(
         (r.header("content-length"), r.body.len()),
         (Some("0"), 0),
         "POST without body says 0"
     );
-    let r = capture(|a, s| a.get(&s.url("/")).call());
+    let r = capture(|a, s| a.get(s.url("/")).call());
     assert!(r.header("content-length").is_none() && r.header("transfer-encoding").is_none());
-    let r = capture(|a, s| a.delete(&s.url("/")).call());
+    let r = capture(|a, s| a.delete(s.url("/")).call());
     assert!(r.header("content-length").is_none());
 
     let r = capture(|a, s| {
-        a.post(&s.url("/"))
+        a.post(s.url("/"))
             .header("Content-Type", "application/json")
             .send(br#"{"k":1}"#)
     });
@@ -169,45 +169,41 @@ fn bodies_and_their_framing() {
     assert_eq!(r.body, br#"{"k":1}"#);
 
     let big = vec![7u8; 100_000];
-    let r = capture(|a, s| a.put(&s.url("/")).send(&big));
+    let r = capture(|a, s| a.put(s.url("/")).send(&big));
     assert_eq!((r.header("content-length"), r.body.len()), (Some("100000"), 100_000));
 
     let r = capture(|a, s| {
-        a.post(&s.url("/"))
+        a.post(s.url("/"))
             .send_form(&[("a", "1"), ("b", "two words"), ("c", "&=")])
     });
     assert_eq!(r.header("content-type"), Some("application/x-www-form-urlencoded"));
     assert_eq!(r.body, b"a=1&b=two+words&c=%26%3D");
 
-    let r = capture(|a, s| a.patch(&s.url("/")).send(b""));
+    let r = capture(|a, s| a.patch(s.url("/")).send(b""));
     assert_eq!(r.header("content-length"), Some("0"));
 }
 
 #[test]
 fn reader_bodies_are_chunked_and_well_framed() {
     let data: Vec<u8> = (0..200_000u32).map(|i| (i % 256) as u8).collect();
-    let r = capture(|a, s| a.put(&s.url("/")).send_reader(&data[..]));
+    let r = capture(|a, s| a.put(s.url("/")).send_reader(&data[..]));
     assert!(r.chunked, "chunked framing");
     assert!(r.header("content-length").is_none());
     assert_eq!(r.body, data);
     // the last chunk and an empty trailer section end it
     assert!(r.body_raw.ends_with(b"\r\n0\r\n\r\n"));
 
-    let r = capture(|a, s| a.put(&s.url("/")).send_reader(std::io::empty()));
+    let r = capture(|a, s| a.put(s.url("/")).send_reader(std::io::empty()));
     assert!(r.chunked);
     assert_eq!(r.body_raw, b"0\r\n\r\n");
 }
 
 #[test]
 fn sized_readers_use_content_length_and_must_match() {
-    let r = capture(|a, s| a.put(&s.url("/")).send_reader_sized(&b"exactly"[..], 7));
+    let r = capture(|a, s| a.put(s.url("/")).send_reader_sized(&b"exactly"[..], 7));
     assert_eq!((r.header("content-length"), r.chunked), (Some("7"), false));
     assert_eq!(r.body, b"exactly");
-    let r = capture(|a, s| {
-        a.put(&s.url("/"))
-            .header("Content-Length", "3")
-            .send_reader(&b"abc"[..])
-    });
+    let r = capture(|a, s| a.put(s.url("/")).header("Content-Length", "3").send_reader(&b"abc"[..]));
     assert_eq!(
         (r.header("content-length"), r.body.as_slice()),
         (Some("3"), &b"abc"[..])
@@ -216,7 +212,7 @@ fn sized_readers_use_content_length_and_must_match() {
     for (data, len) in [(&b"short"[..], 10u64), (&b"too long"[..], 3)] {
         let server = Server::conns(vec![vec![Act::Drain(Duration::from_secs(2))]]);
         let err = Agent::new()
-            .put(&server.url("/"))
+            .put(server.url("/"))
             .send_reader_sized(data, len)
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
@@ -230,7 +226,7 @@ fn files_are_sent_with_their_length() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("upload.bin");
     std::fs::write(&path, vec![b'f'; 70_000]).unwrap();
-    let r = capture(|a, s| a.put(&s.url("/")).send_file(std::fs::File::open(&path).unwrap()));
+    let r = capture(|a, s| a.put(s.url("/")).send_file(std::fs::File::open(&path).unwrap()));
     assert_eq!((r.header("content-length"), r.body.len()), (Some("70000"), 70_000));
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -248,7 +244,7 @@ fn seekable_readers_are_sent_from_their_position_and_replayed_on_307() {
         ))],
         vec![send(support::ok("ok"))],
     ]);
-    let resp = Agent::new().put(&server.url("/")).send_seekable(cursor).unwrap();
+    let resp = Agent::new().put(server.url("/")).send_seekable(cursor).unwrap();
     assert_eq!(resp.text().unwrap(), "ok");
     let reqs = server.requests();
     assert_eq!(reqs.len(), 2);
@@ -264,7 +260,7 @@ fn small_request_goes_out_in_one_segment() {
     // The head and a small body are written together: the server sees them in one read.
     let server = Server::conns(vec![vec![Act::Read, send(support::ok("ok")), Act::Close]]);
     Agent::new()
-        .post(&server.url("/"))
+        .post(server.url("/"))
         .send(b"payload")
         .unwrap()
         .text()
@@ -275,12 +271,12 @@ fn small_request_goes_out_in_one_segment() {
 
 #[test]
 fn basic_and_bearer_auth() {
-    let r = capture(|a, s| a.get(&s.url("/")).basic_auth("Aladdin", "open sesame").call());
+    let r = capture(|a, s| a.get(s.url("/")).basic_auth("Aladdin", "open sesame").call());
     assert_eq!(r.header("authorization"), Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="));
-    let r = capture(|a, s| a.get(&s.url("/")).bearer_auth("t0k3n").call());
+    let r = capture(|a, s| a.get(s.url("/")).bearer_auth("t0k3n").call());
     assert_eq!(r.header("authorization"), Some("Bearer t0k3n"));
     // userinfo becomes Basic auth, percent-decoded, and never appears in the target
-    let r = capture(|a, s| a.get(&format!("http://u%40ser:p%3Ass@{}/x", s.addr)).call());
+    let r = capture(|a, s| a.get(format!("http://u%40ser:p%3Ass@{}/x", s.addr)).call());
     assert_eq!(r.target, "/x");
     // base64("u@ser:p:ss")
     assert_eq!(r.header("authorization"), Some("Basic dUBzZXI6cDpzcw=="));
@@ -290,7 +286,7 @@ fn basic_and_bearer_auth() {
 #[test]
 fn methods_are_sent_as_given() {
     for method in ["PROPFIND", "OPTIONS", "PURGE", "M-SEARCH"] {
-        let r = capture(|a, s| a.request(method, &s.url("/")).call());
+        let r = capture(|a, s| a.request(method, s.url("/")).call());
         assert_eq!(r.method, method);
     }
 }

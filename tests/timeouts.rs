@@ -22,7 +22,7 @@ fn read_timeout_when_the_server_is_silent() {
     let server = Server::conns(vec![vec![Act::Read, Act::Drain(Duration::from_secs(5))]]);
     let agent = Agent::builder().timeout_read(Duration::from_millis(300)).build();
     let t0 = Instant::now();
-    let err = agent.get(&server.url("/")).call().unwrap_err();
+    let err = agent.get(server.url("/")).call().unwrap_err();
     elapsed_between(t0, 250, 2000);
     assert_eq!((err.kind(), err.step()), (ErrorKind::Timeout, Step::ReceiveHead));
     assert!(err.to_string().contains("read timeout of 300ms expired"), "{err}");
@@ -37,7 +37,7 @@ fn overall_deadline_covers_a_trickling_body_after_call_returned() {
     ]]);
     let agent = Agent::builder().timeout(Duration::from_millis(700)).build();
     let t0 = Instant::now();
-    let mut reader = agent.get(&server.url("/")).call().unwrap().into_reader();
+    let mut reader = agent.get(server.url("/")).call().unwrap().into_reader();
     let mut sink = Vec::new();
     let err = h1client::Error::from(reader.read_to_end(&mut sink).unwrap_err());
     elapsed_between(t0, 600, 2000);
@@ -51,7 +51,7 @@ fn per_request_timeout_overrides_the_agent() {
     let server = Server::conns(vec![vec![Act::Read, Act::Drain(Duration::from_secs(5))]]);
     let t0 = Instant::now();
     let err = Agent::new()
-        .get(&server.url("/"))
+        .get(server.url("/"))
         .timeout(Duration::from_millis(300))
         .call()
         .unwrap_err();
@@ -70,7 +70,7 @@ fn read_timeout_is_per_read_not_per_body() {
     ]]);
     let agent = Agent::builder().timeout_read(Duration::from_millis(300)).build();
     assert_eq!(
-        agent.get(&server.url("/")).call().unwrap().text().unwrap(),
+        agent.get(server.url("/")).call().unwrap().text().unwrap(),
         "y".repeat(10)
     );
 }
@@ -84,7 +84,7 @@ fn connect_timeout_does_not_limit_the_transfer() {
         Act::Close,
     ]]);
     let agent = Agent::builder().timeout_connect(Duration::from_millis(300)).build();
-    assert_eq!(agent.get(&server.url("/")).call().unwrap().text().unwrap(), "late");
+    assert_eq!(agent.get(server.url("/")).call().unwrap().text().unwrap(), "late");
 }
 
 #[test]
@@ -102,7 +102,7 @@ fn deadline_covers_redirects() {
     ]);
     let agent = Agent::builder().timeout(Duration::from_millis(750)).build();
     let t0 = Instant::now();
-    let err = agent.get(&server.url("/1")).call().unwrap_err();
+    let err = agent.get(server.url("/1")).call().unwrap_err();
     elapsed_between(t0, 700, 2000);
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
 }
@@ -114,7 +114,7 @@ fn write_timeout_when_the_server_does_not_read() {
     let agent = Agent::builder().timeout_write(Duration::from_millis(300)).build();
     let body = vec![0u8; 64 << 20];
     let t0 = Instant::now();
-    let err = agent.put(&server.url("/")).send(&body).unwrap_err();
+    let err = agent.put(server.url("/")).send(&body).unwrap_err();
     elapsed_between(t0, 250, 3000);
     assert_eq!((err.kind(), err.step()), (ErrorKind::Timeout, Step::Send), "{err}");
     assert!(err.to_string().contains("write timeout of 300ms expired"), "{err}");
@@ -192,13 +192,13 @@ fn zero_durations_leave_no_time_and_fail_at_once() {
     for (name, agent, step) in cases {
         let server = silent();
         let t0 = Instant::now();
-        let err = agent().post(&server.url("/")).send(b"body").unwrap_err();
+        let err = agent().post(server.url("/")).send(b"body").unwrap_err();
         elapsed_between(t0, 0, 500);
         assert_eq!((err.kind(), err.step()), (ErrorKind::Timeout, step), "{name}: {err}");
     }
     let server = silent();
     let err = Agent::new()
-        .get(&server.url("/"))
+        .get(server.url("/"))
         .timeout(Duration::ZERO)
         .call()
         .unwrap_err();
@@ -217,7 +217,7 @@ fn huge_durations_are_no_limit_and_never_overflow() {
         .expect_continue_timeout(Duration::MAX)
         .build();
     for _ in 0..2 {
-        let resp = agent.get(&server.url("/")).timeout(Duration::MAX).call().unwrap();
+        let resp = agent.get(server.url("/")).timeout(Duration::MAX).call().unwrap();
         assert_eq!(resp.text().unwrap(), "fine");
     }
     assert_eq!(
@@ -244,7 +244,7 @@ fn a_huge_expect_continue_wait_still_waits_for_100_continue() {
         .expect_continue_timeout(Duration::MAX)
         .timeout(Duration::from_secs(5))
         .build();
-    let resp = agent.put(&server.url("/")).expect_continue().send(b"payload").unwrap();
+    let resp = agent.put(server.url("/")).expect_continue().send(b"payload").unwrap();
     assert_eq!(resp.text().unwrap(), "done");
     let head_len = server.requests()[0].head.len();
     assert_eq!(server.marks(0), [head_len], "no body byte before 100 Continue");
@@ -262,7 +262,7 @@ fn a_zero_expect_continue_wait_sends_the_body_at_once() {
         Act::Drain(Duration::from_secs(5)),
     ]]);
     let agent = Agent::builder().expect_continue_timeout(Duration::ZERO).build();
-    let resp = agent.put(&server.url("/")).expect_continue().send(b"payload").unwrap();
+    let resp = agent.put(server.url("/")).expect_continue().send(b"payload").unwrap();
     assert_eq!(resp.text().unwrap(), "done");
     let head_len = server.requests()[0].head.len();
     assert_eq!(server.marks(0), [head_len + 7], "the body came without waiting");
@@ -273,7 +273,7 @@ fn a_zero_idle_timeout_keeps_no_connection() {
     let server = Server::always("fine");
     let agent = Agent::builder().idle_timeout(Duration::ZERO).build();
     for _ in 0..2 {
-        assert_eq!(agent.get(&server.url("/")).call().unwrap().text().unwrap(), "fine");
+        assert_eq!(agent.get(server.url("/")).call().unwrap().text().unwrap(), "fine");
     }
     assert_eq!(server.connections(), 2);
 }

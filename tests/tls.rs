@@ -63,7 +63,7 @@ fn rustls_source(e: &Error) -> &rustls::Error {
 #[test]
 fn valid_certificate_trusted_through_added_root() {
     let server = one_shot(&certs().localhost);
-    let resp = trusting_ca().build().get(&server.url("/p?q=1")).call().unwrap();
+    let resp = trusting_ca().build().get(server.url("/p?q=1")).call().unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.text().unwrap(), "secure");
     let log = server.log();
@@ -83,7 +83,7 @@ fn valid_certificate_trusted_through_own_client_config() {
     let server = one_shot(&certs().localhost);
     let config = Arc::new(tls_support::client_config_trusting_ca());
     let agent = Agent::builder().tls_config(config).build();
-    assert_eq!(agent.get(&server.url("/")).call().unwrap().text().unwrap(), "secure");
+    assert_eq!(agent.get(server.url("/")).call().unwrap().text().unwrap(), "secure");
     // a user's config is used as given: it offers no ALPN, so none is sent
     assert_eq!(server.log()[0].alpn, None);
 }
@@ -92,7 +92,7 @@ fn valid_certificate_trusted_through_own_client_config() {
 fn the_default_agent_verifies_against_webpki_roots() {
     // Secure by default: the test CA is not among the webpki roots.
     let server = one_shot(&certs().localhost);
-    let err = h1client::get(&server.url("/")).call().unwrap_err();
+    let err = h1client::get(server.url("/")).call().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     assert!(
         matches!(
@@ -156,7 +156,7 @@ fn bad_certificates_are_refused_with_the_reason() {
             .add_root_certificates_pem(trusted.as_bytes())
             .only_added_roots(true)
             .build();
-        let err = agent.get(&server.url("/")).call().unwrap_err();
+        let err = agent.get(server.url("/")).call().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Tls, "{name}: {err}");
         assert_eq!(err.step(), Step::TlsHandshake, "{name}");
         let want = format!("tls handshake with localhost:{}: {reason}", server.addr.port());
@@ -188,7 +188,7 @@ fn a_server_presenting_exactly_an_added_root_is_trusted() {
             .add_root_certificates_pem(leaf.pem.as_bytes())
             .only_added_roots(true)
             .build();
-        let body = agent.get(&server.url("/")).call().map(|r| r.text().unwrap());
+        let body = agent.get(server.url("/")).call().map(|r| r.text().unwrap());
         assert_eq!(body.as_deref().ok(), Some("secure"), "{what}: {body:?}");
     }
     // by IP address: the self-signed certificate names 127.0.0.1 too; a leaf for localhost only
@@ -198,7 +198,7 @@ fn a_server_presenting_exactly_an_added_root_is_trusted() {
         .add_root_certificates_pem(c.localhost_only.pem.as_bytes())
         .only_added_roots(true)
         .build();
-    let err = agent.get(&server.ip_url("/")).call().unwrap_err();
+    let err = agent.get(server.ip_url("/")).call().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     assert!(err.to_string().contains("not valid for"), "{err}");
     // presenting a different certificate than the one added is refused as before
@@ -207,7 +207,7 @@ fn a_server_presenting_exactly_an_added_root_is_trusted() {
         .add_root_certificates_pem(c.self_signed_ca.pem.as_bytes())
         .only_added_roots(true)
         .build();
-    assert_eq!(agent.get(&server.url("/")).call().unwrap_err().kind(), ErrorKind::Tls);
+    assert_eq!(agent.get(server.url("/")).call().unwrap_err().kind(), ErrorKind::Tls);
 }
 
 #[test]
@@ -225,7 +225,7 @@ fn danger_accept_invalid_certs_accepts_them_all() {
             .danger_accept_invalid_certs(true)
             .timeout(Duration::from_secs(10))
             .build();
-        let body = agent.get(&server.url("/")).call().and_then(|r| r.text());
+        let body = agent.get(server.url("/")).call().and_then(|r| r.text());
         assert_eq!(body.unwrap_or_else(|e| panic!("{name}: {e}")), "secure", "{name}");
         assert_eq!(server.requests().len(), 1, "{name}");
         // still SNI and ALPN as usual
@@ -270,7 +270,7 @@ fn tls12_only_and_tls13_only_servers_both_work() {
         let (events, trace) = recorder();
         let agent = trusting_ca().trace(trace).build();
         assert_eq!(
-            agent.get(&server.url("/")).call().unwrap().text().unwrap(),
+            agent.get(server.url("/")).call().unwrap().text().unwrap(),
             "secure",
             "{versions:?}"
         );
@@ -297,7 +297,7 @@ fn version_mismatch_is_a_handshake_error_not_a_certificate_error() {
     let err = Agent::builder()
         .tls_config(Arc::new(client))
         .build()
-        .get(&server.url("/"))
+        .get(server.url("/"))
         .call()
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
@@ -321,7 +321,7 @@ fn mutual_tls_with_a_client_certificate() {
     client.alpn_protocols = vec![b"http/1.1".to_vec()];
     let agent = Agent::builder().tls_config(Arc::new(client)).build();
     assert_eq!(
-        agent.get(&server.url("/")).call().unwrap().text().unwrap(),
+        agent.get(server.url("/")).call().unwrap().text().unwrap(),
         "hello client"
     );
     assert_eq!(server.log()[0].client_certs, 1);
@@ -337,7 +337,7 @@ fn mutual_tls_without_the_client_certificate_fails() {
             .client_auth()
             .build();
         let server = TlsServer::conns(config, vec![vec![TAct::Read, tsend(ok("hello client")), TAct::Close]]);
-        let err = trusting_ca().build().get(&server.url("/")).call().unwrap_err();
+        let err = trusting_ca().build().get(server.url("/")).call().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Tls, "{versions:?}: {err}");
         assert!(err.to_string().contains("alert"), "{versions:?}: {err}");
         assert!(server.requests().is_empty(), "{versions:?}");
@@ -350,7 +350,7 @@ fn two_requests_reuse_one_tls_connection() {
     let (events, trace) = recorder();
     let agent = trusting_ca().trace(trace).build();
     for _ in 0..3 {
-        assert_eq!(agent.get(&server.url("/")).call().unwrap().text().unwrap(), "again");
+        assert_eq!(agent.get(server.url("/")).call().unwrap().text().unwrap(), "again");
     }
     assert_eq!(server.connections(), 1);
     assert_eq!(server.handshakes(), 1);
@@ -373,9 +373,9 @@ fn closing_a_tls_connection_sends_close_notify_first() {
         ],
     );
     let agent = trusting_ca().build();
-    assert_eq!(agent.get(&server.url("/")).call().unwrap().text().unwrap(), "bye");
+    assert_eq!(agent.get(server.url("/")).call().unwrap().text().unwrap(), "bye");
     agent.close_idle_connections();
-    let mut reader = agent.get(&server.url("/long")).call().unwrap().into_reader();
+    let mut reader = agent.get(server.url("/long")).call().unwrap().into_reader();
     let mut start = [0u8; 5];
     reader.read_exact(&mut start).unwrap();
     drop(reader);
@@ -398,9 +398,9 @@ fn the_pool_key_includes_the_host_name_verified_for() {
     // other: that one needs its own handshake, which fails.
     let server = TlsServer::always(server_config(&certs().localhost_only), "named");
     let agent = trusting_ca().build();
-    assert_eq!(agent.get(&server.url("/")).call().unwrap().text().unwrap(), "named");
+    assert_eq!(agent.get(server.url("/")).call().unwrap().text().unwrap(), "named");
     assert_eq!(agent.idle_connections(), 1);
-    let err = agent.get(&server.ip_url("/")).call().unwrap_err();
+    let err = agent.get(server.ip_url("/")).call().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     assert!(
         err.to_string().contains("not valid for the name \"127.0.0.1\""),
@@ -421,18 +421,18 @@ fn an_insecure_agent_never_lends_a_connection_to_a_verifying_one() {
     let server = TlsServer::always(server_config(&certs().self_signed), "self-signed");
     let insecure = Agent::builder().danger_accept_invalid_certs(true).build();
     assert_eq!(
-        insecure.get(&server.url("/")).call().unwrap().text().unwrap(),
+        insecure.get(server.url("/")).call().unwrap().text().unwrap(),
         "self-signed"
     );
     assert_eq!(insecure.idle_connections(), 1);
     let verifying = trusting_ca().build();
-    let err = verifying.get(&server.url("/")).call().unwrap_err();
+    let err = verifying.get(server.url("/")).call().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     assert_eq!(server.connections(), 2);
     // the insecure agent's clone still shares its pool
     let clone = insecure.clone();
     assert_eq!(
-        clone.get(&server.url("/")).call().unwrap().text().unwrap(),
+        clone.get(server.url("/")).call().unwrap().text().unwrap(),
         "self-signed"
     );
     assert_eq!(server.connections(), 2);
@@ -445,9 +445,9 @@ fn http_and_https_to_one_port_never_share_a_connection() {
     let plain = format!("http://127.0.0.1:{}/", server.addr.port());
     let agent = trusting_ca().build();
     assert_eq!(agent.get(&plain).call().unwrap().text().unwrap(), "either");
-    assert_eq!(agent.get(&server.ip_url("/")).call().unwrap().text().unwrap(), "either");
+    assert_eq!(agent.get(server.ip_url("/")).call().unwrap().text().unwrap(), "either");
     assert_eq!(agent.get(&plain).call().unwrap().text().unwrap(), "either");
-    assert_eq!(agent.get(&server.ip_url("/")).call().unwrap().text().unwrap(), "either");
+    assert_eq!(agent.get(server.ip_url("/")).call().unwrap().text().unwrap(), "either");
     let log = server.log();
     assert_eq!(log.len(), 2, "one plain and one TLS connection, each reused once");
     assert_eq!(log.iter().filter(|c| c.tls).count(), 1);
@@ -517,7 +517,7 @@ fn truncation_table() {
             ]],
         );
         let agent = trusting_ca().build();
-        let got = agent.get(&server.url("/")).call().and_then(|r| r.bytes());
+        let got = agent.get(server.url("/")).call().and_then(|r| r.bytes());
         match (want, got) {
             (Ok(body), Ok(got)) => assert_eq!(got, body, "{name}"),
             (Err(needle), Err(e)) => {
@@ -547,12 +547,7 @@ fn truncated_body_delivers_the_bytes_then_an_unexpected_eof() {
             TAct::CloseNoNotify,
         ]],
     );
-    let mut reader = trusting_ca()
-        .build()
-        .get(&server.url("/"))
-        .call()
-        .unwrap()
-        .into_reader();
+    let mut reader = trusting_ca().build().get(server.url("/")).call().unwrap().into_reader();
     let mut got = Vec::new();
     let err = reader.read_to_end(&mut got).unwrap_err();
     assert_eq!(got, b"0123456789");
@@ -589,7 +584,7 @@ fn bytes_after_a_body_are_never_read_as_the_next_response() {
                 vec![first.clone(), vec![tsend(ok("RIGHT"))]],
             );
             let agent = trusting_ca().build();
-            let mut reader = agent.get(&server.url("/a")).call().unwrap().into_reader();
+            let mut reader = agent.get(server.url("/a")).call().unwrap().into_reader();
             let mut got = Vec::new();
             let mut buf = vec![0u8; 64 * 1024];
             loop {
@@ -601,7 +596,7 @@ fn bytes_after_a_body_are_never_read_as_the_next_response() {
             }
             assert_eq!(got.len(), body.len(), "{name}");
             std::thread::sleep(Duration::from_millis(300));
-            let second = agent.request(method, &server.url("/b")).call().and_then(|r| r.text());
+            let second = agent.request(method, server.url("/b")).call().and_then(|r| r.text());
             assert_ne!(
                 second.as_deref().ok(),
                 Some("WRONG"),
@@ -693,7 +688,7 @@ fn an_alpn_protocol_other_than_http11_is_refused() {
     let err = Agent::builder()
         .tls_config(Arc::new(client))
         .build()
-        .get(&server.url("/"))
+        .get(server.url("/"))
         .call()
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
@@ -705,7 +700,7 @@ fn an_alpn_protocol_other_than_http11_is_refused() {
 fn invalid_root_pem_is_reported_by_the_first_request() {
     let server = one_shot(&certs().localhost);
     let agent = Agent::builder().add_root_certificates_pem(b"not a certificate").build();
-    let err = agent.get(&server.url("/")).call().unwrap_err();
+    let err = agent.get(server.url("/")).call().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
 }
 
@@ -718,7 +713,7 @@ fn native_roots_do_not_get_in_the_way_of_added_roots() {
         .add_root_certificates_pem(certs().ca_pem.as_bytes())
         .timeout(Duration::from_secs(10))
         .build();
-    assert_eq!(agent.get(&server.url("/")).call().unwrap().text().unwrap(), "secure");
+    assert_eq!(agent.get(server.url("/")).call().unwrap().text().unwrap(), "secure");
 }
 
 #[test]
@@ -730,7 +725,7 @@ fn client_certificate_pem_enables_mutual_tls_and_bad_pem_is_a_tls_error() {
         .client_certificate_pem(c.client.pem.as_bytes(), c.client.key_pem.as_bytes())
         .build();
     assert_eq!(
-        agent.get(&server.url("/")).call().unwrap().text().unwrap(),
+        agent.get(server.url("/")).call().unwrap().text().unwrap(),
         "hello client"
     );
     assert_eq!(server.log()[0].client_certs, 1);
@@ -759,7 +754,7 @@ fn client_certificate_pem_enables_mutual_tls_and_bad_pem_is_a_tls_error() {
         let agent = trusting_ca()
             .client_certificate_pem(chain.as_bytes(), key.as_bytes())
             .build();
-        let err = agent.get(&server.url("/")).call().unwrap_err();
+        let err = agent.get(server.url("/")).call().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Tls, "{what}: {err}");
         assert!(err.to_string().contains(expected), "{what}: {err}");
     }

@@ -55,11 +55,8 @@ fn plain_request_then_a_reused_connection() {
     ]);
     let (builder, log) = recording();
     let agent = builder.build();
-    assert_eq!(
-        agent.post(&server.url("/a")).send(b"x=1").unwrap().text().unwrap(),
-        "hi"
-    );
-    assert_eq!(agent.get(&server.url("/b")).call().unwrap().text().unwrap(), "again");
+    assert_eq!(agent.post(server.url("/a")).send(b"x=1").unwrap().text().unwrap(), "hi");
+    assert_eq!(agent.get(server.url("/b")).call().unwrap().text().unwrap(), "again");
     let got = log.lock().unwrap().clone();
     assert_eq!(
         got,
@@ -97,7 +94,7 @@ fn redirect_events_name_the_dropped_credentials() {
     let (builder, log) = recording();
     builder
         .build()
-        .get(&server.url("/x"))
+        .get(server.url("/x"))
         .header("Authorization", "Bearer t")
         .call()
         .unwrap()
@@ -124,7 +121,7 @@ fn tls_request_reports_the_handshake() {
         .add_root_certificates_pem(certs().ca_pem.as_bytes())
         .only_added_roots(true)
         .build();
-    assert_eq!(agent.get(&server.url("/")).call().unwrap().text().unwrap(), "secure");
+    assert_eq!(agent.get(server.url("/")).call().unwrap().text().unwrap(), "secure");
     let got = log.lock().unwrap().clone();
     let head = got.iter().position(|e| e.starts_with("request head")).unwrap();
     assert_eq!(got[head - 1], "tls TLSv1_3 http/1.1", "{got:?}");
@@ -139,7 +136,7 @@ fn closing_is_explained() {
         Act::Close,
     ]]);
     let (builder, log) = recording();
-    builder.build().get(&server.url("/")).call().unwrap().text().unwrap();
+    builder.build().get(server.url("/")).call().unwrap().text().unwrap();
     assert_eq!(
         log.lock().unwrap().last().unwrap(),
         "closed: the server sent Connection: close"
