@@ -5,6 +5,8 @@
 //!
 //! 1. [The life of a request](_01_life_of_a_request): one `get(url).call()` followed from the URL
 //!    to the bytes on the wire and back, step by step, with the RFC behind each step.
+//! 2. [The code, file by file](_02_the_code): the source files in the order a request meets them,
+//!    with the types and functions that do the work.
 //! 5. [Threats](_05_threats): what a hostile server or hostile input can try, the defence against
 //!    each, and the test that proves it.
 //! 6. [Defaults](_06_defaults): every limit and switch, its default, and why.
@@ -17,6 +19,8 @@
 // files keep plain names (and `defaults.rs`, `left_out.rs` stay where their editor expects them).
 #[path = "life_of_a_request.rs"]
 pub mod _01_life_of_a_request;
+#[path = "the_code.rs"]
+pub mod _02_the_code;
 #[path = "threats.rs"]
 pub mod _05_threats;
 #[path = "defaults.rs"]
