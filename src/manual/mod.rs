@@ -7,6 +7,13 @@
 //!    to the bytes on the wire and back, step by step, with the RFC behind each step.
 //! 2. [The code, file by file](_02_the_code): the source files in the order a request meets them,
 //!    with the types and functions that do the work.
+//! 3. [Concepts](_03_concepts): the message and the content (transfer and content codings), chunks
+//!    and trailers, idempotency, smuggling and desync, persistent and stale connections, HTTPS and
+//!    what a certificate check proves, proxies (an `https` request through one, byte by byte),
+//!    redirects.
+//! 4. [When it goes wrong](_04_when_it_goes_wrong): retries, truncation, early answers and
+//!    `100-continue`, timeouts, and every [`ErrorKind`](crate::ErrorKind) and
+//!    [`Step`](crate::Step) on the wire, with curl's exit code for each.
 //! 5. [Threats](_05_threats): what a hostile server or hostile input can try, the defence against
 //!    each, and the test that proves it.
 //! 6. [Defaults](_06_defaults): every limit and switch, its default, and why.
@@ -21,6 +28,10 @@
 pub mod _01_life_of_a_request;
 #[path = "the_code.rs"]
 pub mod _02_the_code;
+#[path = "concepts.rs"]
+pub mod _03_concepts;
+#[path = "when_it_goes_wrong.rs"]
+pub mod _04_when_it_goes_wrong;
 #[path = "threats.rs"]
 pub mod _05_threats;
 #[path = "defaults.rs"]
