@@ -58,9 +58,9 @@
 //!   keep for transfer codings is being decided; [what is left out](super::_07_left_out) has the
 //!   current decision.)
 //! - **content codings** `gzip`, `deflate` and `br` are undone only with the `gzip` or `brotli`
-//!   feature and [`decompress`](crate::AgentBuilder::decompress) on (the default), and only
-//!   because the agent asked for them with `Accept-Encoding` (RFC 9110 §12.5.3). An unknown one
-//!   leaves the body as it came. The headers stay as received, so
+//!   feature and [`decompress`](crate::AgentBuilder::decompress) on (the default); those are
+//!   the codings the agent then asks for with `Accept-Encoding` (RFC 9110 §12.5.3). A coding it
+//!   cannot undo leaves the body as it came, `Content-Encoding` still saying what it is. The headers stay as received, so
 //!   [`Response::content_length`](crate::Response::content_length) is `None` for a decoded body
 //!   and [`Response::is_decoded`](crate::Response::is_decoded) says it was decoded.
 //! - at most two codings are undone on one body, in all, and decoded bytes count against the
@@ -403,8 +403,8 @@
 //! \r\n
 //!
 //! 3. client -> (proxy) -> server: the TLS ClientHello, in the clear
-//! 16 03 01 00 f8                                  record: handshake (22), version 3.1, 248 bytes
-//!    01 00 00 f4                                  handshake: ClientHello, 244 bytes
+//! 16 03 01 00 f8                                  record: handshake (22), version 3.1, 248 bytes (this build)
+//!    01 00 00 f4                                  handshake: ClientHello (1), 244 bytes
 //!    03 03 <32 random bytes> <session id> <cipher suites> 01 00 <extensions>:
 //!    00 00 00 10 00 0e 00 00 0b 65 78 61 6d 70 6c 65 2e 63 6f 6d
 //!          server_name (0), 16 bytes: a list of 14 bytes, host_name (0), 11 bytes, "example.com"
@@ -417,6 +417,11 @@
 //! 4. the rest of the handshake, then the HTTP request, in records the proxy cannot read:
 //! 17 03 03 00 5f <95 encrypted bytes>             GET / HTTP/1.1\r\nHost: example.com\r\n…
 //! ```
+//!
+//! The version numbers in step 3 are historical: "a record containing an initial ClientHello
+//! SHOULD have version 0x0301 (reflecting TLS 1.0)" (RFC 8446 §5.1), the ClientHello's own
+//! `legacy_version` is `03 03` (TLS 1.2, §4.1.2), and the versions really offered are those of
+//! `supported_versions` (§4.2.1). After the handshake every record says `17 03 03` (section 6).
 //!
 //! The bytes above are what this client sends, and the example below checks them against a
 //! "proxy" on loopback that answers the `CONNECT` and keeps the `ClientHello` (there is no server
