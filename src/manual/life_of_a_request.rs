@@ -1,104 +1,275 @@
-//! # The life of a request
+//! # 1. The life of a request
 //!
 //! This chapter follows one call, `h1client::get(url).call()?.text()?`, from the URL you typed to
-//! the bytes on the wire and back to your `String`. Each step names the code that does it and the
-//! RFC section behind it. You need to know Rust; you do not need to know HTTP.
+//! the bytes on the wire and back to your `String`. It is the one complete list of the steps: the
+//! crate root and the source files point here. Each step names the code that does it (file and
+//! function, in plain text: read them next to this page) and the RFC section behind it. You need
+//! to know Rust; you do not need to know HTTP. Words in *italics* are explained in the
+//! [concepts](super::_03_concepts) chapter; what happens when a step fails is in
+//! [when it goes wrong](super::_04_when_it_goes_wrong).
 //!
 //! The exchange below is real: the example at the end of this page runs it against a loopback
 //! server and checks every byte, so the text cannot drift away from the code.
 //!
+//! ## The steps at a glance
+//!
+//! | # | step | where | on failure |
+//! |--:|---|---|---|
+//! | 1 | [the URL is parsed and checked](#1-the-url) | `src/client/request.rs`, `parse_url` | `InvalidUrl`, `Step::Url` |
+//! | 2 | [the clock starts](#2-the-deadline) | `src/client/agent.rs`, `Agent::run` | |
+//! | 3 | [the route is chosen: direct, proxy or unix socket](#3-the-route) | `src/client/agent.rs`, `proxy_for` | `Proxy`, `Step::ResolveProxy` |
+//! | 4 | [the request head is built and validated, before any connection](#4-the-request-head-validated-before-connecting) | `src/proto/request.rs`, `RequestHead::validate` | `InvalidRequest`, `Step::Request` |
+//! | 5 | [a connection: a pooled one, probed, or a new one](#5-a-connection) | `src/transport/pool.rs`, `src/transport/connect.rs`, `src/transport/tls.rs` | `Dns`, `Connect`, `Proxy`, `Tls`, `Timeout` |
+//! | 6 | [the head (and the body) are sent](#6-sending) | `src/client/agent.rs`, `send`; `src/client/expect.rs` | `Io` or `Timeout`, `Step::Send` |
+//! | 7 | [the response head is read, interim responses skipped](#7-the-response-head) | `src/client/conn.rs`, `HttpConn::read_head` | `Io`, `Protocol`, `Timeout`, `Step::ReceiveHead` |
+//! | 8 | [a reused connection that died is replaced, once](#8-one-retry-on-a-fresh-connection) | `src/client/agent.rs`, `exchange` | |
+//! | 9 | [the body's length is decided](#9-how-long-is-the-body) | `src/proto/framing.rs`, `decide` | `Protocol`, `Step::ReceiveHead` |
+//! | 10 | [cookies, `417`, redirects](#10-cookies-417-and-redirects) | `src/client/agent.rs`, `Agent::run`; `src/client/redirect.rs` | `TooManyRedirects`, `RedirectRefused`, `Step::Redirect` |
+//! | 11 | [`call()` returns the `Response`; the body is still on the wire](#11-call-returns) | `src/client/response.rs`, `Response::new` | |
+//! | 12 | [the body is read](#12-the-body) | `src/client/response.rs`, `BodyReader`; `src/proto/chunked.rs` | `Io`, `Protocol`, `Decode`, `BodyTooLarge`, `Step::ReceiveBody` |
+//! | 13 | [the connection goes back to the pool, or is closed](#13-back-to-the-pool) | `src/client/response.rs`, `BodyReader::finish` | |
+//!
 //! ## 1. The URL
 //!
 //! `h1client::get("http://127.0.0.1:8080/hello?lang=en")` hands the text to the shared default
-//! [`Agent`](crate::Agent), which parses it with the `url` crate
-//! ([`client::request`](crate::client::request)). Three things are checked before anything
-//! else happens: the scheme is `http` or `https`, there is a host (RFC 9110 §4.2.1: an `http`
-//! URI always names one), and the text holds no control characters — the URL standard would
-//! quietly drop a tab or a newline, which would hide an attempt to smuggle a header through a
-//! URL, so they are refused instead. Nothing has touched the network yet; a bad URL is an
-//! [`ErrorKind::InvalidUrl`](crate::ErrorKind::InvalidUrl) error.
+//! [`Agent`](crate::Agent), which parses it with the `url` crate (`parse_url` in
+//! `src/client/request.rs`). Three things are checked before anything else happens:
 //!
-//! ## 2. The request head, validated before connecting
+//! - the scheme is `http` or `https`;
+//! - there is a non-empty host: RFC 9110 §4.2.1 and §4.2.2 say of `http` and `https` URIs that "A
+//!   recipient that processes such a URI reference MUST reject it as invalid" when the host is
+//!   empty (the URL standard would read `http:///path` as host `path`);
+//! - the text holds no control characters. The URL standard quietly drops a tab or a newline,
+//!   which would hide an attempt to smuggle a header through a URL, so they are refused instead.
 //!
-//! [`call`](crate::RequestBuilder::call) enters the request loop in
-//! [`client::agent`](crate::client::agent). The first thing it does is to build the request
-//! *head* — the text that precedes any body — and to check every part of it:
+//! Nothing has touched the network yet; a bad URL is an
+//! [`ErrorKind::InvalidUrl`](crate::ErrorKind::InvalidUrl) error at [`Step::Url`](crate::Step::Url).
+//!
+//! ## 2. The deadline
+//!
+//! [`call`](crate::RequestBuilder::call) enters the request loop, `Agent::run` in
+//! `src/client/agent.rs`. If a [`timeout`](crate::AgentBuilder::timeout) is set (on the agent, or
+//! on this request with [`RequestBuilder::timeout`](crate::RequestBuilder::timeout)), its clock
+//! starts now and covers everything that follows: resolving, connecting, TLS, sending, redirects,
+//! and reading the body after `call()` has returned. The other limits (per connect attempt, per
+//! read, per write) are armed before each system call; see
+//! [timeouts](super::_04_when_it_goes_wrong#timeouts).
+//!
+//! ## 3. The route
+//!
+//! `proxy_for` in `src/client/agent.rs` decides how the request leaves the machine:
+//!
+//! - through the proxy set with [`AgentBuilder::proxy`](crate::AgentBuilder::proxy), or else the
+//!   one from the environment (`http_proxy` for `http`, `HTTPS_PROXY` for `https`, `ALL_PROXY` for
+//!   both), unless `NO_PROXY` names the host; a loopback host never goes through an environment
+//!   proxy, which could not reach it (`src/transport/proxy.rs`);
+//! - over a unix socket, if [`AgentBuilder::unix_socket`](crate::AgentBuilder::unix_socket) set
+//!   one;
+//! - otherwise straight to the host in the URL.
+//!
+//! The route changes the request itself (step 4) and which connections may carry it (step 5).
+//! How each kind of proxy works on the wire is in
+//! [concepts: proxies](super::_03_concepts#7-proxies-and-https-through-a-proxy-byte-by-byte).
+//!
+//! ## 4. The request head, validated before connecting
+//!
+//! The request *head* is the text that precedes any body. `exchange` in `src/client/agent.rs`
+//! assembles its parts and `RequestHead::write_validated` in `src/proto/request.rs` writes them:
 //!
 //! ```text
-//! GET /hello?lang=en HTTP/1.1\r\n      request-line: method, request-target, version (RFC 9112 §3)
+//! GET /hello?lang=en HTTP/1.1\r\n      request-line: method SP request-target SP HTTP-version (RFC 9112 §3)
 //! Host: 127.0.0.1:8080\r\n             which site we mean; the port because it is not 80 (RFC 9110 §7.2)
 //! User-Agent: h1client/0.1.0\r\n       who is asking (RFC 9110 §10.1.5), replaceable
 //! Accept: */*\r\n                      any media type will do (RFC 9110 §12.5.1), replaceable
 //! \r\n                                 an empty line ends the head
 //! ```
 //!
-//! (With the `gzip` or `brotli` feature, `Accept-Encoding: gzip, deflate, br` joins the defaults,
-//! RFC 9110 §12.5.3.)
-//!
-//! - The *request-target* is the URL's path and query only, the "origin form" (RFC 9112 §3.2.1):
+//! - The *request-target* is the URL's path and query only, the "origin-form" (RFC 9112 §3.2.1):
 //!   the host travels in `Host`, and the fragment (`#…`) and any `user:password@` never leave the
-//!   machine ([`proto::request::origin_form`](crate::proto::request::origin_form)).
-//! - The method must be a *token* (RFC 9110 §9.1), header names too, and no header value may hold
-//!   CR, LF or NUL (RFC 9110 §5.5): otherwise a value like `"x\r\nEvil: 1"` would write a second
-//!   header. [`RequestHead::validate`](crate::proto::request::RequestHead::validate) refuses all
-//!   of these, and it runs before a connection is even opened, so a refused request sends nothing
-//!   at all.
-//! - A GET has no body, so no `Content-Length` and no `Transfer-Encoding` are sent. A body would
-//!   bring exactly one of them, decided from the body alone (RFC 9112 §6.2, §6.1).
+//!   machine (`origin_form` in `src/proto/request.rs`). To an HTTP proxy, a plain `http` request
+//!   names the whole URL instead, the "absolute-form" (RFC 9112 §3.2.2): `GET
+//!   http://example.com/hello HTTP/1.1`.
+//! - `Host` comes first: "A user agent that sends Host SHOULD send it as the first field in the
+//!   header section of a request" (RFC 9110 §7.2).
+//! - Then the defaults that apply, in this order, each replaced by a header of the same name that
+//!   you set: `User-Agent`, `Accept`, `Accept-Encoding` (only with the `gzip` or `brotli`
+//!   feature, RFC 9110 §12.5.3), `Authorization: Basic …` from a `user:password@` in the URL
+//!   (RFC 7617), `Proxy-Authorization` (only to an HTTP proxy, for a plain `http` request),
+//!   `Content-Type` (from the body: a form, JSON, multipart), `Cookie` (from the agent's jar,
+//!   feature `cookies`). Your own headers follow, in your order.
+//! - Last comes the framing header, decided from the body alone by `body_framing` in
+//!   `src/client/agent.rs`: none for a GET without a body, `Content-Length: 0` for an empty POST,
+//!   PUT or PATCH (RFC 9110 §8.6), `Content-Length: n` for bytes in memory and files,
+//!   `Transfer-Encoding: chunked` for a reader of unknown length (RFC 9112 §6.2, §7.1). A
+//!   `Content-Length` you set yourself must match the body; never both headers (RFC 9112 §6.2: "A
+//!   sender MUST NOT send a Content-Length header field in any message that contains a
+//!   Transfer-Encoding header field").
 //!
-//! ## 3. A connection
+//! `RequestHead::validate` checks every part: the method must be a *token* (RFC 9110 §9.1), header
+//! names too (RFC 9110 §5.1), and no header value may hold CR, LF, NUL or another control byte
+//! but HTAB (RFC 9110 §5.5: "Field values containing CR, LF, or NUL characters are invalid and
+//! dangerous"), since a value like `"x\r\nEvil: 1"` would write a second header. This runs before
+//! a connection is even opened, so a refused request sends nothing at all: an
+//! [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) error at
+//! [`Step::Request`](crate::Step::Request).
 //!
-//! The agent keeps idle connections in a [pool](crate::transport::pool), keyed by origin —
-//! scheme, host, port — and by whatever else makes two connections different (a proxy, the TLS
-//! settings). If one is waiting, it is taken; a connection that sat idle a while is first probed
-//! for a close the server sent meanwhile (its answer would otherwise be read as ours).
+//! Two more facts about the request are noted here for later: whether it may be sent twice
+//! (step 8: an idempotent method or an `Idempotency-Key`, and a body that can be replayed), and
+//! whether it asked for `Connection: close` (steps 9 and 13).
 //!
-//! Otherwise a new one is opened ([`transport::connect`](crate::transport::connect)): the name is
-//! resolved (here it is an IP address, so there is nothing to resolve), the addresses are ordered
-//! IPv6 first and raced 250 ms apart (RFC 8305, "Happy Eyeballs"), and for `https` a TLS handshake
-//! follows ([`transport::tls`](crate::transport::tls): rustls, SNI per RFC 6066 §3, ALPN
-//! `http/1.1` per RFC 7301).
+//! ## 5. A connection
 //!
-//! ## 4. Sending
+//! The agent keeps idle connections in a pool (`Pool` in `src/transport/pool.rs`), keyed by
+//! origin — scheme, host, port — and by whatever else makes two connections different: the proxy
+//! and its credentials, the unix socket, the TLS configuration (so a connection made with
+//! verification off never carries a request that verifies). Connections idle longer than
+//! [`idle_timeout`](crate::AgentBuilder::idle_timeout) (90 s) are dropped on the way; of the
+//! others, the one parked last is taken.
 //!
-//! The head is written into the connection's own, reused buffer and sent in one system call
-//! (a small body would join it in that same write). HTTP/1.1 allows only one request at a time
-//! on a connection unless both sides agree to pipelining (RFC 9112 §9.3.2); this client never
-//! pipelines, so it now waits for the answer.
+//! **Every reuse is probed first**, however briefly the connection was idle (`connection` in
+//! `src/client/agent.rs`, `Stream::is_idle_usable` in `src/transport/mod.rs`): bytes that the TLS
+//! layer already holds, a close, or bytes waiting in the socket (a `408` the server sent before
+//! closing, a stray second response) mean the connection is closed and the next one is tried.
+//! Those bytes would otherwise be read as the answer to this request, and a retry cannot undo
+//! that. The probe is a non-blocking one-byte `peek`, three system calls in all. What it cannot
+//! see is a close that happens after it, while the request is on its way: that is what step 8 is
+//! for.
 //!
-//! ## 5. The response head
+//! Otherwise a new connection is opened:
+//!
+//! 1. **Resolve** the name (`resolve` in `src/transport/connect.rs`): nothing to do for an IP
+//!    literal, nor for `localhost` and `*.localhost`, which are `[::1]` and `127.0.0.1` without a
+//!    lookup (RFC 6761 §6.3: "Name resolution APIs and libraries SHOULD recognize localhost names
+//!    as special"); otherwise the system resolver, on a helper thread when a deadline applies.
+//! 2. **Connect**, racing the addresses (`connect` in `src/transport/connect.rs`, RFC 8305
+//!    "Happy Eyeballs", simplified): IPv6 first, then the families alternate (§4); a new attempt
+//!    starts every 250 ms while the earlier ones are still pending (§5); the first to succeed
+//!    wins. Each attempt is limited by [`timeout_connect`](crate::AgentBuilder::timeout_connect)
+//!    (30 s).
+//! 3. **Through a proxy**, the connection goes to the proxy instead, and then: nothing more for a
+//!    plain `http` request to an HTTP proxy; a `CONNECT host:port` tunnel for an `https` one
+//!    (`tunnel` in `src/client/agent.rs`); the SOCKS5 handshake for a `socks5://` or `socks5h://`
+//!    proxy (`socks5_handshake` in `src/transport/proxy.rs`, RFC 1928, RFC 1929).
+//! 4. **TLS** for `https` (`handshake` in `src/transport/tls.rs`): rustls, TLS 1.3 or 1.2, the
+//!    host name in SNI (RFC 6066 §3), `http/1.1` offered by ALPN (RFC 7301), the server's
+//!    certificate checked against the trust roots and the host name. The bytes are in
+//!    [concepts](super::_03_concepts#7-proxies-and-https-through-a-proxy-byte-by-byte).
+//!
+//! The handshakes (CONNECT, SOCKS5, TLS) count as connecting: each must end within the connect
+//! timeout (and the request's deadline), whatever the per-read timeout says.
+//!
+//! ## 6. Sending
+//!
+//! The head is written into the connection's own, reused buffer (`HttpConn` in
+//! `src/client/conn.rs`) and sent by `send` in `src/client/agent.rs`:
+//!
+//! - no body, or a body of up to 16 KiB in memory: head and body in one `write`;
+//! - a larger body in memory: one vectored write of both;
+//! - a reader or a file: read and sent in pieces of 16 KiB; with chunked framing each piece is one
+//!   chunk, its size line and CRLF written with it (`chunk_size_line` in `src/proto/chunked.rs`),
+//!   and `0\r\n\r\n` ends the body. A reader that gives fewer or more bytes than the
+//!   `Content-Length` it was announced with is an error.
+//!
+//! With [`RequestBuilder::expect_continue`](crate::RequestBuilder::expect_continue) the head goes
+//! alone and the body waits for `100 Continue`, at most
+//! [`expect_continue_timeout`](crate::AgentBuilder::expect_continue_timeout) (1 s):
+//! `src/client/expect.rs`, and [early answers](super::_04_when_it_goes_wrong#early-answers-and-100-continue).
+//!
+//! HTTP/1.1 lets a client send several requests without waiting ("A client that supports
+//! persistent connections MAY pipeline its requests", RFC 9112 §9.3.2); this client never does, so
+//! a connection carries one request at a time and the client now waits for the answer. If a
+//! write fails, the server may have answered early and closed: the client then reads that answer
+//! if there is one (RFC 9112 §9.5: "A client sending a message body SHOULD monitor the network
+//! connection for an error response while it is transmitting the request").
+//!
+//! ## 7. The response head
 //!
 //! ```text
-//! HTTP/1.1 200 OK\r\n                         status-line: version, status code, reason (RFC 9112 §4)
+//! HTTP/1.1 200 OK\r\n                         status-line: HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4)
 //! Content-Type: text/plain; charset=utf-8\r\n
 //! Transfer-Encoding: chunked\r\n              the body comes in sized pieces (RFC 9112 §7.1)
 //! \r\n
 //! ```
 //!
-//! [`HttpConn::read_head`](crate::client::conn::HttpConn::read_head) reads until an empty line
-//! appears, then hands the bytes to httparse through
-//! [`ResponseHead::parse`](crate::proto::response::ResponseHead::parse). Nothing is copied: the
-//! parsed head is a list of positions in the connection's buffer. Limits apply (64 KiB and 100
-//! fields by default), because a server that never sends the empty line must not make the client
-//! grow its memory forever. Interim responses — `100 Continue`, `103 Early Hints` — are read and
-//! skipped (RFC 9110 §15.2).
+//! `HttpConn::read_head` in `src/client/conn.rs` reads until an empty line appears, then hands the
+//! bytes to httparse through `ResponseHead::parse` in `src/proto/response.rs`. Nothing is copied:
+//! the parsed head is a list of positions in the connection's buffer. The version must be
+//! `HTTP/1.0` or `HTTP/1.1`, the status three digits. A field folded onto the next line (obs-fold)
+//! is unfolded into spaces, as RFC 9112 §5.2 requires of a user agent, and a bare LF is accepted
+//! as a line end (RFC 9112 §2.2: "a recipient MAY recognize a single LF as a line terminator").
 //!
-//! ## 6. How long is the body?
+//! Limits apply: [`max_head_size`](crate::AgentBuilder::max_head_size) (64 KiB) and
+//! [`max_headers`](crate::AgentBuilder::max_headers) (100), because a server that never sends the
+//! empty line must not make the client grow its memory forever.
+//!
+//! Interim responses — `100 Continue`, `103 Early Hints`, any 1xx but `101` — are read and
+//! skipped: "A client MUST be able to parse one or more 1xx responses received prior to a final
+//! response, even if the client does not expect one" (RFC 9110 §15.2). Their bytes count against
+//! the head limit, so an endless stream of them is an error too. A `101 Switching Protocols` ends
+//! HTTP on that connection.
+//!
+//! ## 8. One retry, on a fresh connection
+//!
+//! If the connection came from the pool and the request failed with an I/O error — while sending,
+//! or before a single byte of the response arrived — the server most likely closed the idle
+//! connection just as the request was sent. Then, and only if the request may be sent twice (an
+//! idempotent method or an `Idempotency-Key` header, and a body that can be replayed: bytes in
+//! memory, a file or a seekable reader), the client sends it once more on a new connection and
+//! says so with [`Event::Retry`](crate::Event::Retry). RFC 9112 §9.3.1 and RFC 9110 §9.2.2 are
+//! the rules; [when it goes wrong](super::_04_when_it_goes_wrong#retries) has the details.
+//!
+//! ## 9. How long is the body?
 //!
 //! HTTP/1.1 has no end-of-message marker. The client must *decide* where the body ends, from the
-//! request method, the status and the headers, and
-//! [`proto::framing::decide`](crate::proto::framing::decide) applies RFC 9112 §6.3 in order: a
-//! response to HEAD, a 1xx, 204 or 304 has no body; `Transfer-Encoding` ending in `chunked` means
-//! chunked; otherwise a valid `Content-Length` gives the length; otherwise the body runs until
-//! the server closes. Getting this wrong is how one response's bytes get read as the next one
-//! (response splitting, request smuggling), so every doubtful case is an error or a closed
-//! connection: two different `Content-Length` values, a sign or a space in one, both framings at
-//! once. Here the answer is: chunked.
+//! request method, the status and the headers, and `decide` in `src/proto/framing.rs` applies RFC
+//! 9112 §6.3 in order:
+//!
+//! 1. a response to HEAD, any 1xx, 204 or 304 ends at its head, whatever its headers say;
+//! 2. a 2xx answer to CONNECT turns the connection into a tunnel;
+//! 3. `Transfer-Encoding` overrides `Content-Length` (and both at once mean the connection is not
+//!    reused);
+//! 4. `Transfer-Encoding` whose last coding is `chunked`: the chunked coding says where the end
+//!    is; any other `Transfer-Encoding`: the body runs until the server closes;
+//! 5. an invalid `Content-Length` (a sign, a space, two different values, more than 64 bits) is
+//!    an error; equal values (`5, 5`) count as one;
+//! 6. a valid `Content-Length` gives the length;
+//! 7. (that rule is for requests);
+//! 8. otherwise the body runs until the server closes the connection.
+//!
+//! Here the answer is: chunked. The same function says whether the connection may carry another
+//! request afterwards (RFC 9112 §9.3): not if either side sent `Connection: close`, nor after an
+//! HTTP/1.0 response without `Connection: keep-alive`, a body delimited by the close, a suspicious
+//! framing, or an [early answer](super::_04_when_it_goes_wrong#early-answers-and-100-continue).
+//! Why every doubtful case is an error: [concepts: smuggling](super::_03_concepts#4-smuggling-and-desync-two-parsers-disagreeing-on-where-a-message-ends).
+//!
+//! ## 10. Cookies, `417` and redirects
+//!
+//! Back in `Agent::run`:
+//!
+//! - with the `cookies` feature, the response's `Set-Cookie` fields go into the agent's jar (RFC
+//!   6265; `src/client/cookies.rs`);
+//! - a `417 Expectation Failed` that answered an `Expect: 100-continue` before the body was sent
+//!   means something on the path does not support expectations: the request goes again, once,
+//!   without `Expect` (RFC 9110 §10.1.1);
+//! - a `301`, `302`, `303`, `307` or `308` with a `Location` is followed (`next` in
+//!   `src/client/redirect.rs`, RFC 9110 §15.4), up to
+//!   [`max_redirects`](crate::AgentBuilder::max_redirects) (10) times: the new URL is the
+//!   `Location` resolved against the current one; the method and body change as the status says;
+//!   `Authorization`, `Cookie` and `Proxy-Authorization` are dropped when the origin changes; an
+//!   `https` page redirecting to `http` is refused. The old body is read and discarded (up to
+//!   64 KiB, so its connection can be reused; a larger one is closed), and the loop starts again
+//!   at step 3 with the new URL. The rules: [concepts: redirects](super::_03_concepts#8-redirects).
+//!
+//! ## 11. `call()` returns
 //!
 //! `call()` returns now, with the [`Response`](crate::Response): the status and headers are
-//! readable, and the body is still on the connection.
+//! readable (in place, in the connection's buffer), and the body is still on the connection.
+//! `Response::new` plans the decoding: transfer codings listed before a final `chunked` are undone
+//! (`plan_transfer` in `src/client/decode.rs`), and with the `gzip` or `brotli` feature and
+//! [`decompress`](crate::AgentBuilder::decompress) on, the `Content-Encoding` too (`plan`). See
+//! [concepts: message and content](super::_03_concepts#1-the-message-and-the-content).
 //!
-//! ## 7. The body
+//! ## 12. The body
 //!
 //! ```text
 //! 5\r\n          a chunk of 5 bytes…
@@ -110,23 +281,39 @@
 //! ```
 //!
 //! [`text`](crate::Response::text) reads through the [`BodyReader`](crate::BodyReader), which
-//! feeds the bytes to the [`ChunkedDecoder`](crate::proto::chunked::ChunkedDecoder), a small state
-//! machine (RFC 9112 §7.1): at most 16 hex digits per size, checked arithmetic, exactly CRLF
-//! after every chunk. If the connection ended before the last chunk, `read()` would return an
-//! error — never a short body dressed up as a complete one. The text is then decoded as UTF-8
-//! (the `charset` of `Content-Type`, RFC 9110 §8.3).
+//! reads by the framing of step 9: exactly `Content-Length` bytes, or through the
+//! `ChunkedDecoder` of `src/proto/chunked.rs` (a small state machine: at most 16 hex digits per
+//! size, checked arithmetic, exactly CRLF after every chunk, RFC 9112 §7.1), or until the close.
+//! If the connection ends before the framing says the body is complete, `read()` returns an error
+//! — never a short body dressed up as a complete one
+//! ([truncation](super::_04_when_it_goes_wrong#truncation)). Decoding, when planned, happens as
+//! the bytes stream. `text()`, `bytes()` and `json()` stop at
+//! [`body_limit`](crate::AgentBuilder::body_limit) (10 MiB), counted after decoding;
+//! [`into_reader`](crate::Response::into_reader) streams without a limit. The text is then decoded
+//! by the `charset` of `Content-Type`, UTF-8 by default (RFC 9110 §8.3; `src/client/charset.rs`).
 //!
-//! ## 8. Back to the pool
+//! ## 13. Back to the pool
 //!
-//! The body was read to its clean end, the response is HTTP/1.1 without `Connection: close`,
-//! and not one byte arrived past the end of the body: the connection may carry another request
-//! (RFC 9112 §9.3), so it goes back into the pool. The next `get` to the same origin skips steps
-//! 3's connecting entirely.
+//! At the clean end of the body (`BodyReader::finish` in `src/client/response.rs`), trailer
+//! fields, if any, become readable with [`BodyReader::trailers`](crate::BodyReader::trailers), and
+//! the connection goes back into the pool only if all of these hold:
+//!
+//! - the framing allows reuse (step 9) and the request did not ask for `Connection: close`;
+//! - not one byte arrived past the end of the body, in the connection's buffer or inside the TLS
+//!   layer: such bytes are no answer to anything (RFC 9112 §9.2: "If a client receives data on a
+//!   connection that doesn't have outstanding requests, the client MUST NOT consider that data to
+//!   be a valid response");
+//! - the pool has room ([`max_idle_per_host`](crate::AgentBuilder::max_idle_per_host) 8,
+//!   [`max_idle`](crate::AgentBuilder::max_idle) 64; the oldest idle connection makes way).
+//!
+//! Otherwise it is closed ([`Event::Closed`](crate::Event::Closed) says why). A reader dropped
+//! before the end closes the connection too, unless the rest of a `Content-Length` body is already
+//! in the buffer. The next `get` to the same origin starts step 5 with this connection, probed.
 //!
 //! ## The exchange, run
 //!
-//! The [`trace`](crate::trace) hook shows each step as it happens; here it records the events,
-//! and the server checks the bytes it received:
+//! The [`trace`](crate::AgentBuilder::trace) hook shows each step as an [`Event`](crate::Event)
+//! as it happens; here it records them, and the server checks the bytes it received:
 //!
 //! ```
 //! # let server = h1client::doc_server::DocServer::start(&[
@@ -144,13 +331,13 @@
 //!     .decompress(false)
 //!     .trace(move |event| {
 //!         let step = match event {
-//!             Event::Connected { .. } => "connected",
-//!             Event::Reused { .. } => "reused",
-//!             Event::RequestHead { .. } => "request head sent",
-//!             Event::ResponseHead { .. } => "response head received",
-//!             Event::Framing { .. } => "framing decided",
-//!             Event::BodyDone { .. } => "body done",
-//!             Event::Pooled => "back to the pool",
+//!             Event::Connected { .. } => "5. connected",
+//!             Event::Reused { .. } => "5. reused",
+//!             Event::RequestHead { .. } => "6. request head sent",
+//!             Event::ResponseHead { .. } => "7. response head received",
+//!             Event::Framing { .. } => "9. framing decided",
+//!             Event::BodyDone { .. } => "12. body done",
+//!             Event::Pooled => "13. back to the pool",
 //!             _ => return,
 //!         };
 //!         log.lock().unwrap().push(step);
@@ -172,15 +359,15 @@
 //!     )
 //! );
 //!
-//! // the same origin again: the pooled connection is reused
+//! // the same origin again: the pooled connection is probed and reused
 //! assert_eq!(agent.get(&server.url("/again")).call()?.text()?, "again");
 //! assert_eq!(
 //!     *steps.lock().unwrap(),
 //!     [
-//!         "connected", "request head sent", "response head received", "framing decided",
-//!         "body done", "back to the pool",
-//!         "reused", "request head sent", "response head received", "framing decided",
-//!         "body done", "back to the pool",
+//!         "5. connected", "6. request head sent", "7. response head received",
+//!         "9. framing decided", "12. body done", "13. back to the pool",
+//!         "5. reused", "6. request head sent", "7. response head received",
+//!         "9. framing decided", "12. body done", "13. back to the pool",
 //!     ]
 //! );
 //! # Ok::<(), h1client::Error>(())
