@@ -4,9 +4,9 @@
 //!
 //! The pure protocol core ([`proto`](crate::proto)) is public and fuzzed directly. What is not
 //! reachable from outside is the code a response goes through on a connection: the buffered
-//! reader of [`HttpConn`] (interim 1xx heads, the head size limit, heads and bodies split
+//! reader of `HttpConn` (interim 1xx heads, the head size limit, heads and bodies split
 //! anywhere across reads) and the [`BodyReader`]. [`receive`] runs exactly that code, as the
-//! agent does after sending a request, over a [`Stream::Memory`] that reads from any
+//! agent does after sending a request, over an in-memory stream that reads from any
 //! [`Read`] — the fuzz target's own reader, which hands out the input in arbitrary pieces with
 //! `Interrupted` and `WouldBlock` in between.
 //!
@@ -45,7 +45,7 @@ pub struct Received {
 }
 
 /// Reads a response to a `method` request from `input` with the agent's own code:
-/// [`HttpConn::read_head`], [`framing::decide`], then a [`BodyReader`] over the same connection
+/// `HttpConn::read_head`, [`framing::decide`], then a [`BodyReader`] over the same connection
 /// (with `limits.max_head_bytes` as the trailer limit, as the agent sets it).
 pub fn receive(method: &str, input: impl Read + Send + Sync + 'static, limits: &Limits) -> Result<Received> {
     let key = PoolKey {

@@ -19,52 +19,33 @@
 //!
 //! ## The life of a request
 //!
-//! What happens between `h1client::get(url).call()` and the `String` in your hand, in eight
-//! steps; the [manual](manual::life_of_a_request) walks through each at length, and the
-//! [`trace`] hook lets you watch them happen.
+//! `h1client::get(url).call()` checks the URL, builds and validates the request head before any
+//! connection exists, takes a pooled connection (probed first) or opens one (resolve, race the
+//! addresses, proxy, TLS), sends the head, reads the response head, decides where the body ends
+//! (RFC 9112 §6.3) and returns the [`Response`] with the body still on the wire; reading the body
+//! to its clean end gives the connection back to the pool. The manual follows the
+//! [thirteen steps](manual::_01_life_of_a_request) in the code and on the wire; the
+//! [`AgentBuilder::trace`] hook lets you watch them happen.
 //!
-//! 1. **The URL** is parsed and checked: `http` or `https`, a host, no control characters
-//!    ([`client::request`], RFC 9110 §4.2).
-//! 2. **The request head** is built and validated before any connection exists: methods and
-//!    header names are tokens, values hold no CR, LF or NUL ([`proto::request`], RFC 9112 §3,
-//!    RFC 9110 §5):
-//!    ```text
-//!    GET /hello?lang=en HTTP/1.1\r\n
-//!    Host: 127.0.0.1:8080\r\n
-//!    User-Agent: h1client/0.1.0\r\n
-//!    Accept: */*\r\n
-//!    \r\n
-//!    ```
-//! 3. **A connection** comes from the [pool](transport::pool), or is opened: resolve, race the
-//!    addresses (RFC 8305), TLS for `https` ([`transport`]).
-//! 4. **The head is sent** in one write ([`client::agent`]); the client waits for the answer
-//!    (no pipelining, RFC 9112 §9.3.2).
-//! 5. **The response head** is parsed in place, within limits, 1xx responses skipped
-//!    ([`proto::response`], RFC 9112 §4):
-//!    ```text
-//!    HTTP/1.1 200 OK\r\n
-//!    Content-Type: text/plain; charset=utf-8\r\n
-//!    Transfer-Encoding: chunked\r\n
-//!    \r\n
-//!    ```
-//! 6. **The body's length is decided** by RFC 9112 §6.3 — here: chunked ([`proto::framing`]).
-//!    `call()` returns the [`Response`] now; the body is still on the wire.
-//! 7. **The body is read** through the [`BodyReader`] and the chunked decoder
-//!    ([`proto::chunked`], RFC 9112 §7.1): `5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n` becomes
-//!    `hello, world`. A body cut short is an error, never a short success.
-//! 8. **The connection goes back to the pool**, since the body ended cleanly and nobody asked
-//!    to close (RFC 9112 §9.3).
+//! New to HTTP? The [concepts](manual::_03_concepts) chapter explains message and content, chunks
+//! and trailers, idempotency, smuggling, stale connections, HTTPS and proxies byte by byte, and
+//! redirects. The [manual] also has [the code, file by file](manual::_02_the_code),
+//! [when it goes wrong](manual::_04_when_it_goes_wrong), the [threats](manual::_05_threats), the
+//! [defaults](manual::_06_defaults) and what is [left out](manual::_07_left_out).
 //!
-//! The code follows the same path, in three layers:
+//! The code is in three layers (see [the code, file by file](manual::_02_the_code)): the client
+//! (the [`Agent`], requests and responses, redirects and retries), the protocol core
+//! ([`proto`]: request heads to bytes, bytes to response heads, body framing, chunked coding,
+//! with no I/O at all — public, so that you can drive it over your own I/O), and the transport
+//! (resolving, connecting, TLS, the pool of idle connections).
 //!
-//! - [`client`]: the [`Agent`], requests and responses, redirects and retries;
-//! - [`proto`]: pure HTTP/1.1 — request heads to bytes, bytes to response heads, body framing,
-//!   chunked coding — with no I/O at all (RFC 9112, RFC 9110);
-//! - [`transport`]: resolving, connecting, TLS, and the pool of idle connections.
+//! ## Errors
 //!
-//! The [manual] also covers the [threats](manual::threats) a client faces and the defence
-//! against each, the [defaults](manual::defaults) and why, and what is
-//! [left out](manual::left_out).
+//! Every failure is one [`Error`] with a [`kind`](Error::kind) (what to do about it: retry on
+//! [`ErrorKind::Timeout`], report [`ErrorKind::Tls`] differently, …), a [`step`](Error::step)
+//! (where in the exchange: resolving, connecting, the TLS handshake, sending, receiving) and a
+//! message naming the host: `connect to 127.0.0.1:9: connection refused`. A 4xx or 5xx status
+//! is a normal [`Response`]; [`Response::error_for_status`] makes it an error.
 //!
 //! ## Features
 //!
@@ -72,10 +53,12 @@
 //! |---|---|---|
 //! | `tls` | yes | HTTPS with rustls (ring) and the webpki-roots trust anchors |
 //! | `native-roots` | no | the operating system's certificate store as well |
-//! | `gzip` | no | `Accept-Encoding: gzip, deflate` and decoding of such bodies ([`client::decode`]) |
+//! | `cookies` | no | a cookie jar in each [`Agent`] (cookie_store, RFC 6265) |
+//! | `gzip` | no | `Accept-Encoding: gzip, deflate` and decoding of such bodies |
 //! | `brotli` | no | `Accept-Encoding: br` and decoding of such bodies |
-//! | `charset` | no | [`Response::text`] in any WHATWG charset ([`client::charset`]) |
+//! | `charset` | no | [`Response::text`] in any WHATWG charset |
 //! | `json` | no | `RequestBuilder::send_json` and `Response::json` |
+//! | `http` | no | conversions from and to the `http` crate's `Request` and `Response` |
 //! | `cli` | no | the `h1client` command-line program |
 //!
 //! Without default features the only dependencies are `url` and `httparse`.
@@ -96,6 +79,7 @@
 )]
 #![deny(missing_docs)]
 #![warn(rustdoc::broken_intra_doc_links)]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod client;
 #[doc(hidden)]

@@ -131,10 +131,11 @@ const FRAMING: &[Framing] = &[
     get("te_chunked_chunked", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", false, Fail(ErrorKind::Protocol, "more than once"), false),
     get("te_chunked_in_two_fields", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", false, Fail(ErrorKind::Protocol, "more than once"), false),
     get("te_empty", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: \r\n\r\n5\r\nhello\r\n0\r\n\r\n", false, Fail(ErrorKind::Protocol, "empty Transfer-Encoding"), false),
-    // not chunked, or chunked but not last: the body runs until the close (RFC 9112 §6.3 #4)
-    get("te_xchunked", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", true, Body(CHUNKED_HELLO), false),
-    get("te_chunked_with_parameter", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked;q=1\r\n\r\n5\r\nhello\r\n0\r\n\r\n", true, Body(CHUNKED_HELLO), false),
-    get("te_chunked_not_last", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, identity\r\n\r\n5\r\nhello\r\n0\r\n\r\n", true, Body(CHUNKED_HELLO), false),
+    // not chunked, or chunked but not last: the body runs until the close (RFC 9112 §6.3 #4), and
+    // a transfer coding that cannot be undone is refused rather than handed over (§6.1)
+    get("te_xchunked", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", true, Fail(ErrorKind::Decode, "\"xchunked\" is not supported"), false),
+    get("te_chunked_with_parameter", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked;q=1\r\n\r\n5\r\nhello\r\n0\r\n\r\n", true, Fail(ErrorKind::Decode, "\"chunked;q=1\" is not supported"), false),
+    get("te_chunked_not_last", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, identity\r\n\r\n5\r\nhello\r\n0\r\n\r\n", true, Fail(ErrorKind::Decode, "\"chunked\" is not the final one"), false),
     get("te_identity", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 2\r\n\r\n5\r\nhello\r\n0\r\n\r\n", true, Body(CHUNKED_HELLO), false),
     get("te_chunked_with_vertical_tab", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: \x0bchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", true, Fail(ErrorKind::Protocol, "malformed response head"), false),
     // chunked in any case, with whitespace around it, folded, or last after another coding:

@@ -183,6 +183,8 @@ fn decoding_table() {
         ("br is not a transfer coding", "GET", te_chunked("br, chunked", &br(&t), 500), false, Want::Fail(ErrorKind::Decode, "not supported")),
         ("transfer and content codings count together", "GET", te_chunked("gzip, gzip, chunked\r\nContent-Encoding: gzip", &gzip(&gzip(&gz)), 500), false, Want::Fail(ErrorKind::Decode, "3 content codings")),
         ("corrupt gzip transfer coding", "GET", te_chunked("gzip, chunked", &gz_bad_crc, 500), false, Want::Fail(ErrorKind::Decode, "CRC-32")),
+        ("gzip transfer coding alone, body until close", "GET", [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n".to_vec(), gz.clone()].concat(), true, Want::Body(t.clone())),
+        ("compress transfer coding alone is refused", "GET", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: compress\r\n\r\n\x1f\x9d\x90".to_vec(), true, Want::Fail(ErrorKind::Decode, "transfer coding \"compress\" is not supported")),
     ];
     for (name, method, raw, close, want) in cases {
         match (fetch(method, raw, close), want) {

@@ -54,8 +54,8 @@ fn cases() -> Vec<Case> {
     case("cl_inner_space_is_protocol_error", b"HTTP/1.1 200 OK\r\nContent-Length: 1 0\r\n\r\nhello", true, Proto(InvalidContentLength { value: "1 0".into() })),
     // until close
     case("no_length_reads_until_close", b"HTTP/1.1 200 OK\r\n\r\nuntil the end", true, Body(b"until the end")),
-    case("unknown_te_reads_until_close", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", true, Body(b"5\r\nhello\r\n0\r\n\r\n")),
-    case("chunked_not_final_reads_until_close", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\nraw", true, Body(b"raw")),
+    case("unknown_te_is_read_until_close_and_refused", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", true, Fail(ErrorKind::Decode, "transfer coding \"xchunked\" is not supported")),
+    case("chunked_not_final_is_read_until_close_and_refused", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\nraw", true, Fail(ErrorKind::Decode, "\"chunked\" is not the final one")),
     // chunked
     case("chunked_basic", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", false, Body(b"hello world")),
     case("chunked_with_extensions", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;a=\"q;x\"\r\nhello\r\n0;last\r\n\r\n", false, Body(b"hello")),

@@ -699,16 +699,34 @@ fn model(method: &str, wire: &[u8], limits: &Limits) -> Result<Got, ErrorKind> {
     })
 }
 
-/// Trailer fields as the body reader reports them (malformed sections are dropped whole).
+/// Trailer fields as the body reader should report them, worked out here without the library's
+/// code: every line of the section is looked at on its own; one with a colon after a non-empty
+/// token is a field (its value without surrounding blanks, read as UTF-8 or else as
+/// ISO-8859-1), any other line is dropped alone (RFC 9112 §7.1.2).
 fn parse_trailers(raw: &[u8]) -> Vec<(String, String)> {
-    let mut slots = [httparse::EMPTY_HEADER; 64];
-    match httparse::parse_headers(raw, &mut slots) {
-        Ok(httparse::Status::Complete((_, fields))) => fields
-            .iter()
-            .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
-            .collect(),
-        _ => Vec::new(),
+    let mut fields = Vec::new();
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let end = rest.iter().position(|&b| b == b'\n').map_or(rest.len(), |i| i + 1);
+        let (line, tail) = rest.split_at(end);
+        rest = tail;
+        let line = line.strip_suffix(b"\n").unwrap_or(line);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            continue;
+        };
+        let name = &line[..colon];
+        if !is_token(name) {
+            continue;
+        }
+        let value = trim(&line[colon + 1..]);
+        let value = match std::str::from_utf8(value) {
+            Ok(text) => text.to_string(),
+            Err(_) => latin1(value),
+        };
+        fields.push((String::from_utf8_lossy(name).into_owned(), value));
     }
+    fields
 }
 
 // ---------------------------------------------------------------------------------------------

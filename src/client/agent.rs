@@ -516,9 +516,24 @@ impl AgentBuilder {
     }
 
     /// Starts the agent's cookie jar with these cookies (`Some`), or turns the jar off (`None`).
-    /// By default (feature `cookies`) every agent keeps an empty jar: it stores `Set-Cookie`
-    /// values and sends matching cookies back (RFC 6265); the one-off functions
+    /// By default (feature `cookies`) every agent keeps an empty jar; the one-off functions
     /// ([`h1client::get`](crate::get), …) keep none.
+    ///
+    /// The jar is [`cookie_store`](https://docs.rs/cookie_store)'s, with RFC 6265's rules:
+    /// every response's `Set-Cookie` fields (redirects included) go in; a cookie's domain must
+    /// match the host that set it (§5.3), `Path` scopes it (§5.1.4), `Secure` cookies go only
+    /// over https (§5.4), `Max-Age`/`Expires` end it (§5.3). Each request carries the matching
+    /// cookies in one `Cookie` header (§5.4), which a `Cookie` header set on the request
+    /// replaces. Without a public suffix list (an optional part of `cookie_store` not enabled
+    /// here) a host can set a cookie for a parent domain even when that parent is a public
+    /// suffix such as `co.uk`.
+    ///
+    /// **Limits**: RFC 6265 §6.1 asks a user agent to support at least 4096 bytes per cookie,
+    /// 50 cookies per domain and 3000 in all; those minimums are used here as maximums. A longer
+    /// `Set-Cookie` value is ignored, and a new cookie for a domain that already has 50, or for
+    /// a jar that holds 3000, is ignored after the expired cookies have been dropped; updating or
+    /// deleting a kept cookie always works. A server cannot grow an agent's memory without
+    /// bound, one response at a time.
     ///
     /// ```
     /// let no_cookies = h1client::Agent::builder().cookie_store(None).build();

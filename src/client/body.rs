@@ -21,7 +21,7 @@
 use super::conn::{HttpConn, IoLimits, Origin};
 use super::decode::Decoder;
 use crate::error::{Error, ErrorKind, Result, Step};
-use crate::proto::chunked::ChunkedDecoder;
+use crate::proto::chunked::{trailer_fields, ChunkedDecoder};
 use crate::proto::framing::{BodyKind, Framing, Reuse};
 use crate::proto::response::ResponseHead;
 use crate::trace::{Event, Tracer};
@@ -52,7 +52,7 @@ enum State {
 /// The response body as a stream of bytes.
 ///
 /// Reads give the body after transfer decoding (chunked), and after content decoding when the
-/// response [is decoded](Response::is_decoded). At the clean end the connection goes back to the
+/// response [is decoded](crate::Response::is_decoded). At the clean end the connection goes back to the
 /// agent's pool; a failure is an error from `read()` (kind recoverable with
 /// [`Error::from`]`(io_error)`), never a silent early end.
 ///
@@ -554,20 +554,18 @@ fn read_until_close(conn: &mut HttpConn, out: &mut [u8], io: &IoLimits) -> Resul
     }
 }
 
-/// Parses a trailer section (`Name: value\r\n…\r\n`) into owned fields; malformed lines are
-/// skipped (trailers are advisory, RFC 9110 §6.5).
+/// The trailer fields of a section, owned; values that are not UTF-8 are read as ISO-8859-1,
+/// as in a head (see [`trailer_fields`] for which lines are kept).
 fn parse_trailers(raw: &[u8]) -> Vec<(String, String)> {
-    if raw.is_empty() {
-        return Vec::new();
-    }
-    let mut slots = [httparse::EMPTY_HEADER; 64];
-    match httparse::parse_headers(raw, &mut slots) {
-        Ok(httparse::Status::Complete((_, fields))) => fields
-            .iter()
-            .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
-            .collect(),
-        _ => Vec::new(),
-    }
+    trailer_fields(raw)
+        .map(|(name, value)| {
+            let value = match std::str::from_utf8(value) {
+                Ok(text) => text.to_string(),
+                Err(_) => value.iter().map(|&b| char::from(b)).collect(),
+            };
+            (name.to_string(), value)
+        })
+        .collect()
 }
 
 impl Read for BodyReader {
@@ -631,14 +629,9 @@ mod tests {
 
     #[test]
     fn trailers_are_parsed() {
-        let t = parse_trailers(b"X-Sum: 1\r\nX-Other: yes\r\n\r\n");
-        assert_eq!(
-            t,
-            [
-                ("X-Sum".to_string(), "1".to_string()),
-                ("X-Other".to_string(), "yes".to_string())
-            ]
-        );
+        let t = parse_trailers(b"X-Sum: 1\r\nX-Name: Andr\xe9\r\n\r\n");
+        let owned = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(t, [owned("X-Sum", "1"), owned("X-Name", "André")]);
         assert!(parse_trailers(b"").is_empty());
     }
 }

@@ -6,7 +6,8 @@
 //! Reads bigger than what is buffered go straight from the socket into the caller's memory.
 //!
 //! It implements the reading side of RFC 9112 §2.2 (message parsing: heads end at the first
-//! empty line; empty lines before a status line are skipped; bare LF line ends are accepted),
+//! empty line; bare LF line ends are accepted; CRLFs before a status line are discarded, as
+//! §9.2 allows a client to do with them),
 //! RFC 9110 §15.2 (interim 1xx responses are read and skipped, 101 ends the exchange), and the
 //! connection management of RFC 9112 §9 (one exchange at a time, §9.3; no pipelining, §9.3.2).
 
@@ -303,7 +304,7 @@ impl HttpConn {
         let mut received = self.buffered().len();
         let mut interim_bytes = 0usize;
         let mut scanned: usize = 0;
-        // Empty lines before a status line are skipped (RFC 9112 §2.2; httparse skips them too),
+        // Empty lines before a status line are skipped (RFC 9112 §2.2, §9.2; httparse skips them too),
         // so they must not count as the empty line that ends a head. Otherwise "\r\n\r\nX…"
         // would be refused at once when it arrives in one read, but only at the close or at the
         // head limit when "\r\n\r\n" arrives alone: the outcome would depend on how the bytes

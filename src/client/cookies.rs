@@ -9,8 +9,8 @@
 //! `cookie_store` that this crate does not enable) a host can set a cookie for its parent domain
 //! even when that parent is a public suffix such as `co.uk`.
 //!
-//! **Limits** (RFC 6265 §6.1 asks for at least 4096 bytes per cookie, 50 cookies per domain and
-//! 3000 in all, and those are the limits here): a longer `Set-Cookie` value is ignored, and a
+//! **Limits** (RFC 6265 §6.1 asks a user agent to support at least 4096 bytes per cookie, 50
+//! cookies per domain and 3000 in all: minimum capabilities, used here as maximums): a longer `Set-Cookie` value is ignored, and a
 //! new cookie for a domain that already has 50, or for a jar that holds 3000, is ignored after
 //! the expired cookies have been dropped. Updating or deleting a cookie the jar holds always
 //! works. A server thus cannot grow an agent's memory without bound, one response at a time.
@@ -84,7 +84,8 @@ impl Jar {
     }
 
     /// Stores the `Set-Cookie` values of a response from `url`; invalid ones are ignored
-    /// (RFC 6265 §5.2: "the user agent MUST ignore the set-cookie-string entirely"), and so
+    /// (the parsing algorithm of RFC 6265 §5.2 says to "ignore the set-cookie-string entirely"
+    /// when it is malformed), and so
     /// are new cookies beyond the limits (module docs).
     pub(crate) fn store<'a>(&self, url: &Url, set_cookies: impl Iterator<Item = &'a str>) {
         let mut store = self.lock();

@@ -20,10 +20,11 @@
 //!
 //! `identity` means nothing was done and is skipped.
 //!
-//! The same decoders undo **transfer codings** listed before the final `chunked`
-//! (`Transfer-Encoding: gzip, chunked`, RFC 9112 §7): those are part of the message, not of the
-//! content, so they are undone whether or not decompression is on, and a transfer coding that
-//! cannot be undone is an [`ErrorKind::Decode`] error rather than bytes that are not the content.
+//! The same decoders undo **transfer codings** (`Transfer-Encoding: gzip, chunked`, or `gzip`
+//! alone on a body that ends with the connection; RFC 9112 §6.1, §7): those are part of the
+//! message, not of the content, so they are undone whether or not decompression is on, and a
+//! transfer coding that cannot be undone is an [`ErrorKind::Decode`] error rather than bytes that
+//! are not the content (see [`plan_transfer`], the one rule).
 //!
 //! Rules:
 //!
@@ -135,16 +136,22 @@ impl Plan {
     }
 }
 
-/// Reads the `Transfer-Encoding` field values of a chunked response and decides what to do with
-/// the codings applied before the final `chunked` (RFC 9112 §6.1, §7): `gzip`, `x-gzip` and
-/// `deflate` are undone like content codings; any other coding cannot be, and the body is
-/// refused rather than handed over still encoded as if it were the content.
-pub fn plan_transfer<'a>(values: impl IntoIterator<Item = &'a str>) -> Plan {
+/// Reads the `Transfer-Encoding` field values of a response and decides how to undo its
+/// transfer codings — the one rule for them (RFC 9112 §6.1, §6.3, §7): every transfer coding is
+/// part of the message, not of the content, and is undone before the body is handed over,
+/// whatever the framing and whether or not decompression is on. A final `chunked` is undone by
+/// the framing (`chunked_final`); `gzip`, `x-gzip` and `deflate` by the decoders (with the
+/// `gzip` feature); a body with any other coding — `compress`, an unknown token, or `chunked`
+/// that is not final — is refused rather than handed over still encoded as if it were the
+/// content.
+pub fn plan_transfer<'a>(values: impl IntoIterator<Item = &'a str>, chunked_final: bool) -> Plan {
     let mut tokens: Vec<&[u8]> = values
         .into_iter()
         .flat_map(|v| crate::proto::list_elements(v.as_bytes()))
         .collect();
-    tokens.pop(); // the final `chunked`, which the framing has undone
+    if chunked_final {
+        tokens.pop(); // the final `chunked`, which the framing has undone
+    }
     let mut codings = Vec::new();
     for token in tokens {
         let token = String::from_utf8_lossy(token);
@@ -153,7 +160,17 @@ pub fn plan_transfer<'a>(values: impl IntoIterator<Item = &'a str>) -> Plan {
         }
         match Coding::parse(&token) {
             Some(c @ (Coding::Gzip | Coding::Deflate)) => codings.push(c),
-            _ => return Plan::Unsupported(format!("the transfer coding {token:?} is not supported")),
+            _ if token.eq_ignore_ascii_case("chunked") => {
+                let why = "the transfer coding \"chunked\" is not the final one, so the body cannot be decoded (RFC 9112 §6.1)";
+                return Plan::Unsupported(why.to_string());
+            }
+            _ => {
+                let hint = match token.to_ascii_lowercase().as_str() {
+                    "gzip" | "x-gzip" | "deflate" => " (it needs h1client's `gzip` feature)",
+                    _ => "",
+                };
+                return Plan::Unsupported(format!("the transfer coding {token:?} is not supported{hint}"));
+            }
         }
     }
     codings.reverse();

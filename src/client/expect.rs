@@ -19,9 +19,9 @@
 //! ends unless the framing lets the client end it at once:
 //!
 //! - **chunked** body: the client sends the last chunk (`0\r\n\r\n`) — an empty body, and the
-//!   request is complete on both sides; the connection may be reused as usual (§10.1.1 asks a
-//!   server that answers early and keeps the connection to read the rest of the content, which
-//!   is then nothing);
+//!   request is complete on both sides; the connection may be reused as usual (a server that
+//!   answers early "SHOULD indicate whether it intends to close the connection ... or continue
+//!   reading the request content", §10.1.1, and what it reads is then nothing);
 //! - **`Content-Length`** body: the server either reads the announced bytes (and would take the
 //!   next request for them) or never expected them (and would take them for a new request if they
 //!   were sent); the client cannot tell, so it closes the connection (RFC 9112 §9.3; what curl

@@ -56,7 +56,7 @@
 //!
 //! A multipart body is read once, like any stream: it is not sent again after a 307/308 redirect
 //! (the redirect response is returned instead) unless the server answered before the body was
-//! sent (see [`expect`](super::expect)).
+//! sent (see [`RequestBuilder::expect_continue`](crate::RequestBuilder::expect_continue)).
 
 use crate::error::{Error, ErrorKind, Result, Step};
 use std::collections::VecDeque;

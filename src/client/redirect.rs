@@ -12,9 +12,11 @@
 //! targets are followed, and an `https` → `http` downgrade is refused unless allowed.
 //!
 //! When the origin (scheme, host, port) changes, `Authorization`, `Cookie` and
-//! `Proxy-Authorization` are not sent to the new one (RFC 9110 §15.4: "the user agent … SHOULD
-//! remove credentials"): a server must not be able to collect another site's secrets by
-//! redirecting to itself.
+//! `Proxy-Authorization` are not sent to the new one: RFC 9110 §15.4 lists them among the
+//! header fields a user agent removes or should "consider removing" when it follows a redirect
+//! ("Resource-specific header fields, including (but not limited to) Referer, Origin,
+//! Authorization, and Cookie"), and a server must not be able to collect another site's secrets
+//! by redirecting to itself.
 
 use crate::error::{redact_url, Error, ErrorKind, Result, Step};
 use std::borrow::Cow;

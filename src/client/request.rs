@@ -319,8 +319,13 @@ impl RequestBuilder {
     /// body (RFC 9110 §10.1.1): the server can refuse a large upload (401, 413, a redirect)
     /// before any of it is sent. The wait is the agent's
     /// [`expect_continue_timeout`](crate::AgentBuilder::expect_continue_timeout); a request
-    /// without a body sends no expectation. See [`expect`](super::expect) for what happens when
-    /// the server answers first. Setting the header yourself does the same.
+    /// without a body sends no expectation. When the server answers first with a final status,
+    /// the body is not sent: a chunked body is ended with an empty last chunk (the connection
+    /// stays usable), a `Content-Length` one by closing the connection; a `417` makes the
+    /// request go again without the expectation; a `307`/`308` can be followed even with a
+    /// streamed body, since none of it went out (see the manual's chapter
+    /// [when it goes wrong](crate::manual::_04_when_it_goes_wrong)). Setting the header yourself
+    /// does the same.
     ///
     /// ```
     /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\n\r\n"]);

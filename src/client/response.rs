@@ -85,9 +85,11 @@ impl Response {
         };
         let kind = response.body.framing().kind;
         let has_body = !matches!(kind, BodyKind::Empty | BodyKind::Length(0));
+        // transfer codings are undone in every framing that has a body (RFC 9112 §6.1)
         let transfer = match kind {
-            BodyKind::Chunked => decode::plan_transfer(response.header_all("transfer-encoding")),
-            _ => decode::Plan::AsIs,
+            BodyKind::Chunked => decode::plan_transfer(response.header_all("transfer-encoding"), true),
+            BodyKind::UntilClose => decode::plan_transfer(response.header_all("transfer-encoding"), false),
+            BodyKind::Empty | BodyKind::Length(_) => decode::Plan::AsIs,
         };
         let content = if decompress && has_body && status != 206 {
             decode::plan(response.header_all("content-encoding"))
@@ -388,8 +390,8 @@ impl Response {
     }
 
     /// Reads the whole body as text, in the charset that `Content-Type` declares: UTF-8 when it
-    /// declares none, ISO-8859-1 and US-ASCII built in, any other with the `charset` feature
-    /// (see [`super::charset`]). Text that is invalid in its charset is an
+    /// declares none, ISO-8859-1 and US-ASCII built in, any other WHATWG charset with the
+    /// `charset` feature (encoding_rs; RFC 9110 §8.3.2). Text that is invalid in its charset is an
     /// [`ErrorKind::Decode`] error, never silently replaced (see [`text_lossy`](Self::text_lossy)
     /// for that). So is a body still content-coded (a coding this build does not decode, or
     /// decompression turned off): the error names the coding and what would decode it. Same

@@ -10,16 +10,19 @@
 //!   many servers and proxies and make a failure ambiguous (which requests were processed?).
 //!   Browsers abandoned it; so did this client.
 //! - **An async API.** There are good async clients; this one is for synchronous programs.
-//! - **Transfer codings other than `chunked`** (`Transfer-Encoding: gzip`, `compress`). Nobody
-//!   sends them; a response with one is read until the server closes, as RFC 9112 §6.3 says, and
-//!   given to you as received. `Content-Encoding` (gzip, deflate, br) is supported.
+//! - **Transfer codings other than `chunked`, `gzip` and `deflate`** (`compress`, anything
+//!   unregistered). Transfer codings are part of the message, so every one is undone before the
+//!   body is handed over, in whatever framing it comes (`gzip, chunked`, or `gzip` alone on a
+//!   body that ends with the connection, RFC 9112 §6.1, §6.3); a body with a coding that cannot
+//!   be undone fails with a `Decode` error naming it, rather than being handed over as if it
+//!   were the content. `Content-Encoding` (gzip, deflate, br) is supported.
 //! - **zstd** content coding, **HTTP digest and NTLM authentication**, **connection-level
 //!   authentication to proxies other than Basic**. They can be added as optional features if
 //!   needed; each would bring a dependency.
 //! - **A public suffix list for cookies.** `cookie_store` can use one, at the cost of a large
 //!   list that must be kept up to date; without it a host can set a cookie for a parent domain
 //!   even if that parent is a public suffix such as `co.uk`. See
-//!   [`client::cookies`](crate::client) (feature `cookies`).
+//!   [`AgentBuilder::cookie_store`](crate::AgentBuilder) (feature `cookies`).
 //! - **TLS over a unix socket, `https://` proxies** (TLS to the proxy itself), **encrypted
 //!   private keys** for client certificates (decrypt the key first, or give a whole
 //!   configuration to [`tls_config`](crate::AgentBuilder::tls_config)).

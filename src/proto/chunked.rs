@@ -17,7 +17,7 @@
 //! [`ChunkedDecoder`] is a byte-driven state machine with no I/O: feed it input, it fills your
 //! output, and it can be fed any split of the input (one byte at a time or all at once) with the
 //! same result. Data bytes are copied in runs, not byte by byte. Each state has a small function
-//! of its own: [`ChunkedDecoder::on_size`], `on_size_end` (whitespace after the size),
+//! of its own: `on_size`, `on_size_end` (whitespace after the size),
 //! `on_extension`, `on_size_lf`, `on_data_end` (the CRLF after data) and `on_trailer`. Rules
 //! enforced, each violation a [`proto::Error`](super::Error):
 //!
@@ -491,6 +491,31 @@ impl Buffers for InPlace<'_> {
     }
 }
 
+/// The fields of a trailer section as the decoder keeps it (`Name: value\r\n` lines, then the
+/// final `\r\n`): `(name, value)` with the value trimmed of whitespace. A line that is not a
+/// field (no colon, a name that is not a token, a folded continuation) is skipped on its own:
+/// trailers may be discarded selectively (RFC 9112 §7.1.2: a recipient "MAY selectively retain
+/// or discard the received trailer fields"), and one bad line does not lose the others.
+///
+/// ```
+/// use h1client::proto::chunked::trailer_fields;
+/// let fields: Vec<_> = trailer_fields(b"X-Sum: 9\r\nbroken line\r\nX-Sig:  abc \r\n\r\n").collect();
+/// assert_eq!(fields, [("X-Sum", &b"9"[..]), ("X-Sig", &b"abc"[..])]);
+/// ```
+pub fn trailer_fields(section: &[u8]) -> impl Iterator<Item = (&str, &[u8])> {
+    section
+        .split(|&b| b == b'\n')
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+        .filter_map(|line| {
+            let colon = line.iter().position(|&b| b == b':')?;
+            let (name, value) = line.split_at(colon);
+            let name = std::str::from_utf8(name)
+                .ok()
+                .filter(|n| super::is_token(n.as_bytes()))?;
+            Some((name, super::trim_ows(value.get(1..).unwrap_or_default())))
+        })
+}
+
 /// The end of a chunked body we send: the last chunk and an empty trailer section.
 pub const LAST_CHUNK: &[u8] = b"0\r\n\r\n";
 
@@ -750,6 +775,22 @@ mod tests {
         assert_eq!(d.data_remaining(), 0);
         d.decode(b"\r\n0\r\n\r\n", &mut out).unwrap();
         assert!(d.is_done());
+    }
+
+    #[rustfmt::skip]
+    #[test]
+    fn trailer_lines_are_kept_or_skipped_one_by_one() {
+        let cases: &[(&[u8], &[(&str, &[u8])])] = &[
+            (b"",                                         &[]),
+            (b"A: 1\r\n\r\n",                             &[("A", b"1")]),
+            (b"A: 1\r\nno colon\r\nB:2\r\n\r\n",           &[("A", b"1"), ("B", b"2")]),
+            (b"Bad Name: x\r\n C: folded\r\nD: \t4 \r\n\r\n", &[("D", b"4")]),
+            (b": empty name\r\nE:\r\n\r\n",               &[("E", b"")]),
+        ];
+        for (section, want) in cases {
+            let got: Vec<(&str, &[u8])> = trailer_fields(section).collect();
+            assert_eq!(got, *want, "{section:?}");
+        }
     }
 
     #[test]

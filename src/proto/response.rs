@@ -17,7 +17,8 @@
 //!   invalid but says a client "SHOULD process the response as if it had a 5xx (Server Error)
 //!   status code", so such a response is kept, and counts as an error status;
 //! - at most [`Limits::max_headers`] fields and [`Limits::max_head_bytes`] bytes, else a
-//!   `Protocol` error naming the limit (RFC 9110 §5.4 allows a recipient to limit them);
+//!   `Protocol` error naming the limit (RFC 9110 §2.3: a recipient parses "defensively", expecting
+//!   elements to "fit within a reasonable buffer size");
 //! - a field line folded onto the next (obs-fold) is accepted and the fold replaced by spaces,
 //!   as a user agent must (RFC 9112 §5.2);
 //! - bare LF line endings are accepted in the head (RFC 9112 §2.2 allows it);
@@ -190,8 +191,9 @@ impl ResponseHead {
             }
             return Ok(None);
         };
-        // obs-fold: "a user agent MUST replace each received obs-fold with one or more SP
-        // octets prior to interpreting the field value" (RFC 9112 §5.2).
+        // obs-fold, RFC 9112 §5.2: "A user agent that receives an obs-fold in a response message
+        // that is not within a "message/http" container MUST replace each received obs-fold with
+        // one or more SP octets prior to interpreting the field value."
         for f in &self.fields {
             if let Some(value) = buf.get_mut(f.value.start as usize..f.value.end as usize) {
                 for b in value.iter_mut().filter(|b| **b == b'\r' || **b == b'\n') {

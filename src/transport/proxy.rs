@@ -2,7 +2,7 @@
 //!
 //! - **HTTP proxies** (`http://[user:pass@]host:port`): a plain `http` request is sent to the
 //!   proxy with the absolute URL as its target (RFC 9112 §3.2.2) and `Proxy-Authorization`
-//!   (RFC 9110 §11.7.1); an `https` request first asks the proxy for a tunnel with
+//!   (RFC 9110 §11.7.2); an `https` request first asks the proxy for a tunnel with
 //!   `CONNECT host:port` (RFC 9110 §9.3.6) and runs TLS inside it, so the proxy sees neither the
 //!   request nor the credentials meant for the origin. Both exchanges are HTTP, so the client
 //!   layer performs them.
