@@ -410,6 +410,8 @@ pub struct Sample {
 /// All runs of one client in one scenario.
 pub struct ClientRuns {
     pub client: &'static str,
+    /// The name shown in the tables and the chart (says when a client does it differently).
+    pub label: &'static str,
     pub samples: Vec<Sample>,
     pub failures: Vec<String>,
 }
@@ -809,6 +811,10 @@ pub fn main(args: Vec<String>) -> Result<(), String> {
             .iter()
             .map(|&client| ClientRuns {
                 client,
+                label: match (sc.id, client) {
+                    ("upload-cl", "minreq") => "minreq (buffered)",
+                    _ => client,
+                },
                 samples: Vec::new(),
                 failures: Vec::new(),
             })

@@ -181,7 +181,7 @@ fn failure_note(out: &mut String, sr: &ScenarioResult) {
             let _ = writeln!(
                 out,
                 "- **{}** failed {} of {} runs: {first}",
-                c.client,
+                c.label,
                 c.failures.len(),
                 c.failures.len() + c.samples.len()
             );
@@ -213,14 +213,14 @@ fn bulk_table(out: &mut String, sr: &ScenarioResult) {
     );
     for c in &sr.clients {
         let (Some(t), Some(u)) = (of(c, &tp), of(c, cpu)) else {
-            let _ = writeln!(out, "| {} | failed | | | | | | | |", c.client);
+            let _ = writeln!(out, "| {} | failed | | | | | | | |", c.label);
             continue;
         };
         let server = of(c, |s| s.server_cpu).map_or("–".into(), |s| num(s.median));
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {server} | {} |",
-            c.client,
+            c.label,
             num(t.median),
             range(&t),
             fmt_ratio(ratio(t.median, base_tp)),
@@ -279,13 +279,13 @@ fn request_table(out: &mut String, sr: &ScenarioResult) {
     let _ = writeln!(out, "\n{rule}");
     for c in &sr.clients {
         let (Some(t), Some(u), Some(a)) = (of(c, &wall), of(c, &cpu), of(c, &allocs)) else {
-            let _ = writeln!(out, "| {} | failed | | | | | | | | |", c.client);
+            let _ = writeln!(out, "| {} | failed | | | | | | | | |", c.label);
             continue;
         };
         let _ = write!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            c.client,
+            c.label,
             num(t.median),
             range(&t),
             fmt_ratio(ratio(t.median, time_base)),
@@ -315,13 +315,13 @@ fn alloc_table(out: &mut String, sr: &ScenarioResult) {
     );
     for c in &sr.clients {
         let (Some(a), Some(b)) = (of(c, &allocs), of(c, &bytes)) else {
-            let _ = writeln!(out, "| {} | failed | | |", c.client);
+            let _ = writeln!(out, "| {} | failed | | |", c.label);
             continue;
         };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
-            c.client,
+            c.label,
             num(a.median),
             num(b.median),
             fmt_ratio(ratio(a.median, best))
@@ -339,13 +339,13 @@ fn rss_table(out: &mut String, sr: &ScenarioResult) {
     );
     for c in &sr.clients {
         let Some(r) = of(c, rss) else {
-            let _ = writeln!(out, "| {} | failed | | | |", c.client);
+            let _ = writeln!(out, "| {} | failed | | | |", c.label);
             continue;
         };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
-            c.client,
+            c.label,
             num(r.median),
             range(&r),
             fmt_ratio(ratio(r.median, base)),
@@ -475,7 +475,7 @@ fn panels(results: &[ScenarioResult], builds: &[Build]) -> Vec<Panel> {
                     .map(|c| {
                         let w = of(c, wall).and_then(|s| ratio(s.median, bw));
                         let u = of(c, cpu).and_then(|s| ratio(s.median, bc));
-                        (c.client, vec![w, u])
+                        (c.label, vec![w, u])
                     })
                     .collect();
                 let series = if sr.scenario.baseline() == "raw" {
@@ -495,7 +495,7 @@ fn panels(results: &[ScenarioResult], builds: &[Build]) -> Vec<Panel> {
                     .map(|c| {
                         let w = of(c, wall).and_then(|s| ratio(s.median, bw));
                         let u = of(c, cpu).and_then(|s| ratio(s.median, bc));
-                        (c.client, vec![w, u])
+                        (c.label, vec![w, u])
                     })
                     .collect();
                 let series = if base == "raw" {
@@ -514,7 +514,7 @@ fn panels(results: &[ScenarioResult], builds: &[Build]) -> Vec<Panel> {
                     .map(|c| {
                         let w = of(c, wall).and_then(|s| ratio(s.median, bw));
                         let u = of(c, cpu).and_then(|s| ratio(s.median, bc));
-                        (c.client, vec![w, u])
+                        (c.label, vec![w, u])
                     })
                     .collect();
                 (vec!["time × best peer", "CPU × best peer"], rows)
@@ -525,7 +525,7 @@ fn panels(results: &[ScenarioResult], builds: &[Build]) -> Vec<Panel> {
                 let rows = sr
                     .clients
                     .iter()
-                    .map(|c| (c.client, vec![of(c, allocs).and_then(|s| ratio(s.median, best))]))
+                    .map(|c| (c.label, vec![of(c, allocs).and_then(|s| ratio(s.median, best))]))
                     .collect();
                 (vec!["allocations × best peer"], rows)
             }
@@ -544,7 +544,7 @@ fn panels(results: &[ScenarioResult], builds: &[Build]) -> Vec<Panel> {
                 rows: sr
                     .clients
                     .iter()
-                    .map(|c| (c.client, vec![of(c, rss).and_then(|s| ratio(s.median, base))]))
+                    .map(|c| (c.label, vec![of(c, rss).and_then(|s| ratio(s.median, base))]))
                     .collect(),
             });
         }
@@ -581,7 +581,7 @@ fn escape(s: &str) -> String {
 /// at 1.
 pub fn svg(info: &RunInfo, results: &[ScenarioResult], builds: &[Build]) -> String {
     const WIDTH: f64 = 960.0;
-    const LABEL: f64 = 110.0;
+    const LABEL: f64 = 140.0;
     const BAR_MAX: f64 = WIDTH - LABEL - 90.0;
     const BAR: f64 = 11.0;
     const CAP: f64 = 10.0;
