@@ -1,7 +1,7 @@
 //! The harness: starts the server, runs each client of each scenario in a process of its own,
 //! checks what every run received, and hands the figures to the report.
 
-use crate::{hello, report, tlsutil};
+use crate::{cold, hello, report, tlsutil};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -46,10 +46,22 @@ pub struct Scenario {
     /// Requests made before measuring.
     warmup: u64,
     pub clients: Vec<&'static str>,
+    /// Request body bytes of each request (upload scenarios): the bulk figures are about these.
+    pub upload: u64,
+    /// More `key=value` words for the client process.
+    extra: Vec<String>,
+    /// What a per-request figure is per: "request" or "process".
+    pub unit: &'static str,
+    /// Per-request time ratios against the raw client rather than the best peer (and so the chart).
+    pub versus_raw: bool,
+    /// The figures are child processes' (`RUSAGE_CHILDREN`): no allocation counts.
+    pub children: bool,
+    /// Said under the table: how the clients do it, who sits out.
+    pub note: &'static str,
 }
 
 impl Scenario {
-    /// The client the bulk ratios are taken against.
+    /// The client the bulk ratios (and "× raw") are taken against.
     pub fn baseline(&self) -> &'static str {
         if self.tls {
             "raw-tls"
@@ -57,6 +69,38 @@ impl Scenario {
             "raw"
         }
     }
+
+    /// Body bytes moved per run: uploaded, or downloaded.
+    pub fn bytes(&self) -> u64 {
+        if self.upload > 0 {
+            self.upload * self.count
+        } else {
+            self.expect * self.count
+        }
+    }
+
+    /// Is this scenario on TLS?
+    pub fn tls(&self) -> bool {
+        self.tls
+    }
+
+    /// The program the client process of `client` starts, if any (see `cold.rs`).
+    fn program(&self, client: &str) -> Option<&'static str> {
+        match (self.op, client) {
+            ("cli-upload", "raw") => Some("raw-put"),
+            ("cli-upload", "h1client-cli") => Some("h1client-cli"),
+            ("cold-start", "curl") => None,
+            ("cold-start", c) => cold_program(c),
+            _ => None,
+        }
+    }
+}
+
+/// The `cold.rs` program of a client in `cold-start`.
+fn cold_program(client: &str) -> Option<&'static str> {
+    ["raw-tls", "h1client", "ureq", "attohttpc", "reqwest", "h1client-cli"]
+        .into_iter()
+        .find(|&p| p == client)
 }
 
 /// The library clients (the "peers"; raw sockets and curl are references, not peers).
@@ -74,6 +118,44 @@ fn human(bytes: u64) -> String {
     }
 }
 
+const UPLOAD_CL_NOTE: &str = "Every client reads the body from the same in-memory `Read` (a 1 MiB pattern, \
+copied into whatever buffer the client reads with). raw: the head in one write, then 64 KiB reads, \
+each one `write`. h1client: `send_reader_sized`. ureq: `SendBody::from_reader` with a \
+`Content-Length` header. minreq: **buffered** (it takes bytes only: the reader is read into a \
+`Vec` first, in the measured part). attohttpc: its `Body` trait, `KnownLength` and `io::copy`. \
+reqwest: `blocking::Body::sized`. curl: `curl -T file` (the same bytes in a file in the page \
+cache; its figures include its start-up).";
+
+const UPLOAD_CHUNKED_NOTE: &str = "The same reader, its length not told. raw: 64 KiB reads, each one \
+`writev` of size line, data and CRLF. h1client: `send_reader`. ureq: `SendBody::from_reader`. \
+attohttpc: its `Body` trait with `BodyKind::Chunked` (a chunk per write of its 8 KiB `BufWriter`). \
+reqwest: `blocking::Body::new`. curl: `curl -T -`, its standard input a pipe fed from memory \
+by the measuring process (not counted). minreq: **n/a**, it cannot send a body of unknown length \
+(it would have to buffer it and send it with Content-Length: the `upload-cl` row).";
+
+const CLI_UPLOAD_NOTE: &str = "Each a process of its own, measured with `RUSAGE_CHILDREN` (start-up \
+included): `h1client -sS --fail -T FILE URL` (the CLI built from this repository with \
+`--features cli`), `curl -sS --fail --http1.1 -T FILE URL`, and raw: a std-only program that \
+writes the head, then 64 KiB reads of the file, each one `write`.";
+
+const CONCURRENT_NOTE: &str = "One client (agent, session, client) made before the threads \
+start, cloned into each thread (the clones share one pool); each thread makes its share of the \
+requests one after the other. raw: each thread a keep-alive socket of its own. ureq's idle pool is \
+set to 8 per host (its default is 3), the others' defaults keep 8 or more. minreq has no agent and \
+attohttpc no pool: a new connection per request.";
+
+const TLS_RESUME_NOTE: &str = "One client, every request with `Connection: close` (the same for \
+all: a new connection each time, on the same TLS configuration and session cache), after one \
+warm-up request that leaves a session ticket. \"resumed\" counts the handshakes the server saw \
+resumed (rustls `HandshakeKind::Resumed`), warm-up included in the connection count. raw-tls: one \
+rustls `ClientConfig` (its default in-memory session cache) for every connection.";
+
+const COLD_START_NOTE: &str = "Each run a new process: a hello-world program per library (one HTTPS \
+GET, trusting only the benchmark's CA, the body to standard output; `cargo build --release`, \
+see `cold.rs`), the h1client CLI (`--cacert`), and `curl --cacert`. raw-tls: a program on \
+rustls alone (ring), with just enough HTTP to read the answer. Time and CPU per process, \
+start-up included (`RUSAGE_CHILDREN`). minreq has no TLS here.";
+
 fn scenarios(quick: bool) -> Vec<Scenario> {
     let pick = |full: u64, small: u64| if quick { small } else { full };
     let http = vec!["raw", "h1client", "ureq", "minreq", "attohttpc", "reqwest"];
@@ -88,6 +170,9 @@ fn scenarios(quick: bool) -> Vec<Scenario> {
     let gets = pick(20_000, 2_000);
     let posts = pick(10_000, 1_000);
     let handshakes = pick(300, 30);
+    let upload = pick(256 * MIB, 32 * MIB);
+    let (threads, per_thread) = (8u64, pick(5_000, 500));
+    let cold_runs = pick(30, 5);
     let (alloc_warmup, alloc_count) = (pick(1_000, 100), pick(5_000, 500));
     let small = crate::server::SMALL_BODY as u64;
     let one = |id, title: String, kind, op, tls, path: String, expect, count, clients| Scenario {
@@ -101,6 +186,29 @@ fn scenarios(quick: bool) -> Vec<Scenario> {
         count,
         warmup: 0,
         clients,
+        upload: 0,
+        extra: Vec::new(),
+        unit: "request",
+        versus_raw: false,
+        children: false,
+        note: "",
+    };
+    let upload_one = |id, title: String, framing: &str, clients: Vec<&'static str>, op, note| Scenario {
+        upload,
+        extra: vec![format!("upload={upload}"), format!("framing={framing}")],
+        note,
+        children: op == "cli-upload",
+        ..one(
+            id,
+            title,
+            Kind::Bulk,
+            op,
+            false,
+            format!("/upload?size={upload}&framing={framing}"),
+            small,
+            1,
+            clients,
+        )
     };
     vec![
         one(
@@ -136,6 +244,33 @@ fn scenarios(quick: bool) -> Vec<Scenario> {
             1,
             with_curl(http.clone()),
         ),
+        upload_one(
+            "upload-cl",
+            format!("Upload (PUT) {} from a reader, Content-Length", human(upload)),
+            "cl",
+            with_curl(http.clone()),
+            "upload",
+            UPLOAD_CL_NOTE,
+        ),
+        upload_one(
+            "upload-chunked",
+            format!(
+                "Upload (PUT) {} from a reader of unknown length, chunked",
+                human(upload)
+            ),
+            "chunked",
+            with_curl(http.iter().copied().filter(|&c| c != "minreq").collect()),
+            "upload",
+            UPLOAD_CHUNKED_NOTE,
+        ),
+        upload_one(
+            "cli-upload",
+            format!("Command line: upload (PUT) a {} file with -T", human(upload)),
+            "cl",
+            vec!["raw", "h1client-cli", "curl"],
+            "cli-upload",
+            CLI_UPLOAD_NOTE,
+        ),
         one(
             "small-get",
             format!("{gets} sequential GETs of {small} bytes on one agent"),
@@ -149,7 +284,7 @@ fn scenarios(quick: bool) -> Vec<Scenario> {
         ),
         one(
             "post",
-            format!("{posts} sequential POSTs of 1 KiB (100-byte answers)"),
+            format!("{posts} sequential 1 KiB POSTs on one agent (100-byte answers)"),
             Kind::PerRequest,
             "post-many",
             false,
@@ -158,6 +293,25 @@ fn scenarios(quick: bool) -> Vec<Scenario> {
             posts,
             http.clone(),
         ),
+        Scenario {
+            extra: vec![format!("threads={threads}")],
+            versus_raw: true,
+            note: CONCURRENT_NOTE,
+            ..one(
+                "concurrent",
+                format!(
+                    "{threads} threads × {per_thread} small GETs on one shared agent ({} in all)",
+                    threads * per_thread
+                ),
+                Kind::PerRequest,
+                "concurrent",
+                false,
+                "/small".into(),
+                small,
+                threads * per_thread,
+                http.clone(),
+            )
+        },
         one(
             "tls-bulk",
             format!("TLS download {}, Content-Length", human(tls_bulk)),
@@ -178,8 +332,45 @@ fn scenarios(quick: bool) -> Vec<Scenario> {
             "/small".into(),
             small,
             handshakes,
-            tls,
+            tls.clone(),
         ),
+        Scenario {
+            warmup: 1,
+            versus_raw: true,
+            note: TLS_RESUME_NOTE,
+            ..one(
+                "tls-resume",
+                format!("{handshakes} new TLS connections on one agent (sessions resumed), one small GET each"),
+                Kind::PerRequest,
+                "resume",
+                true,
+                "/small".into(),
+                small,
+                handshakes,
+                tls.clone(),
+            )
+        },
+        Scenario {
+            unit: "process",
+            versus_raw: true,
+            children: true,
+            note: COLD_START_NOTE,
+            ..one(
+                "cold-start",
+                format!("Cold start: {cold_runs} processes, one HTTPS GET each"),
+                Kind::PerRequest,
+                "cold-start",
+                true,
+                "/small".into(),
+                small,
+                cold_runs,
+                {
+                    let mut v = tls.clone();
+                    v.extend(["h1client-cli", "curl"]);
+                    v
+                },
+            )
+        },
         Scenario {
             warmup: alloc_warmup,
             ..one(
@@ -212,11 +403,15 @@ pub struct Sample {
     pub conns: u64,
     /// Server CPU seconds during the run.
     pub server_cpu: f64,
+    /// TLS handshakes the server saw resumed during the run.
+    pub resumed: u64,
 }
 
 /// All runs of one client in one scenario.
 pub struct ClientRuns {
     pub client: &'static str,
+    /// The name shown in the tables and the chart (says when a client does it differently).
+    pub label: &'static str,
     pub samples: Vec<Sample>,
     pub failures: Vec<String>,
 }
@@ -285,8 +480,8 @@ impl Server {
         self.read_line()
     }
 
-    /// (connections, requests, CPU seconds) since the last reset.
-    fn stats(&mut self) -> Result<(u64, u64, f64), String> {
+    /// Counters since the last reset.
+    fn stats(&mut self) -> Result<Stats, String> {
         let line = self.command("stats")?;
         let field = |key: &str| {
             line.split_whitespace()
@@ -295,9 +490,26 @@ impl Server {
         };
         let num =
             |key: &str| -> Result<u64, String> { field(key)?.parse().map_err(|_| format!("server said {line:?}")) };
-        let cpu = field("cpu=")?.parse().unwrap_or(0.0);
-        Ok((num("conns=")?, num("reqs=")?, cpu))
+        Ok(Stats {
+            conns: num("conns=")?,
+            reqs: num("reqs=")?,
+            cpu: field("cpu=")?.parse().unwrap_or(0.0),
+            uploaded: num("up=")?,
+            resumed: num("resumed=")?,
+        })
     }
+}
+
+/// What the server counted.
+struct Stats {
+    conns: u64,
+    reqs: u64,
+    /// CPU seconds.
+    cpu: f64,
+    /// Request body bytes received on `/upload`.
+    uploaded: u64,
+    /// Resumed TLS handshakes.
+    resumed: u64,
 }
 
 impl Drop for Server {
@@ -315,13 +527,14 @@ fn result_field(line: &str, key: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("no {key} in {line:?}"))
 }
 
-/// Runs one client process and checks it against the server's counters.
+/// Runs one client process and checks it against the server's counters. `extra` are more
+/// `key=value` words for it (the program to start, the file to upload).
 fn run_client(
     exe: &Path,
     server: &mut Server,
     sc: &Scenario,
     client: &str,
-    ca: &Path,
+    (ca, extra): (&Path, &[String]),
     pin: bool,
 ) -> Result<Sample, String> {
     let (scheme, port) = if sc.tls {
@@ -342,6 +555,8 @@ fn run_client(
         .arg(format!("count={}", sc.count))
         .arg(format!("warmup={}", sc.warmup))
         .arg(format!("ca={}", ca.display()))
+        .args(&sc.extra)
+        .args(extra)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -378,11 +593,23 @@ fn run_client(
             sc.expect * sc.count
         ));
     }
-    let (conns, served, server_cpu) = server.stats()?;
+    let Stats {
+        conns,
+        reqs: served,
+        cpu: server_cpu,
+        uploaded,
+        resumed,
+    } = server.stats()?;
     if served != sc.count + sc.warmup {
         return Err(format!(
             "the server served {served} requests, expected {}",
             sc.count + sc.warmup
+        ));
+    }
+    if uploaded != sc.upload * sc.count {
+        return Err(format!(
+            "the server received {uploaded} request body bytes, expected {}",
+            sc.upload * sc.count
         ));
     }
     Ok(Sample {
@@ -393,6 +620,7 @@ fn run_client(
         alloc_bytes: result_field(line, "alloc_bytes")? as u64,
         conns,
         server_cpu,
+        resumed,
     })
 }
 
@@ -402,15 +630,21 @@ fn progress(sc: &Scenario, run: usize, runs: usize, client: &str, r: &Result<Sam
         Ok(s) => match sc.kind {
             Kind::Bulk => format!(
                 "{:.0} MiB/s, CPU {:.3} s, RSS {} MiB",
-                (sc.expect * sc.count) as f64 / MIB as f64 / s.wall,
+                sc.bytes() as f64 / MIB as f64 / s.wall,
                 s.cpu,
                 s.maxrss_kib / 1024
             ),
             Kind::PerRequest => format!(
-                "{:.1} µs/req, CPU {:.1} µs/req, {} connections",
+                "{:.1} µs/{unit}, CPU {:.1} µs/{unit}, {} connections{}",
                 s.wall * 1e6 / sc.count as f64,
                 s.cpu * 1e6 / sc.count as f64,
-                s.conns
+                s.conns,
+                if sc.tls {
+                    format!(", {} resumed", s.resumed)
+                } else {
+                    String::new()
+                },
+                unit = if sc.unit == "process" { "proc" } else { "req" },
             ),
             Kind::Alloc => format!(
                 "{:.2} allocations/req, {:.0} bytes/req",
@@ -434,9 +668,10 @@ struct Options {
 
 const USAGE: &str = "usage: h1client-bench [--runs N] [--quick] [--only SCENARIO,...] \
 [--clients NAME,...] [--with-build] [--pin] [--out DIR]
-scenarios: bulk-cl bulk-chunked chunked-128 small-get post tls-bulk tls-handshake alloc \
-(rss comes with bulk-cl; build needs --with-build)
-clients: raw raw-tls h1client ureq minreq attohttpc reqwest curl";
+scenarios: bulk-cl bulk-chunked chunked-128 upload-cl upload-chunked cli-upload small-get post \
+concurrent tls-bulk tls-handshake tls-resume cold-start alloc (rss comes with bulk-cl; build needs \
+--with-build)
+clients: raw raw-tls h1client ureq minreq attohttpc reqwest h1client-cli curl";
 
 fn parse_options(args: Vec<String>) -> Result<Options, String> {
     let mut o = Options {
@@ -473,6 +708,21 @@ fn parse_options(args: Vec<String>) -> Result<Options, String> {
         o.runs = if o.quick { 2 } else { 5 };
     }
     Ok(o)
+}
+
+/// Writes `len` bytes of the server's body pattern to `path` (the file that the command-line
+/// uploads send).
+fn write_pattern_file(path: &Path, len: u64) -> Result<(), String> {
+    let block: Vec<u8> = (0..MIB as usize).map(crate::server::body_byte).collect();
+    let io = |e: std::io::Error| format!("{}: {e}", path.display());
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(block.len() as u64) as usize;
+        f.write_all(&block[..n]).map_err(io)?;
+        left -= n as u64;
+    }
+    f.flush().map_err(io)
 }
 
 /// The harness entry point.
@@ -518,7 +768,7 @@ pub fn main(args: Vec<String>) -> Result<(), String> {
             return Err(format!("unknown client {name}\n{USAGE}"));
         }
     }
-    let mut results = Vec::new();
+    let mut selected = Vec::new();
     for mut sc in scenarios(opts.quick) {
         if !(wanted(sc.id) || (sc.id == "bulk-cl" && wanted("rss"))) {
             continue;
@@ -526,21 +776,71 @@ pub fn main(args: Vec<String>) -> Result<(), String> {
         if let Some(c) = &opts.clients {
             sc.clients.retain(|name| c.iter().any(|x| x == name));
         }
+        selected.push(sc);
+    }
+    // The programs some scenarios start, and the file the command-line uploads send.
+    let mut wanted_programs: Vec<&str> = selected
+        .iter()
+        .flat_map(|sc| sc.clients.iter().filter_map(|c| sc.program(c)))
+        .collect();
+    wanted_programs.sort_unstable();
+    wanted_programs.dedup();
+    let programs = if wanted_programs.is_empty() {
+        cold::Programs::new()
+    } else {
+        cold::build(&bench_dir, &wanted_programs)
+    };
+    let upload_file = |sc: &Scenario| -> Result<Option<PathBuf>, String> {
+        let uses_file =
+            sc.op == "cli-upload" || (sc.op == "upload" && !sc.extra.iter().any(|w| w == "framing=chunked"));
+        if !uses_file || !sc.clients.iter().any(|&c| c == "curl" || sc.program(c).is_some()) {
+            return Ok(None);
+        }
+        let path = work.join(format!("upload-{}.bin", sc.upload));
+        if std::fs::metadata(&path).map(|m| m.len()).ok() != Some(sc.upload) {
+            write_pattern_file(&path, sc.upload)?;
+        }
+        Ok(Some(path))
+    };
+
+    let mut results = Vec::new();
+    for sc in selected {
         eprintln!("== {}: {}", sc.id, sc.title);
         let mut clients: Vec<ClientRuns> = sc
             .clients
             .iter()
             .map(|&client| ClientRuns {
                 client,
+                label: match (sc.id, client) {
+                    ("upload-cl", "minreq") => "minreq (buffered)",
+                    _ => client,
+                },
                 samples: Vec::new(),
                 failures: Vec::new(),
             })
             .collect();
+        let file = upload_file(&sc)?;
+        // Per client: the program it starts, the file it uploads.
+        let extra = |client: &str| -> Result<Vec<String>, String> {
+            let mut words = Vec::new();
+            if let Some(p) = sc.program(client) {
+                match programs.get(p) {
+                    Some(Ok(path)) => words.push(format!("bin={}", path.display())),
+                    Some(Err(e)) => return Err(e.clone()),
+                    None => return Err(format!("no program {p}")),
+                }
+            }
+            if let Some(f) = &file {
+                words.push(format!("file={}", f.display()));
+            }
+            Ok(words)
+        };
         // Rounds: every client once, then again, so that slow drift of the machine spreads
         // over all clients alike.
         for run in 0..opts.runs {
             for c in clients.iter_mut() {
-                let r = run_client(&exe, &mut server, &sc, c.client, &certs.ca, pin);
+                let r = extra(c.client)
+                    .and_then(|extra| run_client(&exe, &mut server, &sc, c.client, (&certs.ca, &extra), pin));
                 progress(&sc, run, opts.runs, c.client, &r);
                 match r {
                     Ok(s) => c.samples.push(s),

@@ -84,32 +84,37 @@ fn projects(repo: &Path) -> Vec<(&'static str, String, &'static str)> {
     ]
 }
 
-fn build_one(bench: &Path, client: &str, deps: &str, body: &str, url: &str) -> Result<Figures, String> {
-    let dir = bench.join("target/hello").join(client);
+/// Writes a cargo project for one program: `dir/Cargo.toml` (with the bench's versions: its
+/// `Cargo.lock` is copied in) and `dir/src/main.rs`.
+pub fn write_project(bench: &Path, dir: &Path, name: &str, deps: &str, main_rs: &str) -> Result<(), String> {
     let io = |e: std::io::Error| format!("{}: {e}", dir.display());
-    let target = dir.join("target");
-    if target.exists() {
-        std::fs::remove_dir_all(&target).map_err(io)?;
-    }
     std::fs::create_dir_all(dir.join("src")).map_err(io)?;
-    let name = format!("hello-{client}");
     let manifest = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [workspace]\n\n[dependencies]\n{deps}"
     );
-    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(io)?;
-    std::fs::write(dir.join("src/main.rs"), format!("{MAIN_HEAD}{body}    Ok(())\n}}\n")).map_err(io)?;
-    std::fs::copy(bench.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(io)?;
+    // (unchanged files keep their times, so that a build in a kept target directory is a no-op)
+    let write = |path: std::path::PathBuf, text: &str| -> Result<(), String> {
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
+            std::fs::write(&path, text).map_err(io)?;
+        }
+        Ok(())
+    };
+    write(dir.join("Cargo.toml"), &manifest)?;
+    write(dir.join("src/main.rs"), main_rs)?;
+    let lock = std::fs::read_to_string(bench.join("Cargo.lock")).map_err(io)?;
+    write(dir.join("Cargo.lock"), &lock)
+}
 
+/// `cargo build --release --offline` of the project in `dir`, into `target`.
+pub fn cargo_build(dir: &Path, target: &Path) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let start = Instant::now();
     let out = Command::new(cargo)
         .args(["build", "--release", "--offline", "--quiet"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
         .output()
         .map_err(|e| format!("cargo: {e}"))?;
-    let build_secs = start.elapsed().as_secs_f64();
     if !out.status.success() {
         return Err(format!(
             "build failed: {}",
@@ -120,6 +125,21 @@ fn build_one(bench: &Path, client: &str, deps: &str, body: &str, url: &str) -> R
                 .join(" / ")
         ));
     }
+    Ok(())
+}
+
+fn build_one(bench: &Path, client: &str, deps: &str, body: &str, url: &str) -> Result<Figures, String> {
+    let dir = bench.join("target/hello").join(client);
+    let io = |e: std::io::Error| format!("{}: {e}", dir.display());
+    let target = dir.join("target");
+    if target.exists() {
+        std::fs::remove_dir_all(&target).map_err(io)?;
+    }
+    let name = format!("hello-{client}");
+    write_project(bench, &dir, &name, deps, &format!("{MAIN_HEAD}{body}    Ok(())\n}}\n"))?;
+    let start = Instant::now();
+    cargo_build(&dir, &target)?;
+    let build_secs = start.elapsed().as_secs_f64();
     let binary = target.join("release").join(&name);
     let size = std::fs::metadata(&binary).map_err(io)?.len();
     let stripped_path = target.join("release").join(format!("{name}.stripped"));

@@ -8,6 +8,7 @@
 
 mod alloc;
 mod clients;
+mod cold;
 mod harness;
 mod hello;
 mod raw;

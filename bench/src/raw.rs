@@ -121,6 +121,23 @@ pub fn parse_u64(value: &[u8]) -> Option<u64> {
     std::str::from_utf8(value).ok()?.parse().ok()
 }
 
+/// The size of the writes of the raw upload: 64 KiB, what curl uses for its upload buffer.
+pub const UPLOAD_PIECE: usize = 64 * 1024;
+
+/// Writes every byte of `bufs` with `writev`, as many calls as the kernel needs.
+pub fn write_all_vectored(w: &mut impl Write, mut bufs: &mut [io::IoSlice<'_>]) -> io::Result<()> {
+    io::IoSlice::advance_slices(&mut bufs, 0);
+    while !bufs.is_empty() {
+        match w.write_vectored(bufs) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => io::IoSlice::advance_slices(&mut bufs, n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 /// One keep-alive connection with its read buffer.
 pub struct RawConn<S> {
     stream: S,
@@ -167,6 +184,46 @@ impl<S: Read + Write> RawConn<S> {
     pub fn exchange(&mut self, request: &[u8]) -> io::Result<u64> {
         self.stream.write_all(request)?;
         self.stream.flush()?;
+        self.read_response()
+    }
+
+    /// Sends `head`, then the body read from `body` in pieces of up to [`UPLOAD_PIECE`] bytes,
+    /// each piece one write (chunked: one `writev` of size line, data and CRLF, then the last
+    /// chunk on its own); then reads the response as [`exchange`](Self::exchange) does.
+    pub fn upload(&mut self, head: &[u8], body: &mut dyn Read, chunked: bool) -> io::Result<u64> {
+        self.stream.write_all(head)?;
+        let mut piece = vec![0u8; UPLOAD_PIECE];
+        loop {
+            let n = match body.read(&mut piece) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunked {
+                let mut line = [0u8; 20];
+                let mut cursor = io::Cursor::new(&mut line[..]);
+                write!(cursor, "{n:x}\r\n")?;
+                let len = cursor.position() as usize;
+                let mut bufs = [
+                    io::IoSlice::new(&line[..len]),
+                    io::IoSlice::new(&piece[..n]),
+                    io::IoSlice::new(b"\r\n"),
+                ];
+                write_all_vectored(&mut self.stream, &mut bufs)?;
+            } else {
+                self.stream.write_all(&piece[..n])?;
+            }
+        }
+        if chunked {
+            self.stream.write_all(b"0\r\n\r\n")?;
+        }
+        self.stream.flush()?;
+        self.read_response()
+    }
+
+    /// Reads one whole response; returns the number of body bytes. Anything but a 200 is an error.
+    fn read_response(&mut self) -> io::Result<u64> {
         let head_end = loop {
             if let Some(p) = find(&self.buf[self.start..self.end], b"\r\n\r\n") {
                 break self.start + p + 4;

@@ -181,7 +181,7 @@ fn failure_note(out: &mut String, sr: &ScenarioResult) {
             let _ = writeln!(
                 out,
                 "- **{}** failed {} of {} runs: {first}",
-                c.client,
+                c.label,
                 c.failures.len(),
                 c.failures.len() + c.samples.len()
             );
@@ -191,7 +191,7 @@ fn failure_note(out: &mut String, sr: &ScenarioResult) {
 
 /// Throughput in MiB/s of one sample.
 fn throughput(sr: &ScenarioResult) -> impl Fn(&Sample) -> f64 {
-    let bytes = (sr.scenario.expect * sr.scenario.count) as f64;
+    let bytes = sr.scenario.bytes() as f64;
     move |s: &Sample| bytes / MIB / s.wall
 }
 
@@ -213,14 +213,14 @@ fn bulk_table(out: &mut String, sr: &ScenarioResult) {
     );
     for c in &sr.clients {
         let (Some(t), Some(u)) = (of(c, &tp), of(c, cpu)) else {
-            let _ = writeln!(out, "| {} | failed | | | | | | | |", c.client);
+            let _ = writeln!(out, "| {} | failed | | | | | | | |", c.label);
             continue;
         };
         let server = of(c, |s| s.server_cpu).map_or("–".into(), |s| num(s.median));
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {server} | {} |",
-            c.client,
+            c.label,
             num(t.median),
             range(&t),
             fmt_ratio(ratio(t.median, base_tp)),
@@ -232,35 +232,76 @@ fn bulk_table(out: &mut String, sr: &ScenarioResult) {
     }
 }
 
+fn resumed(runs: &ClientRuns) -> String {
+    let lo = runs.samples.iter().map(|s| s.resumed).min();
+    let hi = runs.samples.iter().map(|s| s.resumed).max();
+    match (lo, hi) {
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        _ => "–".into(),
+    }
+}
+
 fn request_table(out: &mut String, sr: &ScenarioResult) {
+    let sc = &sr.scenario;
     let wall = per_request(sr, |s| s.wall);
     let cpu = per_request(sr, |s| s.cpu);
     let allocs = per_request(sr, |s| s.allocs as f64 / 1e6);
-    let best_wall = best_peer(sr, &wall);
+    let raw = sc.baseline();
+    let (time_base, time_base_name) = if sc.versus_raw {
+        (median_of(sr, raw, &wall), raw)
+    } else {
+        (best_peer(sr, &wall), "best peer")
+    };
+    let raw_cpu = median_of(sr, raw, &cpu);
     let best_cpu = best_peer(sr, &cpu);
-    let _ = writeln!(
+    let unit = sc.unit;
+    let conns_title = if unit == "process" {
+        "connections"
+    } else {
+        "connections used"
+    };
+    let _ = write!(
         out,
-        "| client | µs / request | min – max | × best peer | CPU µs / request | min – max | CPU × best peer | allocations / request | connections used |\n\
-         |---|--:|--:|--:|--:|--:|--:|--:|--:|"
+        "| client | µs / {unit} | min – max | × {time_base_name} | CPU µs / {unit} | min – max | CPU × {raw} | CPU × best peer |"
     );
+    let mut rule = String::from("|---|--:|--:|--:|--:|--:|--:|--:|");
+    if !sc.children {
+        let _ = write!(out, " allocations / {unit} |");
+        rule.push_str("--:|");
+    }
+    let _ = write!(out, " {conns_title} |");
+    rule.push_str("--:|");
+    if sc.tls() {
+        out.push_str(" resumed handshakes |");
+        rule.push_str("--:|");
+    }
+    let _ = writeln!(out, "\n{rule}");
     for c in &sr.clients {
         let (Some(t), Some(u), Some(a)) = (of(c, &wall), of(c, &cpu), of(c, &allocs)) else {
-            let _ = writeln!(out, "| {} | failed | | | | | | | |", c.client);
+            let _ = writeln!(out, "| {} | failed | | | | | | | | |", c.label);
             continue;
         };
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            c.client,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            c.label,
             num(t.median),
             range(&t),
-            fmt_ratio(ratio(t.median, best_wall)),
+            fmt_ratio(ratio(t.median, time_base)),
             num(u.median),
             range(&u),
+            fmt_ratio(ratio(u.median, raw_cpu)),
             fmt_ratio(ratio(u.median, best_cpu)),
-            num(a.median),
-            conns(c)
         );
+        if !sc.children {
+            let _ = write!(out, " {} |", num(a.median));
+        }
+        let _ = write!(out, " {} |", conns(c));
+        if sc.tls() {
+            let _ = write!(out, " {} |", resumed(c));
+        }
+        out.push('\n');
     }
 }
 
@@ -274,13 +315,13 @@ fn alloc_table(out: &mut String, sr: &ScenarioResult) {
     );
     for c in &sr.clients {
         let (Some(a), Some(b)) = (of(c, &allocs), of(c, &bytes)) else {
-            let _ = writeln!(out, "| {} | failed | | |", c.client);
+            let _ = writeln!(out, "| {} | failed | | |", c.label);
             continue;
         };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
-            c.client,
+            c.label,
             num(a.median),
             num(b.median),
             fmt_ratio(ratio(a.median, best))
@@ -298,13 +339,13 @@ fn rss_table(out: &mut String, sr: &ScenarioResult) {
     );
     for c in &sr.clients {
         let Some(r) = of(c, rss) else {
-            let _ = writeln!(out, "| {} | failed | | | |", c.client);
+            let _ = writeln!(out, "| {} | failed | | | |", c.label);
             continue;
         };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
-            c.client,
+            c.label,
             num(r.median),
             range(&r),
             fmt_ratio(ratio(r.median, base)),
@@ -382,6 +423,9 @@ pub fn markdown(info: &RunInfo, results: &[ScenarioResult], builds: &[Build]) ->
     );
     for sr in results {
         let _ = writeln!(out, "## {} (`{}`)\n", sr.scenario.title, sr.scenario.id);
+        if !sr.scenario.note.is_empty() {
+            let _ = writeln!(out, "{}\n", sr.scenario.note);
+        }
         match sr.scenario.kind {
             Kind::Bulk => bulk_table(&mut out, sr),
             Kind::PerRequest => request_table(&mut out, sr),
@@ -431,10 +475,30 @@ fn panels(results: &[ScenarioResult], builds: &[Build]) -> Vec<Panel> {
                     .map(|c| {
                         let w = of(c, wall).and_then(|s| ratio(s.median, bw));
                         let u = of(c, cpu).and_then(|s| ratio(s.median, bc));
-                        (c.client, vec![w, u])
+                        (c.label, vec![w, u])
                     })
                     .collect();
                 let series = if sr.scenario.baseline() == "raw" {
+                    vec!["time × raw", "CPU × raw"]
+                } else {
+                    vec!["time × raw-tls", "CPU × raw-tls"]
+                };
+                (series, rows)
+            }
+            Kind::PerRequest if sr.scenario.versus_raw => {
+                let base = sr.scenario.baseline();
+                let wall = |s: &Sample| s.wall;
+                let (bw, bc) = (median_of(sr, base, &wall), median_of(sr, base, &cpu));
+                let rows = sr
+                    .clients
+                    .iter()
+                    .map(|c| {
+                        let w = of(c, wall).and_then(|s| ratio(s.median, bw));
+                        let u = of(c, cpu).and_then(|s| ratio(s.median, bc));
+                        (c.label, vec![w, u])
+                    })
+                    .collect();
+                let series = if base == "raw" {
                     vec!["time × raw", "CPU × raw"]
                 } else {
                     vec!["time × raw-tls", "CPU × raw-tls"]
@@ -450,7 +514,7 @@ fn panels(results: &[ScenarioResult], builds: &[Build]) -> Vec<Panel> {
                     .map(|c| {
                         let w = of(c, wall).and_then(|s| ratio(s.median, bw));
                         let u = of(c, cpu).and_then(|s| ratio(s.median, bc));
-                        (c.client, vec![w, u])
+                        (c.label, vec![w, u])
                     })
                     .collect();
                 (vec!["time × best peer", "CPU × best peer"], rows)
@@ -461,7 +525,7 @@ fn panels(results: &[ScenarioResult], builds: &[Build]) -> Vec<Panel> {
                 let rows = sr
                     .clients
                     .iter()
-                    .map(|c| (c.client, vec![of(c, allocs).and_then(|s| ratio(s.median, best))]))
+                    .map(|c| (c.label, vec![of(c, allocs).and_then(|s| ratio(s.median, best))]))
                     .collect();
                 (vec!["allocations × best peer"], rows)
             }
@@ -480,7 +544,7 @@ fn panels(results: &[ScenarioResult], builds: &[Build]) -> Vec<Panel> {
                 rows: sr
                     .clients
                     .iter()
-                    .map(|c| (c.client, vec![of(c, rss).and_then(|s| ratio(s.median, base))]))
+                    .map(|c| (c.label, vec![of(c, rss).and_then(|s| ratio(s.median, base))]))
                     .collect(),
             });
         }
@@ -517,7 +581,7 @@ fn escape(s: &str) -> String {
 /// at 1.
 pub fn svg(info: &RunInfo, results: &[ScenarioResult], builds: &[Build]) -> String {
     const WIDTH: f64 = 960.0;
-    const LABEL: f64 = 110.0;
+    const LABEL: f64 = 140.0;
     const BAR_MAX: f64 = WIDTH - LABEL - 90.0;
     const BAR: f64 = 11.0;
     const CAP: f64 = 10.0;

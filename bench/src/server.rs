@@ -3,13 +3,22 @@
 //! std only, plus rustls for the TLS port: one thread per connection, keep-alive, response bodies
 //! written from blocks built once at start-up. It counts connections accepted and requests
 //! served; the harness reads and resets the counters through the server's stdin/stdout:
-//! `stats` answers `conns=N reqs=N cpu=SECONDS`, `reset` zeroes them, end of input ends it.
+//! `stats` answers `conns=N reqs=N cpu=SECONDS up=BYTES resumed=N`, `reset` zeroes them, end of input ends it.
 //!
 //! Endpoints:
 //! - `GET /small`: 100 bytes, Content-Length.
 //! - `POST /post`: reads the request body (must be 1 KiB), answers 100 bytes.
 //! - `GET /cl?size=N`: N bytes, Content-Length.
 //! - `GET /chunked?size=N&chunk=C`: N bytes in chunks of C bytes.
+//! - `PUT /upload?size=N&framing=cl|chunked`: reads and drops the request body, answers the
+//!   100-byte body if it had exactly N bytes in the framing asked for, 400 otherwise. Body bytes
+//!   received are counted (`up=` in `stats`).
+//!
+//! A request with `Expect: 100-continue` gets its `100 Continue` before the body is read (curl
+//! sends one with its uploads). On the TLS port, the kind of each connection's handshake is
+//! counted: `resumed=` in `stats` is the number of resumed ones. The TLS configuration is rustls'
+//! default for a server: two TLS 1.3 session tickets after each handshake, kept in a 256-entry
+//! in-memory cache (stateful resumption).
 
 use crate::raw::{find, header, parse_u64, ChunkScanner};
 use crate::tlsutil;
@@ -32,6 +41,26 @@ const BLOCK: usize = 1024 * 1024;
 
 static CONNECTIONS: AtomicU64 = AtomicU64::new(0);
 static REQUESTS: AtomicU64 = AtomicU64::new(0);
+static UPLOADED: AtomicU64 = AtomicU64::new(0);
+static RESUMED: AtomicU64 = AtomicU64::new(0);
+
+/// What the server wants to know about the stream a request came on.
+trait Handshake {
+    /// Was this a resumed TLS handshake?
+    fn resumed(&self) -> bool;
+}
+
+impl Handshake for std::net::TcpStream {
+    fn resumed(&self) -> bool {
+        false
+    }
+}
+
+impl Handshake for StreamOwned<ServerConnection, std::net::TcpStream> {
+    fn resumed(&self) -> bool {
+        self.conn.handshake_kind() == Some(rustls::HandshakeKind::Resumed)
+    }
+}
 
 /// The byte at offset `i` of every body: printable, and not periodic on any power of two.
 pub fn body_byte(i: usize) -> u8 {
@@ -78,15 +107,18 @@ impl Bodies {
     }
 }
 
-/// `key=value` pairs of a query string.
-fn query_u64(target: &[u8], key: &str) -> Option<u64> {
+/// The value of `key` in the query string of `target`.
+fn query_str<'a>(target: &'a [u8], key: &str) -> Option<&'a [u8]> {
     let q = &target[target.iter().position(|&b| b == b'?')? + 1..];
     q.split(|&b| b == b'&').find_map(|pair| {
         let eq = pair.iter().position(|&b| b == b'=')?;
-        (&pair[..eq] == key.as_bytes())
-            .then(|| parse_u64(&pair[eq + 1..]))
-            .flatten()
+        (&pair[..eq] == key.as_bytes()).then(|| &pair[eq + 1..])
     })
+}
+
+/// A numeric `key=N` of the query string of `target`.
+fn query_u64(target: &[u8], key: &str) -> Option<u64> {
+    query_str(target, key).and_then(parse_u64)
 }
 
 fn write_length_body(out: &mut impl Write, bodies: &Bodies, size: u64) -> io::Result<()> {
@@ -126,9 +158,10 @@ fn write_chunked_body(out: &mut impl Write, bodies: &Bodies, size: u64, chunk: u
 }
 
 /// Serves requests on one connection until the client closes it.
-fn serve<S: Read + Write>(mut stream: S, bodies: &Bodies) -> io::Result<()> {
+fn serve<S: Read + Write + Handshake>(mut stream: S, bodies: &Bodies) -> io::Result<()> {
     let mut buf = vec![0u8; 64 * 1024];
     let (mut start, mut end) = (0, 0);
+    let mut first = true;
     loop {
         // The request head.
         let head_end = loop {
@@ -150,6 +183,10 @@ fn serve<S: Read + Write>(mut stream: S, bodies: &Bodies) -> io::Result<()> {
                 Err(e) => return Err(e),
             }
         };
+        if std::mem::take(&mut first) && stream.resumed() {
+            // (by the first request the handshake is over)
+            RESUMED.fetch_add(1, Relaxed);
+        }
         let head = buf[start..head_end].to_vec();
         start = head_end;
         let line_end = find(&head, b"\r\n").unwrap_or(head.len());
@@ -163,9 +200,15 @@ fn serve<S: Read + Write>(mut stream: S, bodies: &Bodies) -> io::Result<()> {
             _ => connection.as_deref() == Some(b"close"),
         };
 
-        // The request body, read and dropped (counted for the POST check).
+        if header(&head, "expect").is_some_and(|v| v.eq_ignore_ascii_case(b"100-continue")) {
+            stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+            stream.flush()?;
+        }
+
+        // The request body, read and dropped (counted for the POST and upload checks).
         let mut body_len = 0u64;
-        if header(&head, "transfer-encoding").is_some() {
+        let chunked = header(&head, "transfer-encoding").is_some();
+        if chunked {
             let mut scanner = ChunkScanner::default();
             loop {
                 start += scanner.scan(&buf[start..end])?;
@@ -199,6 +242,19 @@ fn serve<S: Read + Write>(mut stream: S, bodies: &Bodies) -> io::Result<()> {
         match (method, path) {
             (b"GET", b"/small") => stream.write_all(&bodies.small)?,
             (b"POST", b"/post") if body_len == POST_BODY as u64 => stream.write_all(&bodies.post_answer)?,
+            (b"PUT", b"/upload") => {
+                UPLOADED.fetch_add(body_len, Relaxed);
+                let framing_ok = match query_str(target, "framing") {
+                    Some(b"cl") => !chunked,
+                    Some(b"chunked") => chunked,
+                    _ => true,
+                };
+                if framing_ok && Some(body_len) == query_u64(target, "size") {
+                    stream.write_all(&bodies.small)?
+                } else {
+                    stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")?
+                }
+            }
             (b"GET", b"/cl") => write_length_body(&mut stream, bodies, query_u64(target, "size").unwrap_or(0))?,
             (b"GET", b"/chunked") => write_chunked_body(
                 &mut stream,
@@ -267,11 +323,17 @@ pub fn main(args: &crate::Args) -> Result<(), String> {
             "stats" => {
                 let cpu = crate::usage::this_process().cpu - cpu_base;
                 let (c, r) = (CONNECTIONS.load(Relaxed), REQUESTS.load(Relaxed));
-                say(&mut out, format!("conns={c} reqs={r} cpu={cpu:.6}"))?;
+                let (up, resumed) = (UPLOADED.load(Relaxed), RESUMED.load(Relaxed));
+                say(
+                    &mut out,
+                    format!("conns={c} reqs={r} cpu={cpu:.6} up={up} resumed={resumed}"),
+                )?;
             }
             "reset" => {
                 CONNECTIONS.store(0, Relaxed);
                 REQUESTS.store(0, Relaxed);
+                UPLOADED.store(0, Relaxed);
+                RESUMED.store(0, Relaxed);
                 cpu_base = crate::usage::this_process().cpu;
                 say(&mut out, "ok".to_string())?;
             }
