@@ -414,6 +414,13 @@ def all_cases():
     add(C("method.apache.put-stdin-chunked", ["-T", "-", "{apache}/cgi-bin/echo.sh"],
           [E(), cgi_field("method", "PUT"), cgi_field("body_bytes", "11"), cgi_field("content_length")],
           stdin="stdin data\n"))
+    add(C("method.apache.expect-asked", ["-i", "-H", "Expect: 100-continue", "-T", "{files}/upload.bin",
+                                         "{apache}/cgi-bin/echo.sh"],
+          [E(), same_heads(), statuses_are(100, 200), cgi_field("expect", "100-continue"), cgi_body_is("upload.bin")]))
+    add(C("method.nginx.expect-asked", ["-i", "-H", "Expect: 100-continue", "-T", "{files}/medium.bin",
+                                        "{nginx}/upload/{tool}-e.bin"],
+          [E(), same_heads(("content-length",)), statuses_are(100, 201),
+           put_then_get("e.bin", "medium.bin")]))
     add(C("method.apache.delete-cgi", ["-X", "DELETE", "{apache}/cgi-bin/echo.sh"],
           [E(), O(), cgi_field("method", "DELETE")]))
     add(C("method.apache.header-echo", ["-i", "-H", "X-Interop-Check: hello there", "{apache}/files/a.txt"],
@@ -483,6 +490,9 @@ def all_cases():
           [E(), same_heads(), body_is_file("text.txt")]))
     add(C("compress.lighttpd.gzip", ["--compressed", "-H", "Accept-Encoding: gzip", "{lighttpd}/files/text.txt"],
           [E(), O(), stdout_is_file("text.txt")]))
+    add(C("compress.lighttpd.deflate", ["-i", "--compressed", "-H", "Accept-Encoding: deflate",
+                                        "{lighttpd}/files/text.txt"],
+          [E(), same_heads(), body_is_file("text.txt"), stdout_matches(r"Content-Encoding: deflate\r\n")]))
     add(C("compress.nginx.no-compressed", ["-i", "{nginx}/gz/text.txt"],
           [E(), same_heads(), body_is_file("text.txt")]))
 
@@ -498,6 +508,10 @@ def all_cases():
           [E(), same_heads()]))
     add(C("range.nginx.unsatisfiable-fail", ["-f", "-H", "Range: bytes=99999999-", "{nginx}/plain/medium.bin"],
           [exit_is(22, 22), O()]))
+    # curl's -r, once the CLI has it
+    for name, spec in (("r-first", "0-99"), ("r-suffix", "-64"), ("r-open", "1048000-")):
+        add(C("range.nginx." + name, ["-i", "-r", spec, "{nginx}/plain/medium.bin"], [E(), same_heads()],
+              skip_if=lambda ctx: None if "--range" in ctx.h1_help else "h1client has no -r/--range yet"))
     add(C("range.apache.first", ["-i", "-H", "Range: bytes=5-", "{apache}/files/small.txt"], [E(), same_heads()]))
     add(C("range.httpbin", ["-i", "-H", "Range: bytes=10-19", "{httpbin}/range/100"],
           [E(), same_heads(("content-range", "content-length"))]))
@@ -505,6 +519,9 @@ def all_cases():
     # ---- redirects
     for s in (301, 302, 303, 307, 308):
         add(C("redirect.nginx.%d" % s, ["-L", "-i", "{nginx}/r/%d" % s], [E(), same_heads()]))
+    for s in (301, 302, 303, 307, 308):
+        # curl and RFC 9110: 301/302/303 turn a POST into a GET (200), 307/308 keep it (nginx: 405)
+        add(C("redirect.nginx.post-%d" % s, ["-L", "-i", "-d", "x=1", "{nginx}/r/%d" % s], [E(), same_heads()]))
     add(C("redirect.nginx.no-follow", ["-i", "{nginx}/r/302"], [E(), same_heads()]))
     add(C("redirect.nginx.absolute", ["-L", "{nginx}/r/abs"], [E(), O(), stdout_is_file("small.txt")]))
     add(C("redirect.nginx.loop", ["-L", "--max-redirs", "5", "{nginx}/r/loop"], [exit_is(47, 47), O()]))
@@ -559,6 +576,15 @@ def all_cases():
           [E(), same_heads(("content-length", "content-type", "via"))]))
     add(C("proxy.squid.post", ["-x", "{squid}", "-d", "a=b", "{apache}/cgi-bin/echo.sh"],
           [E(), O(), cgi_field("method", "POST")]))
+    add(C("proxy.squid.put-upload", ["-x", "{squid}", "-T", "{files}/upload.bin", "{nginx}/upload/{tool}-sq.bin"],
+          [E(), O(), put_then_get("sq.bin", "upload.bin")], timeout=60))
+    # (squid passes curl's chunked body on as it is, but dechunks h1client's, which comes without
+    # Expect: 100-continue, into a Content-Length: the CGI sees the same bytes)
+    add(C("proxy.squid.put-chunked", ["-x", "{squid}", "-T", "-", "{apache}/cgi-bin/echo.sh"],
+          [E(), cgi_field("method", "PUT"), cgi_field("body_bytes", "11"), cgi_field("body_sha256")],
+          stdin="stdin data\n"))
+    add(C("proxy.squid.auth-post", ["-x", "{squid_auth_creds}", "-d", "a=b", "{apache}/cgi-bin/echo.sh"],
+          [E(), O(), cgi_field("method", "POST")]))
     add(C("proxy.squid.large", ["-x", "{squid}", "{nginx}/plain/large.bin", "-o", "large.bin"],
           [E(), output_file_is("large.bin", "large.bin")], timeout=60))
     add(C("proxy.squid.connect", ["-x", "{squid}", "--cacert", "{ca}", "{tls}/files/small.txt"],
@@ -609,6 +635,8 @@ def all_cases():
           [E(), O(), same_connections("nginx", 1)]))
     add(C("proxy.socks5.large", ["-x", "{socks5}", "{nginx}/plain/large.bin", "-o", "large.bin"],
           [E(), output_file_is("large.bin", "large.bin")], timeout=60))
+    add(C("proxy.socks5.put-upload", ["-x", "{socks5}", "-T", "{files}/upload.bin", "{nginx}/upload/{tool}-sk.bin"],
+          [E(), O(), put_then_get("sk.bin", "upload.bin")], timeout=60))
     add(C("proxy.socks5.auth", ["-x", "{socks5_auth_creds}", "{nginx}/files/small.txt"], [E(), O()]))
     add(C("proxy.socks5h.auth", ["-x", "{socks5h_auth_creds}", "--cacert", "{ca}", "{tls}/files/small.txt"],
           [E(), O(), stdout_is_file("small.txt")]))
@@ -663,6 +691,9 @@ def all_cases():
           [E(), O(), same_connections("nginx", 2)]))
     add(C("keepalive.apache.five", ["{apache}/files/a.txt", "{apache}/files/b.txt", "{apache}/files/c.txt"],
           [E(), O(), same_connections("apache", 1)]))
+    add(C("keepalive.apache.hint", ["-i", "-H", "Connection: keep-alive", "{apache}/files/a.txt",
+                                    "{apache}/files/b.txt"],
+          [E(), same_heads(), stdout_matches(r"Keep-Alive: timeout=\d+, max=\d+")]))
     add(C("keepalive.apache.max-requests", ["{apache}/files/a.txt"] * 7, [E(), O(), same_connections("apache", 2)]))
     add(C("keepalive.nginx.idle-close", ["-o", "1", "-o", "2", "-o", "3", "{nginx}/files/a.txt",
                                          "{httpbin}/delay/2", "{nginx}/files/b.txt"],

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
@@ -58,6 +59,7 @@ class Ctx:
         self.vars = {}
         self.logs = {}
         self.unavailable = {}
+        self.h1_help = ""
 
 
 def say(line):
@@ -115,6 +117,7 @@ def run_lib(ctx, names, args, results):
     env = cargo_env()
     env["H1_INTEROP_MANIFEST"] = os.path.join(ctx.tmp, "manifest.json")
     env["H1_INTEROP_REPORT"] = report
+    env["RUST_BACKTRACE"] = "0"
     cmd = ["cargo", "test", "--all-features", "--test", "interop", "--", "--ignored", "--test-threads=1"]
     if set(names) != set(lib_test_names()):
         cmd += ["--exact"] + names
@@ -135,7 +138,8 @@ def run_lib(ctx, names, args, results):
     for m in re.finditer(r"^---- (\w+) stdout ----\n(.*?)(?=^---- |^failures:|\Z)", out, re.M | re.S):
         text = m.group(2).strip()
         panic = re.search(r"panicked at [^\n]*\n(.*)", text, re.S)
-        failures[m.group(1)] = (panic.group(1) if panic else text).strip()
+        msg = (panic.group(1) if panic else text).strip()
+        failures[m.group(1)] = re.split(r"\n(?:stack backtrace:|note: )", msg)[0].strip()
     reports = {}
     with open(report) as f:
         for line in f:
@@ -267,6 +271,10 @@ def show(r):
 def run_cli(ctx, cases, args, results, differences):
     h1 = args.client or os.path.join(ROOT, "target", "release", "h1client")
     curl = shutil.which("curl")
+    try:
+        ctx.h1_help = subprocess.run([h1, "--help"], capture_output=True, timeout=30).stdout.decode(errors="replace")
+    except (OSError, subprocess.TimeoutExpired):
+        pass
     for idx, case in enumerate(cases):
         missing = [n for n in case.needs if n in ctx.unavailable]
         if missing:
@@ -274,6 +282,9 @@ def run_cli(ctx, cases, args, results, differences):
             continue
         if case.curl and not curl:
             results.add(case.name, "SKIP", "no curl on this machine to compare with")
+            continue
+        if any(re.search(r"\{\w*6\}", a) for a in case.args) and not servers.ipv6_works():
+            results.add(case.name, "SKIP", "no IPv6 on loopback here")
             continue
         if case.skip_if:
             why = case.skip_if(ctx)
