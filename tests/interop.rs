@@ -866,6 +866,16 @@ fn lighttpd_post_at_keepalive_edge() {
         c.post_body(&cgi, &body, cgi_received(&body));
     }
     c.finish();
+    // GETs meet the same close, and are sent again on a new connection (`!`)
+    let url = format!("{}/files/a.txt", s(&l["http"]));
+    let a = suite.file("a.txt");
+    let mut g = Session::new(&suite, "lighttpd GET at the keep-alive edge", suite.builder());
+    g.get_body(&url, &a);
+    for gap in gaps {
+        g.idle(gap);
+        g.get_body(&url, &a);
+    }
+    g.finish();
     let mut t = Session::new(&suite, "lighttpd POST at the keep-alive edge", suite.builder());
     t.post_body(&cgi, &body, cgi_received(&body));
     for gap in gaps {

@@ -398,6 +398,10 @@ def all_cases():
           skip_if=lambda ctx: None if ctx.manifest["servers"]["nginx"]["echo"] else "nginx has no echo module"))
     add(C("method.nginx.put-upload", ["-T", "{files}/upload.bin", "{nginx}/upload/{tool}-u.bin"],
           [E(), O(), put_then_get("u.bin", "upload.bin")], timeout=60))
+    add(C("method.nginx.put-chunked-large", ["-T", "-", "{nginx}/upload/{tool}-ch.bin"],
+          [E(), O(), put_then_get("ch.bin", "upload.bin")], stdin=file_bytes("upload.bin"), timeout=60))
+    add(C("method.nginx.head-chunked", ["-I", "{nginx}/chunked"], [E(), same_heads()],
+          skip_if=lambda ctx: None if ctx.manifest["servers"]["nginx"]["echo"] else "nginx has no echo module"))
     add(C("method.nginx.custom", ["-i", "-X", "FOO", "{nginx}/files/small.txt"], [E(), same_heads()]))
     add(C("method.nginx.delete", ["-i", "-X", "DELETE", "{nginx}/upload/nothing-here.bin"], [E(), same_heads()]))
     add(C("method.apache.post-cgi", ["-d", "a=1&b=two", "{apache}/cgi-bin/echo.sh?q=1"],
@@ -492,7 +496,11 @@ def all_cases():
           [E(), O(), stdout_is_file("text.txt")]))
     add(C("compress.lighttpd.deflate", ["-i", "--compressed", "-H", "Accept-Encoding: deflate",
                                         "{lighttpd}/files/text.txt"],
-          [E(), same_heads(), body_is_file("text.txt"), stdout_matches(r"Content-Encoding: deflate\r\n")]))
+          [E(), same_heads(), body_is_file("text.txt"), stdout_matches(r"Content-Encoding: deflate\r\n")],
+          skip_if=lambda ctx: None if ctx.manifest["servers"]["lighttpd"]["deflate"] else "lighttpd has no mod_deflate"))
+    add(C("compress.lighttpd.gzip-encoded", ["-i", "--compressed", "{lighttpd}/files/text.txt"],
+          [E(), same_heads(), body_is_file("text.txt"), stdout_matches(r"Content-Encoding: gzip\r\n")],
+          skip_if=lambda ctx: None if ctx.manifest["servers"]["lighttpd"]["deflate"] else "lighttpd has no mod_deflate"))
     add(C("compress.nginx.no-compressed", ["-i", "{nginx}/gz/text.txt"],
           [E(), same_heads(), body_is_file("text.txt")]))
 
@@ -585,6 +593,16 @@ def all_cases():
           stdin="stdin data\n"))
     add(C("proxy.squid.auth-post", ["-x", "{squid_auth_creds}", "-d", "a=b", "{apache}/cgi-bin/echo.sh"],
           [E(), O(), cgi_field("method", "POST")]))
+    add(C("proxy.squid.chunked", ["-x", "{squid}", "-i", "{nginx}/chunked"], [E(), same_heads()],
+          skip_if=lambda ctx: None if ctx.manifest["servers"]["nginx"]["echo"] else "nginx has no echo module"))
+    add(C("proxy.squid.gzip", ["-x", "{squid}", "--compressed", "{nginx}/gz/text.txt"],
+          [E(), O(), stdout_is_file("text.txt")]))
+    add(C("proxy.squid.connect-h2", ["-x", "{squid}", "--cacert", "{ca}", "-i", "{h2}/files/small.txt"],
+          [E(), same_heads(), statuses_are(200, 200)], curl_args=["--http1.1"]))
+    add(C("proxy.squid.connect-mtls", ["-x", "{squid}", "--cacert", "{ca}", "--cert", "{client_cert}", "--key",
+                                       "{client_key}", "{mtls}/files/small.txt"], [E(), O(), stdout_is_file("small.txt")]))
+    add(C("proxy.squid.redirect-across", ["-x", "{squid}", "-L", "--cacert", "{ca}", "{nginx}/r/to-tls"],
+          [E(), O(), stdout_is_file("small.txt")]))
     add(C("proxy.squid.large", ["-x", "{squid}", "{nginx}/plain/large.bin", "-o", "large.bin"],
           [E(), output_file_is("large.bin", "large.bin")], timeout=60))
     add(C("proxy.squid.connect", ["-x", "{squid}", "--cacert", "{ca}", "{tls}/files/small.txt"],
@@ -642,6 +660,8 @@ def all_cases():
           [E(), O(), stdout_is_file("small.txt")]))
     add(C("proxy.socks5.auth-missing", ["-x", "{socks5_auth}", "{nginx}/files/small.txt"], [exit_is(97, 97), O()]))
     add(C("proxy.socks5.auth-wrong", ["-x", "{socks5_auth_wrong}", "{nginx}/files/small.txt"], [exit_is(97, 97), O()]))
+    add(C("proxy.socks5h.tls-expired", ["-x", "{socks5h}", "--cacert", "{ca}", "{expired}/files/small.txt"],
+          [exit_is(60, 60), O()]))
     add(C("proxy.socks5.refused-target", ["-x", "{socks5}", "http://127.0.0.1:9/"], [E(), O()]))
 
     # ---- TLS
@@ -770,6 +790,11 @@ def ev_stderr(h1, curl):
         lines = r.stderr.decode(errors="replace").strip().splitlines()
         return lines[0] if lines else "(nothing on stderr)"
     return "h1client: %s | curl: %s" % (last(h1), last(curl))
+
+
+def file_bytes(name):
+    """A case's stdin: a static file's bytes (read when the case runs)."""
+    return lambda ctx: open(ctx.files[name]["path"], "rb").read()
 
 
 def put_then_get(upload_name, name):

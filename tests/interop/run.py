@@ -237,7 +237,8 @@ def run_tool(ctx, case, tool, binary, idx):
     env["HOME"] = os.path.join(ctx.tmp, "home")
     for k, v in case.env.items():
         env[k] = expand(v, values)
-    stdin = case.stdin.encode() if isinstance(case.stdin, str) else case.stdin
+    stdin = case.stdin(ctx) if callable(case.stdin) else case.stdin
+    stdin = stdin.encode() if isinstance(stdin, str) else stdin
     if case.uses_logs:
         # a line of the previous run may still be on its way into a log
         time.sleep(0.15)
@@ -353,8 +354,7 @@ def start_servers(ctx, wanted, args):
     if not args.no_install:
         need = []
         for s in instances:
-            if s.missing():
-                need += s.packages
+            need += s.to_install()
         if need:
             failed = servers.apt_install(sorted(set(need)), args.verbose)
             for p, why in failed.items():
@@ -525,7 +525,7 @@ def main():
         run_cli(ctx, cli, args, results, differences)
         t_cases = time.monotonic() - t_run
     except KeyboardInterrupt as e:
-        say("interrupted (%s): stopping the servers" % (e or "Ctrl-C"))
+        say("interrupted (%s): stopping the servers" % (str(e) or "Ctrl-C"))
         for s in started:
             s.stop()
         if not args.keep:

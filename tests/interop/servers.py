@@ -126,6 +126,15 @@ def pip_venv(venv, verbose=False):
 
 # --------------------------------------------------------------------------- processes and ports
 
+def _die_with_parent():
+    """In the child, before exec: SIGKILL when the orchestrator dies, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
 class Proc:
     """A server process in its own process group, with its output in a file."""
 
@@ -137,7 +146,8 @@ class Proc:
         out = open(logfile, "ab")
         try:
             self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                      env=env, cwd=cwd, start_new_session=True)
+                                      env=env, cwd=cwd, start_new_session=True,
+                                      preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
         finally:
             out.close()
 
@@ -247,8 +257,9 @@ class Server:
     name = ""
     packages = []
     binaries = []
-    # files of which new lines are read around each CLI run, for log checks
-    logs = {}
+    # files that some cases need (modules): their absence makes the packages install, but the
+    # server starts without them (and those cases skip)
+    optional = []
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -258,6 +269,11 @@ class Server:
 
     def missing(self):
         return [b for b in self.binaries if not (os.path.exists(b) if b.startswith("/") else shutil.which(b))]
+
+    def to_install(self):
+        if self.missing() or not all(os.path.exists(f) for f in self.optional):
+            return self.packages
+        return []
 
     def spawn(self, cmd, **kw):
         p = Proc(self.name, cmd, os.path.join(self.dir, "stdout.log"), **kw)
@@ -293,8 +309,9 @@ TYPES = {"txt": "text/plain", "html": "text/html", "json": "application/json", "
 
 class Nginx(Server):
     name = "nginx"
-    packages = ["nginx-light", "libnginx-mod-http-brotli-filter"]
+    packages = ["nginx-light", "libnginx-mod-http-echo", "libnginx-mod-http-brotli-filter"]
     binaries = ["/usr/sbin/nginx"]
+    optional = ["/usr/lib/nginx/modules/ngx_http_echo_module.so", "/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so"]
     KEEPALIVE_TIMEOUT = 1
     KEEPALIVE_REQUESTS = 3
     # TLS listeners: name -> (certificate file key, key file key, ssl_protocols, extra listen flags, extra)
@@ -565,8 +582,9 @@ Header echo ^X-Interop
 
 class Lighttpd(Server):
     name = "lighttpd"
-    packages = ["lighttpd"]
+    packages = ["lighttpd", "lighttpd-mod-deflate"]
     binaries = ["/usr/sbin/lighttpd"]
+    optional = ["/usr/lib/lighttpd/mod_deflate.so"]
     MAX_KEEP_ALIVE_IDLE = 1
 
     def start(self):
@@ -614,6 +632,7 @@ $HTTP["url"] =~ "^/cgi-bin/" {{
             "kind": "lighttpd",
             "http": "http://127.0.0.1:%d" % port,
             "keepalive_timeout": self.MAX_KEEP_ALIVE_IDLE,
+            "deflate": bool(deflate),
             "cgi_echo": "/cgi-bin/echo.sh",
             "access_log": self.logs["lighttpd"],
             "port": port,
@@ -625,6 +644,7 @@ class Squid(Server):
     name = "squid"
     packages = ["squid", "apache2-utils"]
     binaries = ["/usr/sbin/squid"]
+    optional = ["/usr/bin/htpasswd"]
     HELPER = "/usr/lib/squid/basic_ncsa_auth"
 
     def start(self):
@@ -718,7 +738,8 @@ class Dante(Server):
                                capture_output=True, timeout=30)
             if r.returncode != 0:
                 raise Unavailable("useradd: " + r.stderr.decode(errors="replace").strip())
-            self.made_user = True
+        # ours whether made now or left by an interrupted run: removed at exit
+        self.made_user = True
         r = subprocess.run(["chpasswd"], input=("%s:%s\n" % (SOCKS_USER, password)).encode(), capture_output=True,
                            timeout=30)
         if r.returncode != 0:
