@@ -10,7 +10,8 @@
 //!
 //! The keep-alive tests leave idle gaps just below and just above each server's limit and count,
 //! from the agent's trace events, how many requests went over a new connection (`N`), a reused
-//! one (`R`), or needed a retry (`!`).
+//! one (`R`), or needed a retry (`!`); `?` is a request with none of these events (a unix-socket
+//! connection emits no `Connected`).
 
 use h1client::{Agent, AgentBuilder, Event, Proxy};
 use serde_json::Value;
@@ -435,7 +436,22 @@ fn nginx_keepalive_get() {
     t.idle(limit + 0.5);
     t.get_body(&format!("{base}/files/b.txt"), &suite.file("b.txt"));
     t.get_body(&format!("{base}/files/c.txt"), &suite.file("c.txt"));
+    // the same server by IPv6 literal and by name (both families listen)
+    if let Some(v6) = n["http6"].as_str() {
+        t.get_body(&format!("{v6}/files/a.txt"), &suite.file("a.txt"));
+    }
+    t.get_body(
+        &format!("{}/files/a.txt", s(&n["http_localhost"])),
+        &suite.file("a.txt"),
+    );
     t.finish();
+    // and over its unix socket
+    let sock = s(&n["unix_socket"]);
+    let mut u = Session::new(&suite, "nginx over a unix socket", suite.builder().unix_socket(sock));
+    for name in ["a.txt", "b.txt", "small.txt"] {
+        u.get_body(&format!("http://localhost/files/{name}"), &suite.file(name));
+    }
+    u.finish();
 }
 
 #[test]
@@ -1026,6 +1042,79 @@ fn httpbin_agent() {
         (v["data"] == "after idle")
             .then_some(())
             .ok_or(format!("data {}", v["data"]))
+    });
+    t.finish();
+}
+
+#[test]
+#[ignore = "needs the servers of tests/interop/run.py"]
+fn httpbin_limits_cookies_errors() {
+    let Some(suite) = Suite::load("httpbin_limits_cookies_errors") else {
+        return;
+    };
+    let Some(h) = suite.server("httpbin") else { return };
+    let base = s(&h["http"]).to_string();
+    let b = suite.builder().timeout(Duration::from_secs(1)).body_limit(50_000);
+    let mut t = Session::new(&suite, "httpbin limits, cookies, errors", b);
+    t.run("the jar: /cookies/set then its redirect to /cookies", |a| {
+        let resp = a
+            .get(&format!("{base}/cookies/set?k1=v1&k2=v2"))
+            .call()
+            .map_err(|e| e.to_string())?;
+        let v = json_of(resp)?;
+        (v["cookies"]["k1"] == "v1" && v["cookies"]["k2"] == "v2")
+            .then_some(())
+            .ok_or(format!("cookies {}", v["cookies"]))
+    });
+    t.run("the jar sends them on later requests", |a| {
+        let v = json_of(a.get(&format!("{base}/cookies")).call().map_err(|e| e.to_string())?)?;
+        (v["cookies"]["k2"] == "v2")
+            .then_some(())
+            .ok_or(format!("cookies {}", v["cookies"]))
+    });
+    t.run("the whole-request timeout: /delay/3 with 1 s", |a| {
+        match a.get(&format!("{base}/delay/3")).call() {
+            Ok(r) => Err(format!("status {}", r.status())),
+            Err(e) if e.is_timeout() => Ok(()),
+            Err(e) => Err(format!("{:?}: {e}", e.kind())),
+        }
+    });
+    t.run("the agent still works after a timeout", |a| {
+        let v = json_of(
+            a.get(&format!("{base}/get?after=timeout"))
+                .call()
+                .map_err(|e| e.to_string())?,
+        )?;
+        (v["args"]["after"] == "timeout")
+            .then_some(())
+            .ok_or(format!("args {}", v["args"]))
+    });
+    t.run("body_limit: /bytes/100000 with a 50000-byte limit", |a| {
+        let resp = a
+            .get(&format!("{base}/bytes/100000"))
+            .call()
+            .map_err(|e| e.to_string())?;
+        match resp.bytes() {
+            Ok(b) => Err(format!("{} bytes accepted", b.len())),
+            Err(e) if e.kind() == h1client::ErrorKind::BodyTooLarge => Ok(()),
+            Err(e) => Err(format!("{:?}: {e}", e.kind())),
+        }
+    });
+    t.run("error_for_status on /status/418", |a| {
+        let resp = a.get(&format!("{base}/status/418")).call().map_err(|e| e.to_string())?;
+        match resp.error_for_status() {
+            Ok(r) => Err(format!("status {} passed", r.status())),
+            Err(e) if e.status() == Some(418) => Ok(()),
+            Err(e) => Err(format!("{:?}: {e}", e.kind())),
+        }
+    });
+    t.run("text() of /encoding/utf8", |a| {
+        let text = a
+            .get(&format!("{base}/encoding/utf8"))
+            .call()
+            .and_then(|r| r.text())
+            .map_err(|e| e.to_string())?;
+        text.contains('\u{2200}').then_some(()).ok_or(format!("{text:.80}"))
     });
     t.finish();
 }

@@ -27,7 +27,7 @@ KNOWN = {
 }
 
 PLACEHOLDER_SERVERS = [
-    (r"nginx|tls|tls12|tls13|wrongname|expired|nosan|nointer|fullchain|mtls|h2|tls_ip6?", "nginx"),
+    (r"nginx\w*|tls|tls12|tls13|wrongname|expired|nosan|nointer|fullchain|mtls|h2|tls_ip6?", "nginx"),
     (r"apache", "apache"),
     (r"lighttpd", "lighttpd"),
     (r"httpbin", "httpbin"),
@@ -746,6 +746,9 @@ def all_cases():
     add(C("url.nginx.query", ["{nginx}/files/small.txt?a=1&b=%20x"],
           [E(), O(), log_lines("nginx", count=1, pattern=r'"GET /files/small\.txt\?a=1&b=%20x ')]))
     add(C("url.nginx.no-scheme", ["127.0.0.1:{nginx_port}/files/small.txt"], [E(), O()]))
+    add(C("url.nginx.unix-socket", ["--unix-socket", "{nginx_sock}", "http://localhost/files/small.txt",
+                                    "http://localhost/files/a.txt"],
+          [E(), O(), log_lines("nginx", count=2, pattern=r"^unix: "), same_connections("nginx", 1)]))
     add(C("url.refused-port", ["http://127.0.0.1:9/"], [exit_is(7, 7), O()]))
     add(C("url.bad-scheme", ["nosuch://127.0.0.1:{nginx_port}/"], [exit_is(1, 1), O()]))
 

@@ -406,7 +406,7 @@ def fill_vars(ctx):
     if "nginx" in s:
         n = s["nginx"]
         v.update({"nginx": n["http"], "nginx6": n["http6"] or n["http"], "nginx_localhost": n["http_localhost"],
-                  "nginx_port": n["port"]})
+                  "nginx_port": n["port"], "nginx_sock": n["unix_socket"]})
         for name, url in n["tls"].items():
             v[name] = url
         p = n["tls_ports"]["tls"]

@@ -348,6 +348,8 @@ class Nginx(Server):
                 modules += "load_module %s/%s;\n" % (mod_dir, mod)
         six = ipv6_works()
 
+        sock = os.path.join(d, "nginx.sock")
+
         def listen(port, flags=""):
             s = "listen 127.0.0.1:%d%s;" % (port, flags)
             if six:
@@ -435,7 +437,7 @@ http {{
     gzip_vary on;
     {brotli}
     server {{
-        {listen}
+        {listen} listen unix:{sock};
         server_name localhost;
         root {www};
 {redirects}
@@ -470,7 +472,7 @@ http {{
 }}
 """.format(modules=modules, user=user, d=d, types=types, kat=self.KEEPALIVE_TIMEOUT, kar=self.KEEPALIVE_REQUESTS,
            brotli=brotli, nobrotli=nobrotli, listen=listen(http), www=c.www, redirects=redirects, http=http,
-           tls=ports["tls"], echo=echo_locations, servers="\n".join(servers))
+           tls=ports["tls"], echo=echo_locations, servers="\n".join(servers), sock=sock)
         conf_path = os.path.join(d, "nginx.conf")
         write(conf_path, conf)
         r = subprocess.run(["/usr/sbin/nginx", "-t", "-p", d, "-c", conf_path], capture_output=True, timeout=30)
@@ -485,6 +487,7 @@ http {{
             "http": base,
             "http6": "http://[::1]:%d" % http if six else None,
             "http_localhost": "http://localhost:%d" % http,
+            "unix_socket": sock,
             "keepalive_timeout": self.KEEPALIVE_TIMEOUT,
             "keepalive_requests": self.KEEPALIVE_REQUESTS,
             "echo": have["echo"],
