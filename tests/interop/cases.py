@@ -23,7 +23,8 @@ KNOWN = {
         "hint to honour (racy: fails in most runs; the same agent with idle_timeout below 1 s passes)",
     "keepalive.lighttpd.post-after-idle":
         "the CLI side of lib.lighttpd_post_at_keepalive_edge: the POST after 1-2 s idle gets an empty reply "
-        "(exit 52 for that URL) where curl, which re-sends on a dead reused connection, succeeds (racy)",
+        "(exit 52 for that URL) where curl re-sends it on a new connection and succeeds (curl -v: 'Connection "
+        "died, retrying a fresh connect (retry count: 1)') (racy)",
 }
 
 PLACEHOLDER_SERVERS = [
