@@ -1221,6 +1221,11 @@ fn continue_at_appends_the_rest_from_where_the_file_ends() {
     let out = cli(&["-s", "-C", "-", "-o", p, &server.url("/f")]);
     assert_eq!(code(&out), Some(18));
     assert_eq!(std::fs::read(&path).unwrap(), b"hello world!!");
+    // and one that made the file removes it again
+    let never = dir.join("never.txt");
+    let server = one(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc".to_vec());
+    let out = cli(&["-s", "-C", "-", "-o", never.to_str().unwrap(), &server.url("/f")]);
+    assert_eq!(code(&out), Some(18));
     assert_eq!(listing(&dir), ["fresh.txt", "part.txt"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -60,9 +60,10 @@ fn read_source(path: &str, stdin_deadline: Option<Instant>) -> Result<Vec<u8>, D
     } else {
         std::fs::read(path)
     };
+    let name = if path == "-" { "standard input" } else { path };
     read.map_err(|e| DataError {
         code: if e.kind() == io::ErrorKind::TimedOut { 28 } else { 26 },
-        message: format!("cannot read {path}: {e}"),
+        message: format!("cannot read {name}: {e}"),
     })
 }
 

@@ -37,8 +37,8 @@ enum Kind {
     },
     /// Written straight into the path.
     Direct(PathBuf),
-    /// Appended to the path, which was `start` bytes long.
-    Append(PathBuf, u64),
+    /// Appended to the path, which was `start` bytes long (`None`: it did not exist).
+    Append(PathBuf, Option<u64>),
 }
 
 impl Output {
@@ -68,7 +68,7 @@ impl Output {
 
     /// The file at `path`, appended to; also returns its current length (`-C -`).
     pub fn append(path: &Path, create_dirs: bool) -> Output {
-        let start = fs::metadata(path).map_or(0, |m| m.len());
+        let start = fs::metadata(path).ok().map(|m| m.len());
         Output::new(Kind::Append(path.to_path_buf(), start), None, create_dirs)
     }
 
@@ -84,7 +84,7 @@ impl Output {
     /// The length of the file before this transfer appends to it.
     pub fn append_start(&self) -> Option<u64> {
         match &self.kind {
-            Kind::Append(_, start) => Some(*start),
+            Kind::Append(_, start) => Some(start.unwrap_or(0)),
             _ => None,
         }
     }
@@ -158,16 +158,20 @@ impl Output {
     }
 
     /// The transfer failed: the temporary goes, and what a resumed download appended is cut
-    /// off again. Returns the bytes thrown away from a file.
+    /// off again (the file goes if it made it). Returns the bytes thrown away from a file.
     pub fn discard(mut self) -> u64 {
-        self.file = None;
+        let opened = self.file.take().is_some();
         match &mut self.kind {
             Kind::Replace { temp, .. } => {
                 if let Some(temp) = temp.take() {
                     let _ = fs::remove_file(temp);
                 }
             }
-            Kind::Append(path, start) if self.written > 0 => {
+            // a resumed download that created the file: it goes again
+            Kind::Append(path, None) if opened => {
+                let _ = fs::remove_file(&*path);
+            }
+            Kind::Append(path, Some(start)) if self.written > 0 => {
                 if let Ok(f) = OpenOptions::new().write(true).open(&*path) {
                     let _ = f.set_len(*start);
                 }
