@@ -38,12 +38,12 @@ impl Throttle {
     /// Counts `n` bytes moved, and waits until the average is back down to the rate.
     pub fn account(&mut self, n: usize) -> io::Result<()> {
         self.moved = self.moved.saturating_add(n as u64);
-        let due = Duration::from_secs_f64(self.moved as f64 / self.rate as f64);
+        let due = Duration::try_from_secs_f64(self.moved as f64 / self.rate as f64).unwrap_or(Duration::MAX);
         let Some(wait) = due.checked_sub(self.start.elapsed()) else {
             return Ok(());
         };
         match self.deadline {
-            Some(d) if Instant::now() + wait >= d => {
+            Some(d) if Instant::now().checked_add(wait).is_none_or(|end| end >= d) => {
                 std::thread::sleep(d.saturating_duration_since(Instant::now()));
                 Err(io::Error::new(
                     io::ErrorKind::TimedOut,

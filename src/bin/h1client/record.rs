@@ -154,48 +154,57 @@ impl Recorder {
         if let Some(t) = &shows.trace {
             t.record(event);
         }
-        let now = started.elapsed();
+        stats.note(event, started.elapsed(), addrs);
+        if let Event::ResponseHead { bytes, .. } = *event {
+            if let Some(d) = shows.dump.as_mut() {
+                let _ = d.write_all(bytes);
+            }
+            if let (true, Some(out), None) = (shows.heads, output.as_mut(), &write_error) {
+                *write_error = out.write_all(bytes).err();
+            }
+        }
+    }
+}
+
+impl Stats {
+    /// Notes what `event`, `now` into the transfer, tells (`addrs`: where each origin was last
+    /// connected to).
+    fn note(&mut self, event: &Event<'_>, now: Duration, addrs: &mut HashMap<String, SocketAddr>) {
         match *event {
-            Event::Resolved { .. } => stats.namelookup = Some(now),
+            Event::Resolved { .. } => self.namelookup = Some(now),
             Event::Connecting { .. } => {
                 // an address literal is not looked up: done at once, as curl counts it
-                stats.namelookup.get_or_insert(now);
+                self.namelookup.get_or_insert(now);
             }
             Event::Connected { addr, .. } => {
-                stats.connect = Some(now);
-                stats.remote = Some(addr);
-                addrs.insert(origin(&stats.url), addr);
+                self.connect = Some(now);
+                self.remote = Some(addr);
+                addrs.insert(origin(&self.url), addr);
             }
-            Event::TlsHandshake { .. } => stats.appconnect = Some(now),
+            Event::TlsHandshake { .. } => self.appconnect = Some(now),
             Event::Reused { .. } => {
-                stats.namelookup.get_or_insert(now);
-                stats.connect.get_or_insert(now);
-                if stats.url.starts_with("https:") {
-                    stats.appconnect.get_or_insert(now);
+                self.namelookup.get_or_insert(now);
+                self.connect.get_or_insert(now);
+                if self.url.starts_with("https:") {
+                    self.appconnect.get_or_insert(now);
                 }
-                stats.remote = addrs.get(&origin(&stats.url)).copied().or(stats.remote);
+                self.remote = addrs.get(&origin(&self.url)).copied().or(self.remote);
             }
             Event::RequestHead { bytes } => {
                 let method = bytes.split(|&b| b == b' ').next().unwrap_or_default();
-                stats.method = Some(String::from_utf8_lossy(method).into_owned());
+                self.method = Some(String::from_utf8_lossy(method).into_owned());
             }
             Event::ResponseHead { bytes, .. } => {
-                stats.header_bytes += bytes.len() as u64;
-                stats.starttransfer.get_or_insert(now);
-                if let Some(d) = shows.dump.as_mut() {
-                    let _ = d.write_all(bytes);
-                }
-                if let (true, Some(out), None) = (shows.heads, output.as_mut(), &write_error) {
-                    *write_error = out.write_all(bytes).err();
-                }
+                self.header_bytes += bytes.len() as u64;
+                self.starttransfer.get_or_insert(now);
             }
             Event::Redirect { to, .. } => {
-                stats.redirects += 1;
-                stats.url = to.to_string();
-                stats.namelookup = None;
-                stats.connect = None;
-                stats.appconnect = None;
-                stats.starttransfer = None;
+                self.redirects += 1;
+                self.url = to.to_string();
+                self.namelookup = None;
+                self.connect = None;
+                self.appconnect = None;
+                self.starttransfer = None;
             }
             _ => {}
         }
