@@ -403,7 +403,7 @@ fn output_file() {
             assert!(!missing.exists(), "{what}");
         }
     }
-    // an empty body still makes an (empty) file, and a partial body is kept
+    // an empty body still makes an (empty) file, and a body cut short leaves the file as it was
     let server = one(resp("200 OK", &[], b""));
     assert_eq!(
         cli(&["-s", "-o", missing.to_str().unwrap(), &server.url("/")])
@@ -419,7 +419,7 @@ fn output_file() {
             .code(),
         Some(18)
     );
-    assert_eq!(std::fs::read(&path).unwrap(), b"abc");
+    assert_eq!(std::fs::read(&path).unwrap(), b"precious");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

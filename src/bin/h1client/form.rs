@@ -9,14 +9,16 @@
 //! --form-string name=value         the value as it is: no @, <, ; or quotes
 //! ```
 //!
-//! `-` as the path reads standard input. Unknown `;key=value` parameters are skipped with a
-//! warning, as curl does.
+//! `-` as the path reads standard input (within `-m`, see [`crate::stdin`]). Unknown
+//! `;key=value` parameters are skipped with a warning, as curl does.
 //!
 //! The form is `multipart/form-data` (RFC 7578), built and streamed by the library.
 
 use crate::args::Form;
+use crate::stdin::StdinReader;
 use h1client::{Multipart, Part};
 use std::fs::File;
+use std::time::Instant;
 
 /// What a field carries.
 #[derive(Debug, PartialEq, Eq)]
@@ -118,17 +120,32 @@ fn parse(arg: &Form, warn: &mut dyn FnMut(String)) -> Result<Field, String> {
     Ok(field)
 }
 
-/// Builds the form from the `-F`/`--form-string` arguments. Errors are (exit code, message):
-/// 2 for bad syntax, 26 for a file that cannot be read (curl's codes).
-pub fn build(forms: &[Form], warn: &mut dyn FnMut(String)) -> Result<Multipart, (i32, String)> {
+/// Does a field read standard input (so that the form cannot be sent twice)?
+pub fn reads_stdin(forms: &[Form]) -> bool {
+    forms.iter().any(|f| {
+        matches!(
+            parse(f, &mut |_| {}).map(|f| f.content),
+            Ok(Content::File(p) | Content::Inline(p)) if p == "-"
+        )
+    })
+}
+
+/// Builds the form from the `-F`/`--form-string` arguments; standard input is read until
+/// `deadline`. Errors are (exit code, message): 2 for bad syntax, 26 for a file that cannot be
+/// read (curl's codes).
+pub fn build(
+    forms: &[Form],
+    deadline: Option<Instant>,
+    warn: &mut dyn FnMut(String),
+) -> Result<Multipart, (i32, String)> {
     let mut multipart = Multipart::new();
     for arg in forms {
         let field = parse(arg, warn).map_err(|m| (2, m))?;
         let mut part = match &field.content {
             Content::Text(text) => Part::text(text.as_str()),
-            Content::File(path) if path == "-" => Part::reader(std::io::stdin()),
+            Content::File(path) if path == "-" => Part::reader(StdinReader::new(deadline)),
             Content::File(path) => Part::file(path).map_err(|e| (26, e.to_string()))?,
-            Content::Inline(path) if path == "-" => Part::reader(std::io::stdin()),
+            Content::Inline(path) if path == "-" => Part::reader(StdinReader::new(deadline)),
             Content::Inline(path) => {
                 let file = File::open(path).map_err(|e| (26, format!("cannot open {path}: {e}")))?;
                 match file.metadata() {

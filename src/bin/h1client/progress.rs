@@ -8,6 +8,8 @@
 //!
 //! The total of a download is its `Content-Length` when there is one (RFC 9110 §8.6); chunked
 //! and close-delimited bodies (RFC 9112 §7.1, §6.3) show a counter without a total.
+//!
+//! `-#`/`--progress-bar` draws curl's plain style instead: a line of `#` and the percentage.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Read, Seek, SeekFrom};
@@ -17,21 +19,40 @@ pub fn wanted(silent: bool, verbose: bool) -> bool {
     !silent && !verbose && io::stderr().is_terminal()
 }
 
-/// A bar for `len` bytes, or a spinner with a byte count when the length is unknown.
-pub fn bar(len: Option<u64>) -> ProgressBar {
-    let bar = match len {
-        Some(len) => ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr()).with_style(
-            ProgressStyle::with_template(
-                "{percent:>3}% [{bar:30}] {binary_bytes:>10}/{binary_total_bytes} {binary_bytes_per_sec:>12} {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+/// A bar for `len` bytes, or a spinner with a byte count when the length is unknown. `plain`:
+/// curl's `-#` style, a line of `#` and the percentage (a moving `-=O=-` without a length).
+pub fn bar(len: Option<u64>, plain: bool) -> ProgressBar {
+    let (template, chars) = match (len, plain) {
+        (Some(_), false) => (
+            "{percent:>3}% [{bar:30}] {binary_bytes:>10}/{binary_total_bytes} {binary_bytes_per_sec:>12} {eta}",
+            "=> ",
         ),
-        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
-            ProgressStyle::with_template("{spinner} {binary_bytes:>10} {binary_bytes_per_sec:>12} {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        ),
+        (None, false) => ("{spinner} {binary_bytes:>10} {binary_bytes_per_sec:>12} {elapsed}", ""),
+        (Some(_), true) => ("{wide_bar} {percent1:>5}%", "## "),
+        (None, true) => ("{spinner}", ""),
     };
+    let style = ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
+    // curl shows the percentage with one decimal
+    let style = style.with_key(
+        "percent1",
+        |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.1}", state.fraction() * 100.0);
+        },
+    );
+    let style = match (len, plain) {
+        (Some(_), _) => style.progress_chars(chars),
+        (None, true) => style.tick_strings(&[
+            "-=O=-      ",
+            " -=O=-     ",
+            "   -=O=-   ",
+            "     -=O=- ",
+            "   -=O=-   ",
+            " -=O=-     ",
+            "#",
+        ]),
+        (None, false) => style,
+    };
+    let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr()).with_style(style);
     bar.enable_steady_tick(std::time::Duration::from_millis(250));
     bar
 }

@@ -69,20 +69,23 @@ pub fn classify<'a>(event: &Event<'a>) -> Option<Part<'a>> {
 
 /// `-v`: notes and head lines on stderr.
 pub fn verbose(event: &Event<'_>) {
-    let mut err = io::stderr().lock();
-    let head = |err: &mut io::StderrLock<'_>, prefix: &str, bytes: &[u8]| {
-        let text = String::from_utf8_lossy(bytes.strip_suffix(b"\r\n").unwrap_or(bytes));
-        for line in text.split('\n') {
-            let _ = writeln!(err, "{prefix} {}", line.strip_suffix('\r').unwrap_or(line));
-        }
-    };
     match classify(event) {
         Some(Part::Note(n)) if !n.starts_with("Body complete") => {
-            let _ = writeln!(err, "* {n}");
+            let _ = writeln!(io::stderr().lock(), "* {n}");
         }
-        Some(Part::SentHead(b)) => head(&mut err, ">", b),
-        Some(Part::ReceivedHead(b)) => head(&mut err, "<", b),
+        Some(Part::SentHead(b)) => verbose_lines(">", b),
+        Some(Part::ReceivedHead(b)) => verbose_lines("<", b),
         _ => {}
+    }
+}
+
+/// Head lines (or trailer fields) on stderr, each after `prefix` and a space, as `-v` shows
+/// them.
+pub fn verbose_lines(prefix: &str, bytes: &[u8]) {
+    let mut err = io::stderr().lock();
+    let text = String::from_utf8_lossy(bytes.strip_suffix(b"\r\n").unwrap_or(bytes));
+    for line in text.split('\n') {
+        let _ = writeln!(err, "{prefix} {}", line.strip_suffix('\r').unwrap_or(line));
     }
 }
 
