@@ -518,7 +518,7 @@ fn nginx_large_download_and_upload() {
     // streamed, compared as it arrives
     t.run("GET large.bin streamed", |a| {
         let resp = a
-            .get(&format!("{base}/plain/large.bin"))
+            .get(format!("{base}/plain/large.bin"))
             .call()
             .map_err(|e| e.to_string())?;
         let mut reader = resp.into_reader();
@@ -545,7 +545,7 @@ fn nginx_large_download_and_upload() {
     t.run("PUT upload.bin (send_file)", |a| {
         let f = std::fs::File::open(&path).map_err(|e| e.to_string())?;
         let resp = a
-            .put(&format!("{base}/upload/lib-upload.bin"))
+            .put(format!("{base}/upload/lib-upload.bin"))
             .send_file(f)
             .map_err(|e| e.to_string())?;
         match resp.status() {
@@ -556,7 +556,7 @@ fn nginx_large_download_and_upload() {
     t.get_body(&format!("{base}/upload/lib-upload.bin"), &upload);
     t.run("PUT streamed (chunked)", |a| {
         let resp = a
-            .put(&format!("{base}/upload/lib-chunked.bin"))
+            .put(format!("{base}/upload/lib-chunked.bin"))
             .send_reader(&upload[..])
             .map_err(|e| e.to_string())?;
         match resp.status() {
@@ -588,7 +588,7 @@ fn nginx_large_download_and_upload() {
     }
     if n["echo"].as_bool() == Some(true) {
         t.run("GET /chunked", |a| {
-            let resp = a.get(&format!("{base}/chunked")).call().map_err(|e| e.to_string())?;
+            let resp = a.get(format!("{base}/chunked")).call().map_err(|e| e.to_string())?;
             if resp.header("transfer-encoding") != Some("chunked") {
                 return Err(format!("Transfer-Encoding {:?}", resp.header("transfer-encoding")));
             }
@@ -920,7 +920,7 @@ fn httpbin_agent() {
     let mut t = Session::new(&suite, "httpbin", suite.builder());
     let b = base.clone();
     let get = move |a: &Agent, path: &str| -> Result<Value, String> {
-        let resp = a.get(&format!("{b}{path}")).call().map_err(|e| e.to_string())?;
+        let resp = a.get(format!("{b}{path}")).call().map_err(|e| e.to_string())?;
         if resp.status() != 200 {
             return Err(format!("status {}", resp.status()));
         }
@@ -940,7 +940,7 @@ fn httpbin_agent() {
     }
     t.run("POST /post form", |a| {
         let resp = a
-            .post(&format!("{base}/post"))
+            .post(format!("{base}/post"))
             .send_form(&[("a", "1"), ("b", "two words & more")])
             .map_err(|e| e.to_string())?;
         let v = json_of(resp)?;
@@ -950,7 +950,7 @@ fn httpbin_agent() {
     });
     t.run("POST /anything JSON", |a| {
         let resp = a
-            .post(&format!("{base}/anything"))
+            .post(format!("{base}/anything"))
             .send_json(&serde_json::json!({"k": [1, 2, 3]}))
             .map_err(|e| e.to_string())?;
         let v = json_of(resp)?;
@@ -961,7 +961,7 @@ fn httpbin_agent() {
     t.run("PUT /put streamed (chunked)", |a| {
         let body = sized_body(50_000, 7);
         let resp = a
-            .put(&format!("{base}/put"))
+            .put(format!("{base}/put"))
             .send_reader(&body[..])
             .map_err(|e| e.to_string())?;
         let v = json_of(resp)?;
@@ -975,7 +975,7 @@ fn httpbin_agent() {
             .content_type("text/plain");
         let form = h1client::Multipart::new().text("field", "value").part("file", file);
         let resp = a
-            .post(&format!("{base}/post"))
+            .post(format!("{base}/post"))
             .send_multipart(form)
             .map_err(|e| e.to_string())?;
         let v = json_of(resp)?;
@@ -984,14 +984,14 @@ fn httpbin_agent() {
             .ok_or(format!("form {} files {}", v["form"], v["files"]))
     });
     t.run("GET /stream/20 (chunked)", |a| {
-        let resp = a.get(&format!("{base}/stream/20")).call().map_err(|e| e.to_string())?;
+        let resp = a.get(format!("{base}/stream/20")).call().map_err(|e| e.to_string())?;
         let text = resp.text().map_err(|e| e.to_string())?;
         let n = text.lines().count();
         (n == 20).then_some(()).ok_or(format!("{n} lines"))
     });
     t.run("GET /drip", |a| {
         let resp = a
-            .get(&format!("{base}/drip?numbytes=20&duration=0.5&delay=0"))
+            .get(format!("{base}/drip?numbytes=20&duration=0.5&delay=0"))
             .call()
             .map_err(|e| e.to_string())?;
         let got = resp.bytes().map_err(|e| e.to_string())?;
@@ -1000,13 +1000,13 @@ fn httpbin_agent() {
             .ok_or(format!("{} bytes", got.len()))
     });
     t.run("GET /redirect/3 followed", |a| {
-        let resp = a.get(&format!("{base}/redirect/3")).call().map_err(|e| e.to_string())?;
+        let resp = a.get(format!("{base}/redirect/3")).call().map_err(|e| e.to_string())?;
         let url = resp.url().to_string();
         url.ends_with("/get").then_some(()).ok_or(url)
     });
     t.run("GET /basic-auth", |a| {
         let resp = a
-            .get(&format!("{base}/basic-auth/u/p"))
+            .get(format!("{base}/basic-auth/u/p"))
             .basic_auth("u", "p")
             .call()
             .map_err(|e| e.to_string())?;
@@ -1015,14 +1015,14 @@ fn httpbin_agent() {
             .ok_or(format!("status {}", resp.status()))
     });
     t.run("GET /status/418 is a response", |a| {
-        let resp = a.get(&format!("{base}/status/418")).call().map_err(|e| e.to_string())?;
+        let resp = a.get(format!("{base}/status/418")).call().map_err(|e| e.to_string())?;
         (resp.status() == 418)
             .then_some(())
             .ok_or(format!("status {}", resp.status()))
     });
     t.run("GET /bytes/100000", |a| {
         let resp = a
-            .get(&format!("{base}/bytes/100000?seed=1"))
+            .get(format!("{base}/bytes/100000?seed=1"))
             .call()
             .map_err(|e| e.to_string())?;
         let n = resp.bytes().map_err(|e| e.to_string())?.len();
@@ -1035,7 +1035,7 @@ fn httpbin_agent() {
     t.idle(limit + 1.0);
     t.run("POST after the keep-alive", |a| {
         let resp = a
-            .post(&format!("{base}/post"))
+            .post(format!("{base}/post"))
             .send(b"after idle")
             .map_err(|e| e.to_string())?;
         let v = json_of(resp)?;
@@ -1058,7 +1058,7 @@ fn httpbin_limits_cookies_errors() {
     let mut t = Session::new(&suite, "httpbin limits, cookies, errors", b);
     t.run("the jar: /cookies/set then its redirect to /cookies", |a| {
         let resp = a
-            .get(&format!("{base}/cookies/set?k1=v1&k2=v2"))
+            .get(format!("{base}/cookies/set?k1=v1&k2=v2"))
             .call()
             .map_err(|e| e.to_string())?;
         let v = json_of(resp)?;
@@ -1067,13 +1067,13 @@ fn httpbin_limits_cookies_errors() {
             .ok_or(format!("cookies {}", v["cookies"]))
     });
     t.run("the jar sends them on later requests", |a| {
-        let v = json_of(a.get(&format!("{base}/cookies")).call().map_err(|e| e.to_string())?)?;
+        let v = json_of(a.get(format!("{base}/cookies")).call().map_err(|e| e.to_string())?)?;
         (v["cookies"]["k2"] == "v2")
             .then_some(())
             .ok_or(format!("cookies {}", v["cookies"]))
     });
     t.run("the whole-request timeout: /delay/3 with 1 s", |a| {
-        match a.get(&format!("{base}/delay/3")).call() {
+        match a.get(format!("{base}/delay/3")).call() {
             Ok(r) => Err(format!("status {}", r.status())),
             Err(e) if e.is_timeout() => Ok(()),
             Err(e) => Err(format!("{:?}: {e}", e.kind())),
@@ -1081,7 +1081,7 @@ fn httpbin_limits_cookies_errors() {
     });
     t.run("the agent still works after a timeout", |a| {
         let v = json_of(
-            a.get(&format!("{base}/get?after=timeout"))
+            a.get(format!("{base}/get?after=timeout"))
                 .call()
                 .map_err(|e| e.to_string())?,
         )?;
@@ -1091,7 +1091,7 @@ fn httpbin_limits_cookies_errors() {
     });
     t.run("body_limit: /bytes/100000 with a 50000-byte limit", |a| {
         let resp = a
-            .get(&format!("{base}/bytes/100000"))
+            .get(format!("{base}/bytes/100000"))
             .call()
             .map_err(|e| e.to_string())?;
         match resp.bytes() {
@@ -1101,7 +1101,7 @@ fn httpbin_limits_cookies_errors() {
         }
     });
     t.run("error_for_status on /status/418", |a| {
-        let resp = a.get(&format!("{base}/status/418")).call().map_err(|e| e.to_string())?;
+        let resp = a.get(format!("{base}/status/418")).call().map_err(|e| e.to_string())?;
         match resp.error_for_status() {
             Ok(r) => Err(format!("status {} passed", r.status())),
             Err(e) if e.status() == Some(418) => Ok(()),
@@ -1110,7 +1110,7 @@ fn httpbin_limits_cookies_errors() {
     });
     t.run("text() of /encoding/utf8", |a| {
         let text = a
-            .get(&format!("{base}/encoding/utf8"))
+            .get(format!("{base}/encoding/utf8"))
             .call()
             .and_then(|r| r.text())
             .map_err(|e| e.to_string())?;
@@ -1236,7 +1236,7 @@ fn socks5_dante() {
             suite.builder().proxy(Proxy::new(auth).unwrap()),
         );
         t.run("refused by the server", |a| {
-            match a.get(&format!("{http}/files/small.txt")).call() {
+            match a.get(format!("{http}/files/small.txt")).call() {
                 Ok(r) => Err(format!("status {}", r.status())),
                 Err(e) if e.kind() == h1client::ErrorKind::Proxy => Ok(()),
                 Err(e) => Err(format!("{:?}: {e}", e.kind())),
