@@ -356,3 +356,78 @@ fn stray_bytes_after_a_large_body_keep_the_connection_out_of_the_pool() {
 fn body_of(agent: &Agent, url: &str) -> String {
     agent.get(url).call().unwrap().text().unwrap()
 }
+
+#[test]
+fn post_is_resent_on_a_stale_connection_only_when_the_agent_is_told_it_is_safe() {
+    // the server reads the POST on the reused connection and closes without a word
+    let script = || {
+        Server::conns(vec![
+            vec![Act::Read, send(ok("first")), Act::Read, Act::Close],
+            vec![Act::Read, send(ok("second")), KEEP],
+        ])
+    };
+    let server = script();
+    let curl_like = Agent::builder().retry_non_idempotent(true).build();
+    assert_eq!(body(&curl_like, &server.url("/1")), "first");
+    let resp = curl_like.post(server.url("/2")).send(b"safe to repeat").unwrap();
+    assert_eq!(resp.text().unwrap(), "second");
+    assert_eq!(server.requests().len(), 3, "the POST went out twice");
+    // a streamed body still cannot be sent twice, whatever the agent is told
+    let server = script();
+    assert_eq!(body(&curl_like, &server.url("/1")), "first");
+    let err = curl_like.post(server.url("/2")).send_reader(&b"once"[..]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    assert_eq!(server.connections(), 1);
+}
+
+#[test]
+fn keep_alive_timeout_hint_keeps_connections_out_of_reuse_before_the_server_closes() {
+    // `Keep-Alive: timeout=2`: reused within a second, not once the hint minus a second passed
+    let hinted = |body: &str| {
+        support::resp("200 OK", &["Keep-Alive: timeout=2, max=100"], body.as_bytes())
+    };
+    let server = Server::responses(vec![
+        vec![Act::Send(hinted("a"))],
+        vec![Act::Send(hinted("b"))],
+        vec![Act::Send(hinted("c"))],
+    ]);
+    let agent = Agent::new();
+    assert_eq!(body(&agent, &server.url("/a")), "a");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(body(&agent, &server.url("/b")), "b");
+    assert_eq!(server.connections(), 1, "reused within the hint");
+    std::thread::sleep(Duration::from_millis(1200));
+    assert_eq!(body(&agent, &server.url("/c")), "c");
+    assert_eq!(server.connections(), 2, "not reused after timeout=2 minus a second");
+    // timeout=1 leaves nothing to reuse: the connection is closed at once
+    let server = Server::responses(vec![
+        vec![Act::Send(support::resp("200 OK", &["Keep-Alive: timeout=1"], b"x"))],
+        vec![send(ok("y"))],
+    ]);
+    let agent = Agent::new();
+    assert_eq!(body(&agent, &server.url("/x")), "x");
+    assert_eq!(agent.idle_connections(), 0);
+}
+
+#[test]
+fn an_early_answer_on_a_reused_connection_is_returned_not_retried() {
+    // The server answers a large PUT with 413 and closes without reading the body: the write
+    // fails, and the answer waiting on the connection is the response — not a reason to send
+    // the PUT again on a fresh connection.
+    let server = Server::conns(vec![
+        vec![
+            Act::Read,
+            send(ok("first")),
+            Act::ReadHead,
+            send(support::resp("413 Content Too Large", &["Connection: close"], b"too big")),
+            Act::Reset,
+        ],
+        vec![Act::Read, send(ok("must not be reached")), KEEP],
+    ]);
+    let agent = Agent::new();
+    assert_eq!(body(&agent, &server.url("/1")), "first");
+    let big = vec![0u8; 32 << 20];
+    let resp = agent.put(server.url("/2")).send(&big).unwrap();
+    assert_eq!(resp.status(), 413);
+    assert_eq!(server.connections(), 1, "not sent again");
+}
