@@ -99,7 +99,9 @@ pub use client::multipart::{self, Multipart, Part};
 pub use client::request::{IntoUrl, RequestBuilder};
 pub use client::response::{Hop, Response};
 pub use error::{Error, ErrorKind, Result, Step};
+pub use proto::request::Version as HttpVersion;
 pub use trace::Event;
+pub use transport::connect::IpVersion;
 pub use transport::proxy::Proxy;
 pub use url::Url;
 
@@ -109,7 +111,7 @@ pub use url::Url;
 #[cfg(feature = "tls")]
 pub use rustls;
 #[cfg(feature = "tls")]
-pub use transport::tls::ClientCert;
+pub use transport::tls::{ClientCert, TlsVersion};
 
 use std::sync::OnceLock;
 

@@ -343,3 +343,35 @@ fn urls_with_control_characters_are_refused() {
     }
     assert_eq!(server.connections(), 0);
 }
+
+#[test]
+fn http10_requests_say_so_refuse_chunked_bodies_and_do_not_keep_the_connection() {
+    let server = Server::always("old");
+    let agent = h1client::Agent::builder()
+        .http_version(h1client::HttpVersion::Http10)
+        .build();
+    for _ in 0..2 {
+        assert_eq!(
+            agent.post(server.url("/p")).send(b"body").unwrap().text().unwrap(),
+            "old"
+        );
+    }
+    let reqs = server.requests();
+    assert!(
+        reqs[0].head.starts_with(b"POST /p HTTP/1.0\r\n"),
+        "{:?}",
+        String::from_utf8_lossy(&reqs[0].head)
+    );
+    assert_eq!(reqs[0].body, b"body");
+    assert_eq!(
+        server.connections(),
+        2,
+        "an HTTP/1.0 request does not keep its connection"
+    );
+    let err = agent
+        .put(server.url("/s"))
+        .send_reader(&b"unknown length"[..])
+        .unwrap_err();
+    assert_eq!(err.kind(), h1client::ErrorKind::InvalidRequest, "{err}");
+    assert_eq!(err.protocol_error(), Some(&h1client::proto::Error::ChunkedInHttp10));
+}

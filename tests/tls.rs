@@ -759,3 +759,31 @@ fn client_certificate_pem_enables_mutual_tls_and_bad_pem_is_a_tls_error() {
         assert!(err.to_string().contains(expected), "{what}: {err}");
     }
 }
+
+#[rustfmt::skip]
+#[test]
+fn tls_versions_offered_are_the_ones_asked_for() {
+    use h1client::TlsVersion::{Tls12, Tls13};
+    // (server speaks, client offers oldest..=newest, connects?)
+    let cases = [
+        (Versions::Tls12, (Tls12, Tls13), true),
+        (Versions::Tls13, (Tls12, Tls13), true),
+        (Versions::Tls12, (Tls13, Tls13), false), // curl's --tlsv1.3 against a 1.2-only server
+        (Versions::Tls13, (Tls12, Tls12), false), // curl's --tls-max 1.2 against a 1.3-only server
+        (Versions::Both,  (Tls12, Tls12), true),
+    ];
+    for (server_speaks, (oldest, newest), connects) in cases {
+        let config = ServerOpts::new(&certs().localhost).versions(server_speaks).build();
+        let server = TlsServer::conns(config, vec![vec![TAct::Read, tsend(ok("secure")), TAct::Close]]);
+        let agent = trusting_ca().tls_versions(oldest, newest).build();
+        let got = agent.get(server.url("/")).call();
+        match (connects, got) {
+            (true, Ok(resp)) => assert_eq!(resp.text().unwrap(), "secure"),
+            (false, Err(e)) => assert_eq!((e.kind(), e.step()), (ErrorKind::Tls, Step::TlsHandshake), "{e}"),
+            (want, got) => panic!("{server_speaks:?} vs {oldest:?}..={newest:?}: want {want}, got {got:?}"),
+        }
+    }
+    let err = trusting_ca().tls_versions(Tls13, Tls12).build().get("https://localhost:1/").call().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Tls);
+    assert!(err.to_string().contains("no TLS version is both"), "{err}");
+}

@@ -838,6 +838,7 @@ pub fn request_head(data: &[u8]) {
     };
     let defaults_ref: Vec<(&str, &str)> = defaults.iter().map(|(n, v)| (*n, v.as_str())).collect();
     let head = RequestHead {
+        version: request::Version::Http11,
         method: &method,
         target: &target,
         host,

@@ -309,6 +309,98 @@ impl AgentBuilder {
         self
     }
 
+    /// Sends requests as HTTP/1.0 or HTTP/1.1 (the default). HTTP/1.0 (curl's `--http1.0`) is
+    /// for servers that speak nothing else: a body must then have a known length (there is no
+    /// chunked coding), and the connection is not kept after the response.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"]);
+    /// let old = h1client::Agent::builder().http_version(h1client::HttpVersion::Http10).build();
+    /// old.get(&server.url("/")).call()?;
+    /// assert!(server.requests()[0].starts_with("GET / HTTP/1.0\r\n"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn http_version(mut self, version: crate::HttpVersion) -> Self {
+        self.config.http_version = version;
+        self
+    }
+
+    /// Connects over IPv4 only, IPv6 only, or both (the default, raced as RFC 8305 says):
+    /// curl's `-4` and `-6`. A name with no address of that family is a
+    /// [`Dns`](crate::ErrorKind::Dns) error.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// let v4 = h1client::Agent::builder().ip_version(h1client::IpVersion::V4).build();
+    /// v4.get(&server.url("/")).call()?; // the doc server listens on 127.0.0.1
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn ip_version(mut self, version: crate::IpVersion) -> Self {
+        self.config.ip_version = version;
+        self
+    }
+
+    /// Uses these addresses for `host` on `port` instead of asking the resolver (curl's
+    /// `--resolve host:port:addr[,addr]`): to reach a server by its name before DNS knows it,
+    /// or one server of several. The URL, the `Host` header and TLS (SNI, the certificate
+    /// check) still name `host`. A later call for the same host and port replaces an earlier.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// # let port = server.url("").rsplit(':').next().unwrap().parse::<u16>().unwrap();
+    /// let agent = h1client::Agent::builder()
+    ///     .resolve("api.example.com", port, &["127.0.0.1".parse().unwrap()])
+    ///     .build();
+    /// agent.get(format!("http://api.example.com:{port}/")).call()?;
+    /// assert!(server.requests()[0].contains(&format!("\r\nHost: api.example.com:{port}\r\n")));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn resolve(mut self, host: &str, port: u16, addrs: &[std::net::IpAddr]) -> Self {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        self.config.resolve.retain(|(h, p, _)| !(*h == host && *p == port));
+        self.config.resolve.push((host, port, addrs.to_vec()));
+        self
+    }
+
+    /// Makes connections meant for `host:port` to `to_host:to_port` instead (curl's
+    /// `--connect-to HOST1:PORT1:HOST2:PORT2`): the URL, the `Host` header and TLS (SNI, the
+    /// certificate check) still name `host`. An empty `host` or a `port` of 0 matches any; an
+    /// empty `to_host` or a `to_port` of 0 keeps the original. Through a proxy, the proxy is
+    /// asked for `to_host:to_port`. The first rule that matches applies.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// # let port = server.url("").rsplit(':').next().unwrap().parse::<u16>().unwrap();
+    /// let agent = h1client::Agent::builder().connect_to("www.example.com", 80, "127.0.0.1", port).build();
+    /// agent.get("http://www.example.com/").call()?;
+    /// assert!(server.requests()[0].contains("\r\nHost: www.example.com\r\n"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
+    pub fn connect_to(mut self, host: &str, port: u16, to_host: &str, to_port: u16) -> Self {
+        self.config.connect_to.push(super::config::ConnectTo {
+            host: host.to_string(),
+            port,
+            to_host: to_host.to_string(),
+            to_port,
+        });
+        self
+    }
+
+    /// Offers only TLS versions from `oldest` to `newest` (default: 1.2 to 1.3): curl's
+    /// `--tlsv1.2`, `--tlsv1.3` and `--tls-max`. A range with no version in it fails the first
+    /// `https` request with a [`Tls`](crate::ErrorKind::Tls) error.
+    ///
+    /// ```
+    /// use h1client::TlsVersion;
+    /// let modern = h1client::Agent::builder().tls_versions(TlsVersion::Tls13, TlsVersion::Tls13).build();
+    /// # drop(modern);
+    /// ```
+    #[cfg(feature = "tls")]
+    pub fn tls_versions(mut self, oldest: crate::TlsVersion, newest: crate::TlsVersion) -> Self {
+        self.config.trust.versions = (oldest, newest);
+        self
+    }
+
     /// Uses this rustls configuration for `https` (your roots, client certificates for mTLS,
     /// versions). Its ALPN list is used as given.
     ///

@@ -3,11 +3,14 @@
 //! [`AgentBuilder`](crate::AgentBuilder); the reasons for the defaults are in
 //! [`manual::defaults`](crate::manual::defaults).
 
+use crate::proto::request::Version;
 use crate::proto::response::Limits;
 use crate::trace::Tracer;
+use crate::transport::connect::IpVersion;
 use crate::transport::pool::PoolLimits;
 use crate::transport::proxy::{EnvProxies, NoProxy, Proxy};
 use std::borrow::Cow;
+use std::net::IpAddr;
 use std::time::Duration;
 
 /// The default `User-Agent`: `h1client/<version>`.
@@ -22,6 +25,33 @@ pub(crate) enum ProxySetting {
     Env(EnvProxies),
     /// Set on the builder (`None`: no proxy at all).
     Explicit(Option<Proxy>),
+}
+
+/// A connection to `host:port` made to `to_host:to_port` instead (curl's `--connect-to`); an
+/// empty host or a port 0 on the left matches any, on the right keeps the original.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ConnectTo {
+    pub host: String,
+    pub port: u16,
+    pub to_host: String,
+    pub to_port: u16,
+}
+
+impl ConnectTo {
+    /// Where a connection to `host:port` goes, if this rule applies to it.
+    pub(crate) fn apply<'a>(&'a self, host: &'a str, port: u16) -> Option<(&'a str, u16)> {
+        let host_matches = self.host.is_empty() || self.host.eq_ignore_ascii_case(host);
+        let port_matches = self.port == 0 || self.port == port;
+        (host_matches && port_matches).then(|| {
+            let to_host = if self.to_host.is_empty() {
+                host
+            } else {
+                self.to_host.as_str()
+            };
+            let to_port = if self.to_port == 0 { port } else { self.to_port };
+            (to_host, to_port)
+        })
+    }
 }
 
 /// An agent's settings (see [`AgentBuilder`](crate::AgentBuilder) for each).
@@ -50,6 +80,14 @@ pub(crate) struct Config {
     /// Re-send requests that are not idempotent too, when a reused connection fails before
     /// any answer (curl's behaviour).
     pub retry_non_idempotent: bool,
+    /// The version requests are sent with.
+    pub http_version: Version,
+    /// Which address families to connect with.
+    pub ip_version: IpVersion,
+    /// Addresses to use for `(host, port)` instead of resolving the name (curl's `--resolve`).
+    pub resolve: Vec<(String, u16, Vec<IpAddr>)>,
+    /// Where to connect instead of `(host, port)` (curl's `--connect-to`).
+    pub connect_to: Vec<ConnectTo>,
     #[cfg(feature = "tls")]
     pub trust: crate::transport::tls::TrustSettings,
     #[cfg(feature = "tls")]
@@ -79,6 +117,10 @@ impl Default for Config {
             decompress: true,
             expect_timeout: Duration::from_secs(1),
             retry_non_idempotent: false,
+            http_version: Version::Http11,
+            ip_version: IpVersion::Any,
+            resolve: Vec::new(),
+            connect_to: Vec::new(),
             #[cfg(feature = "tls")]
             trust: Default::default(),
             #[cfg(feature = "tls")]

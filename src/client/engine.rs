@@ -93,7 +93,7 @@ impl Engine {
                 url.port_or_known_default().unwrap_or(80)
             },
             proxy: self.unix_key.as_deref().or(proxy.map(Proxy::key)),
-            tls_id: self.tls_id(https),
+            tls_id: self.tls_id(https)?,
         };
         Ok(Route {
             proxy,
@@ -147,21 +147,19 @@ impl Engine {
     }
 
     /// What identifies the TLS configuration in pool keys: its address, while the agent holds
-    /// it (0 for plain connections).
+    /// it (0 for plain connections). A configuration that cannot be built fails the request
+    /// here, before anything is connected.
     #[cfg(feature = "tls")]
-    fn tls_id(&self, https: bool) -> u64 {
+    fn tls_id(&self, https: bool) -> Result<u64> {
         if !https {
-            return 0;
+            return Ok(0);
         }
-        match self.tls_config() {
-            Ok(c) => Arc::as_ptr(&c) as usize as u64,
-            Err(_) => u64::MAX,
-        }
+        Ok(Arc::as_ptr(&self.tls_config()?) as usize as u64)
     }
 
     #[cfg(not(feature = "tls"))]
-    fn tls_id(&self, _https: bool) -> u64 {
-        0
+    fn tls_id(&self, _https: bool) -> Result<u64> {
+        Ok(0)
     }
 }
 

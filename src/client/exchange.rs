@@ -76,6 +76,7 @@ pub(crate) fn exchange(engine: &Engine, request: &Request, body: &mut Body<'_>, 
     let head = RequestHead {
         method: &request.method,
         target: &route.target,
+        version: config.http_version,
         host: Some(HostHeader {
             host: url.host_str().unwrap_or_default(),
             port: url.port(),
@@ -137,11 +138,16 @@ fn defaults<'a>(
 fn plan(engine: &Engine, request: &Request, body: &Body<'_>, framing: BodyFraming) -> Plan {
     let headers = &request.headers;
     let has_header = |name: &str| headers.iter().any(|(n, v)| v.is_some() && n.eq_ignore_ascii_case(name));
-    let asked_close = headers.iter().any(|(n, v)| {
-        n.eq_ignore_ascii_case("connection")
-            && v.as_deref()
-                .is_some_and(|v| crate::proto::list_elements(v.as_bytes()).any(|t| t.eq_ignore_ascii_case(b"close")))
-    });
+    let connection_option = |option: &[u8]| {
+        headers.iter().any(|(n, v)| {
+            n.eq_ignore_ascii_case("connection")
+                && v.as_deref()
+                    .is_some_and(|v| crate::proto::list_elements(v.as_bytes()).any(|t| t.eq_ignore_ascii_case(option)))
+        })
+    };
+    // An HTTP/1.0 request without `keep-alive` ends its connection (RFC 9112 §9.3).
+    let http10 = engine.config.http_version == crate::HttpVersion::Http10;
+    let asked_close = connection_option(b"close") || (http10 && !connection_option(b"keep-alive"));
     Plan {
         framing,
         policy: Policy {

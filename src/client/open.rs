@@ -11,7 +11,7 @@ use super::engine::{host_port, Engine, Route};
 use super::send::{send, Body};
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::proto::framing::{self, RequestFacts};
-use crate::proto::request::{BodyFraming, RequestHead};
+use crate::proto::request::{BodyFraming, RequestHead, Version};
 use crate::trace::Event;
 use crate::transport::connect::{self, Deadline, Host};
 use crate::transport::proxy::{self, Proxy, ProxyKind, SocksTarget};
@@ -66,21 +66,38 @@ fn host_of(url: &Url) -> Result<Host<'_>> {
     }
 }
 
+/// Where a connection for `url` goes: its host and port, unless a `connect_to` rule sends it
+/// elsewhere (the `Host` header, SNI and the certificate check still name the URL's host).
+fn target_of<'a>(engine: &'a Engine, url: &'a Url) -> Result<(Host<'a>, u16)> {
+    let port = url.port_or_known_default().unwrap_or(80);
+    let host = url.host_str().unwrap_or_default();
+    let Some((to_host, to_port)) = engine.config.connect_to.iter().find_map(|rule| rule.apply(host, port)) else {
+        return Ok((host_of(url)?, port));
+    };
+    let bare = to_host.trim_start_matches('[').trim_end_matches(']');
+    let to = match bare.parse() {
+        Ok(ip) => Host::Ip(ip),
+        Err(_) if to_host == host => host_of(url)?,
+        Err(_) => Host::Name(to_host),
+    };
+    Ok((to, to_port))
+}
+
 /// Opens a new connection for `url` along its route, then TLS for https.
 fn open(engine: &Engine, route: &Route<'_>, url: &Url, io: &IoLimits) -> Result<Stream> {
     let at_origin = |e: Error| e.with_host(host_port(url));
-    let host = host_of(url)?;
-    let port = url.port_or_known_default().unwrap_or(80);
     let https = url.scheme() == "https";
     #[cfg(unix)]
     if let Some(path) = &engine.config.unix_socket {
         return open_unix(path, https);
     }
+    let (target, port) = target_of(engine, url)?;
     let connecting = connect_deadline(engine, io);
     let tcp = match route.proxy {
-        None => open_tcp(engine, host, port, connecting, Step::Resolve, Step::Connect).map_err(at_origin)?,
-        Some(p) => through_proxy(engine, p, url, host, connecting, io)?,
+        None => open_tcp(engine, target, port, connecting, Step::Resolve, Step::Connect).map_err(at_origin)?,
+        Some(p) => through_proxy(engine, p, url, (target, port), connecting, io)?,
     };
+    let host = host_of(url)?;
     if https {
         tls_handshake(engine, tcp, host, connecting, io.read).map_err(at_origin)
     } else {
@@ -109,7 +126,7 @@ fn through_proxy(
     engine: &Engine,
     p: &Proxy,
     url: &Url,
-    host: Host<'_>,
+    (host, port): (Host<'_>, u16),
     connecting: Option<Deadline>,
     io: &IoLimits,
 ) -> Result<TcpStream> {
@@ -127,20 +144,19 @@ fn through_proxy(
         Step::ConnectProxy,
     )
     .map_err(|e| e.with_host(p.authority()))?;
-    let port = url.port_or_known_default().unwrap_or(80);
     match p.kind() {
         ProxyKind::Http if url.scheme() == "https" => {
             let limits = IoLimits {
                 deadline: connecting,
                 ..*io
             };
-            tunnel(engine, tcp, url, port, p, &limits).map_err(at_origin)
+            tunnel(engine, tcp, url, (host, port), p, &limits).map_err(at_origin)
         }
         ProxyKind::Http => Ok(tcp),
         kind => {
             let target = match (kind, host) {
                 (ProxyKind::Socks5h, Host::Name(name)) => SocksTarget::Name(name, port),
-                _ => SocksTarget::Addr(socks_address(host, port, connecting).map_err(at_origin)?),
+                _ => SocksTarget::Addr(socks_address(engine, host, port, connecting).map_err(at_origin)?),
             };
             // Each read and write is limited by the time left, so a proxy that trickles its
             // answers cannot stretch the handshake past the deadline.
@@ -154,14 +170,50 @@ fn through_proxy(
 
 /// The address a `socks5://` proxy is asked to connect to: resolved here, IPv4 when there is
 /// one, which every SOCKS proxy can reach (curl's choice too).
-fn socks_address(host: Host<'_>, port: u16, connecting: Option<Deadline>) -> Result<SocketAddr> {
-    let addrs = connect::resolve(host, port, connecting, Step::Resolve)?;
+fn socks_address(engine: &Engine, host: Host<'_>, port: u16, connecting: Option<Deadline>) -> Result<SocketAddr> {
+    let addrs = addresses(engine, host, port, connecting, Step::Resolve)?;
     addrs
         .iter()
         .find(|a| a.is_ipv4())
         .or(addrs.first())
         .copied()
         .ok_or_else(|| Error::new(ErrorKind::Dns, Step::Resolve, "the name has no addresses"))
+}
+
+/// The addresses of `host:port`: the literal, the agent's `resolve` override, or the resolver's
+/// answer — kept to the agent's IP version.
+fn addresses(
+    engine: &Engine,
+    host: Host<'_>,
+    port: u16,
+    connecting: Option<Deadline>,
+    step: Step,
+) -> Result<Vec<SocketAddr>> {
+    let config = &engine.config;
+    let mut addrs = match host {
+        Host::Ip(ip) => vec![SocketAddr::new(ip, port)],
+        Host::Name(name) => {
+            let given = config
+                .resolve
+                .iter()
+                .find(|(h, p, _)| h.eq_ignore_ascii_case(name) && *p == port);
+            let addrs = match given {
+                Some((_, _, ips)) => ips.iter().map(|ip| SocketAddr::new(*ip, port)).collect(),
+                None => connect::resolve(host, port, connecting, step)?,
+            };
+            config.tracer.emit(|| Event::Resolved {
+                host: name,
+                addrs: &addrs,
+            });
+            addrs
+        }
+    };
+    addrs.retain(|a| config.ip_version.allows(a));
+    if addrs.is_empty() {
+        let message = format!("no address of the {:?} family was found", config.ip_version);
+        return Err(Error::new(ErrorKind::Dns, step, message));
+    }
+    Ok(addrs)
 }
 
 /// Resolves and connects (`steps`: for the origin or for the proxy), by `connecting`.
@@ -173,18 +225,8 @@ fn open_tcp(
     resolve: Step,
     connect: Step,
 ) -> Result<TcpStream> {
-    let tracer = &engine.config.tracer;
-    let name = match host {
-        // an address literal needs no list
-        Host::Ip(ip) => return connect::connect(&[SocketAddr::new(ip, port)], connecting, connect, tracer),
-        Host::Name(name) => name,
-    };
-    let addrs = connect::resolve(host, port, connecting, resolve)?;
-    tracer.emit(|| Event::Resolved {
-        host: name,
-        addrs: &addrs,
-    });
-    connect::connect(&addrs, connecting, connect, tracer)
+    let addrs = addresses(engine, host, port, connecting, resolve)?;
+    connect::connect(&addrs, connecting, connect, &engine.config.tracer)
 }
 
 /// The deadline for connecting, from now: the connect timeout, or the request's deadline when
@@ -202,9 +244,19 @@ fn connect_deadline(engine: &Engine, io: &IoLimits) -> Option<Deadline> {
 
 /// Asks an HTTP proxy for a tunnel to the origin (`CONNECT host:port`, RFC 9110 §9.3.6) and
 /// returns the connection, now a byte pipe to the origin.
-fn tunnel(engine: &Engine, tcp: TcpStream, url: &Url, port: u16, proxy: &Proxy, io: &IoLimits) -> Result<TcpStream> {
+fn tunnel(
+    engine: &Engine,
+    tcp: TcpStream,
+    url: &Url,
+    (host, port): (Host<'_>, u16),
+    proxy: &Proxy,
+    io: &IoLimits,
+) -> Result<TcpStream> {
     let config = &engine.config;
-    let authority = format!("{}:{port}", url.host_str().unwrap_or_default());
+    let authority = match host {
+        Host::Ip(std::net::IpAddr::V6(ip)) => format!("[{ip}]:{port}"),
+        host => format!("{host}:{port}"),
+    };
     let proxy_auth = match proxy.credentials() {
         Some((u, p)) => {
             Some(super::auth::basic(u, p).map_err(|why| Error::new(ErrorKind::InvalidRequest, Step::Tunnel, why))?)
@@ -219,6 +271,7 @@ fn tunnel(engine: &Engine, tcp: TcpStream, url: &Url, port: u16, proxy: &Proxy, 
     let head = RequestHead {
         method: "CONNECT",
         target: &authority,
+        version: Version::Http11,
         host: None,
         defaults: defaults.iter().filter_map(|(n, v)| Some((*n, (*v)?))),
         user: std::iter::empty(),

@@ -168,6 +168,9 @@ pub enum Error {
     },
     /// More than one `Host` header (RFC 9110 §7.2, RFC 9112 §3.2).
     DuplicateHost,
+    /// A chunked body in an HTTP/1.0 request, which has no chunked coding (RFC 9112 §6.1: a
+    /// client must not send Transfer-Encoding unless it knows the server handles HTTP/1.1).
+    ChunkedInHttp10,
 }
 
 /// Shows bytes as text, escaping what is not printable ASCII.
@@ -244,6 +247,9 @@ impl fmt::Display for Error {
                 "the value of header {name:?} contains the control byte 0x{byte:02x} (CR, LF and NUL would corrupt the request; RFC 9110 §5.5)"
             ),
             Error::DuplicateHost => f.write_str("more than one Host header (RFC 9110 §7.2)"),
+            Error::ChunkedInHttp10 => f.write_str(
+                "an HTTP/1.0 request cannot carry a body of unknown length: chunked is HTTP/1.1 (RFC 9112 §6.1); give the length",
+            ),
         }
     }
 }
@@ -260,6 +266,7 @@ impl Error {
                 | Error::InvalidHeaderName { .. }
                 | Error::ControlInHeaderValue { .. }
                 | Error::DuplicateHost
+                | Error::ChunkedInHttp10
         )
     }
 }

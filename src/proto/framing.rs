@@ -110,7 +110,8 @@ pub enum CloseReason {
     SwitchedProtocols,
     /// A 2xx answer to CONNECT: the connection is a tunnel now (RFC 9110 §9.3.6).
     Tunnel,
-    /// The request carried `Connection: close` (RFC 9112 §9.6).
+    /// The request carried `Connection: close` (RFC 9112 §9.6), or was HTTP/1.0 without
+    /// `keep-alive` (§9.3), after which the server closes.
     RequestAskedClose,
     /// The server answered before the request body was sent, so the two sides may disagree on
     /// where the request ends (RFC 9110 §10.1.1).

@@ -30,6 +30,17 @@ use url::Url;
 
 type Result<T> = std::result::Result<T, Error>;
 
+/// The HTTP version a request is sent with (RFC 9112 §2.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Version {
+    /// `HTTP/1.0`: no chunked body, and the connection is not kept (curl's `--http1.0`).
+    Http10,
+    /// `HTTP/1.1`, the default.
+    #[default]
+    Http11,
+}
+
 /// How the request body is framed on the wire (RFC 9112 §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyFraming {
@@ -62,6 +73,7 @@ pub struct HostHeader<'a> {
 /// let head = RequestHead {
 ///     method: "GET",
 ///     target: "/hello?lang=en",
+///     version: Default::default(), // HTTP/1.1
 ///     host: Some(HostHeader { host: "example.com", port: None }),
 ///     defaults: defaults.iter().copied(),
 ///     user: user.iter().copied(),
@@ -82,6 +94,8 @@ pub struct RequestHead<'a, D, U> {
     /// The request target: origin-form `/path?query`, absolute-form `http://h/p` (to a proxy),
     /// or authority-form `host:port` (CONNECT).
     pub target: &'a str,
+    /// The version on the request line.
+    pub version: Version,
     /// The default `Host` header, unless a user header replaces it.
     pub host: Option<HostHeader<'a>>,
     /// Default headers after `Host` (`User-Agent`, `Accept`, …), each replaced by a user header
@@ -189,6 +203,9 @@ where
         if hosts > 1 {
             return Err(Error::DuplicateHost);
         }
+        if self.version == Version::Http10 && self.body == BodyFraming::Chunked {
+            return Err(Error::ChunkedInHttp10);
+        }
         for (name, value) in self.defaults.clone() {
             check_name(name)?;
             check_value(name, value)?;
@@ -207,7 +224,10 @@ where
         out.extend_from_slice(self.method.as_bytes());
         out.push(b' ');
         out.extend_from_slice(self.target.as_bytes());
-        out.extend_from_slice(b" HTTP/1.1\r\n");
+        out.extend_from_slice(match self.version {
+            Version::Http10 => b" HTTP/1.0\r\n",
+            Version::Http11 => b" HTTP/1.1\r\n",
+        });
 
         // Host first, then the other defaults: a user header of the same name takes the
         // default's place (all of its values), a user `None` removes it.
@@ -291,6 +311,7 @@ mod tests {
         RequestHead {
             method,
             target,
+            version: Version::Http11,
             host: Some(HostHeader {
                 host: "example.com",
                 port: Some(8080),

@@ -96,6 +96,30 @@ fn far(now: Instant, d: Duration) -> Instant {
         .unwrap_or(now)
 }
 
+/// Which address families to connect with (curl's `-4` and `-6`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum IpVersion {
+    /// IPv6 and IPv4, raced (RFC 8305). The default.
+    #[default]
+    Any,
+    /// IPv4 only.
+    V4,
+    /// IPv6 only.
+    V6,
+}
+
+impl IpVersion {
+    /// Does this setting allow connecting to `addr`?
+    pub fn allows(self, addr: &SocketAddr) -> bool {
+        match self {
+            IpVersion::Any => true,
+            IpVersion::V4 => addr.is_ipv4(),
+            IpVersion::V6 => addr.is_ipv6(),
+        }
+    }
+}
+
 /// The host part of a connection target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Host<'a> {

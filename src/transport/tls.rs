@@ -146,8 +146,8 @@ impl ClientCert {
     }
 }
 
-/// What to trust, as configured on the builder.
-#[derive(Debug, Clone, Default)]
+/// What to trust and which versions to speak, as configured on the builder.
+#[derive(Debug, Clone)]
 pub struct TrustSettings {
     /// Extra root certificates (DER), trusted in addition to (or instead of) the defaults.
     pub extra_roots: Vec<CertificateDer<'static>>,
@@ -161,13 +161,53 @@ pub struct TrustSettings {
     /// The certificate to present when a server asks for one (mutual TLS), or why the PEM
     /// given for it could not be used (reported by the first `https` request).
     pub client_cert: Option<std::result::Result<ClientCert, String>>,
+    /// The oldest and newest TLS versions to offer (default: 1.2 and 1.3).
+    pub versions: (TlsVersion, TlsVersion),
 }
 
-/// Builds the client configuration for these settings: TLS 1.2 and 1.3, ALPN `http/1.1`.
+/// A TLS protocol version (RFC 5246, RFC 8446); rustls speaks no older one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[non_exhaustive]
+pub enum TlsVersion {
+    /// TLS 1.2 (RFC 5246).
+    #[default]
+    Tls12,
+    /// TLS 1.3 (RFC 8446).
+    Tls13,
+}
+
+impl Default for TrustSettings {
+    fn default() -> TrustSettings {
+        TrustSettings {
+            extra_roots: Vec::new(),
+            only_extra_roots: false,
+            native_roots: false,
+            accept_invalid_certs: false,
+            client_cert: None,
+            versions: (TlsVersion::Tls12, TlsVersion::Tls13),
+        }
+    }
+}
+
+/// Builds the client configuration for these settings: the versions asked for (TLS 1.2 and
+/// 1.3 by default), ALPN `http/1.1`.
 pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
     let provider = provider();
+    let (oldest, newest) = trust.versions;
+    let versions: Vec<&'static rustls::SupportedProtocolVersion> = [
+        (TlsVersion::Tls13, &rustls::version::TLS13),
+        (TlsVersion::Tls12, &rustls::version::TLS12),
+    ]
+    .into_iter()
+    .filter(|(v, _)| (oldest..=newest).contains(v))
+    .map(|(_, version)| version)
+    .collect();
+    if versions.is_empty() {
+        let message = format!("no TLS version is both at least {oldest:?} and at most {newest:?}");
+        return Err(Error::new(ErrorKind::Tls, Step::Request, message));
+    }
     let builder = ClientConfig::builder_with_provider(provider.clone())
-        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .with_protocol_versions(&versions)
         .map_err(|e| Error::new(ErrorKind::Tls, Step::Request, format!("tls configuration: {e}")))?;
     let builder = if trust.accept_invalid_certs {
         builder
