@@ -14,7 +14,7 @@
 //! coding), §9.3 (reuse), RFC 9110 §5.5 and §9.1 (what may be sent).
 
 use crate::client::body::BodyReader;
-use crate::client::conn::{HttpConn, IoLimits, Origin};
+use crate::client::conn::{HttpConn, Origin, Timeouts};
 use crate::error::Result;
 use crate::proto::framing::{self, Framing, RequestFacts};
 use crate::proto::response::Limits;
@@ -59,7 +59,8 @@ pub fn receive(method: &str, input: impl Read + Send + Sync + 'static, limits: &
         host: key.host.clone(),
         port: key.port,
     };
-    let mut conn = HttpConn::new(Stream::Memory(Box::new(input)), key, origin);
+    let socket = crate::transport::timeouts::SocketState::fresh();
+    let mut conn = HttpConn::new(Stream::Memory(Box::new(input)), key, origin, socket);
     let interim = Arc::new(AtomicUsize::new(0));
     let counter = interim.clone();
     // A tracer that is on, so the events' construction runs as well.
@@ -68,7 +69,7 @@ pub fn receive(method: &str, input: impl Read + Send + Sync + 'static, limits: &
             counter.fetch_add(1, Ordering::Relaxed);
         }
     }));
-    let io = IoLimits::default();
+    let io = Timeouts::default();
     conn.read_head(limits, &io, &tracer).map_err(|(e, _)| e)?;
     let facts = RequestFacts {
         head: method == "HEAD",

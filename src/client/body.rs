@@ -18,7 +18,7 @@
 //! `br`, with the features of those names) is decoded as it streams, by [`super::decode`]
 //! (RFC 9110 §8.4).
 
-use super::conn::{HttpConn, IoLimits, Origin};
+use super::conn::{HttpConn, Origin, Timeouts};
 use super::decode::Decoder;
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::proto::chunked::{trailer_fields, ChunkedDecoder};
@@ -64,7 +64,7 @@ pub struct BodyReader {
     pool: Option<Arc<Pool<HttpConn>>>,
     state: State,
     framing: Framing,
-    io: IoLimits,
+    io: Timeouts,
     tracer: Tracer,
     /// Body bytes read from the connection (transfer-decoded, still content-coded).
     received: u64,
@@ -110,7 +110,7 @@ impl BodyReader {
         pool: Option<Arc<Pool<HttpConn>>>,
         framing: Framing,
         max_trailer_bytes: usize,
-        io: IoLimits,
+        io: Timeouts,
         tracer: Tracer,
     ) -> BodyReader {
         let mut conn = conn;
@@ -450,7 +450,7 @@ fn read_length(
     left: &mut u64,
     total: u64,
     out: &mut [u8],
-    io: &IoLimits,
+    io: &Timeouts,
 ) -> Result<(usize, bool)> {
     if *left == 0 {
         return Ok((0, true));
@@ -489,7 +489,7 @@ fn read_chunked(
     decoder: &mut ChunkedDecoder,
     delivered: u64,
     out: &mut [u8],
-    io: &IoLimits,
+    io: &Timeouts,
     tracer: &Tracer,
 ) -> Result<(usize, bool)> {
     loop {
@@ -541,7 +541,7 @@ fn read_chunked(
 }
 
 /// A body delimited by the end of the connection.
-fn read_until_close(conn: &mut HttpConn, out: &mut [u8], io: &IoLimits) -> Result<(usize, bool)> {
+fn read_until_close(conn: &mut HttpConn, out: &mut [u8], io: &Timeouts) -> Result<(usize, bool)> {
     if !conn.buffered().is_empty() {
         return Ok((take_buffered(conn, out, usize::MAX), false));
     }

@@ -14,41 +14,16 @@
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::proto::response::{check_start, may_be_complete, Limits, ResponseHead};
 use crate::trace::{Event, Tracer};
-use crate::transport::connect::{call_limit, Deadline};
 use crate::transport::pool::Pooled;
-use crate::transport::{Arm, PoolKey, SocketTimeouts, Stream};
+pub(crate) use crate::transport::timeouts::Timeouts;
+use crate::transport::timeouts::{Armer, SocketState};
+use crate::transport::{PoolKey, Stream};
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Initial size of a connection's read buffer (it grows, up to the head limit, only for heads).
 const READ_BUF: usize = 16 * 1024;
-
-/// The time limits that apply to each blocking call of one request.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct IoLimits {
-    /// Each read may wait this long.
-    pub read: Option<Duration>,
-    /// Each write may wait this long.
-    pub write: Option<Duration>,
-    /// Everything must be done by then.
-    pub deadline: Option<Deadline>,
-}
-
-impl IoLimits {
-    /// The error for a blocking call that timed out: which limit it was.
-    pub fn timeout_error(&self, per_call: Option<Duration>, what: &str, step: Step) -> Error {
-        if let Some(d) = self.deadline {
-            if d.remaining().is_none() {
-                return d.error(step);
-            }
-        }
-        match per_call {
-            Some(t) => Error::new(ErrorKind::Timeout, step, format!("{what} timeout of {t:?} expired")),
-            None => Error::new(ErrorKind::Timeout, step, "timed out"),
-        }
-    }
-}
 
 /// The origin (`host:port`) a connection's current request goes to, for messages. For a direct
 /// connection it is the pool key's (shared, not copied); a connection to a forward proxy or over
@@ -92,8 +67,8 @@ pub struct HttpConn {
     /// The last response head parsed; offsets into `buf` at `head_at`.
     pub(crate) head: ResponseHead,
     head_at: usize,
-    read_timeout: Option<Duration>,
-    write_timeout: Option<Duration>,
+    /// What the socket's timeouts are set to.
+    socket: SocketState,
     /// Has this connection carried a request before the current one?
     pub(crate) reused: bool,
     /// How long it may stay idle, when the server said (`Keep-Alive: timeout`), margin deducted.
@@ -114,9 +89,9 @@ impl Pooled for HttpConn {
 }
 
 impl HttpConn {
-    /// Wraps a freshly opened stream, for requests to `origin` (which shares the key's host
-    /// when it is the same).
-    pub fn new(stream: Stream, key: PoolKey, origin: Origin) -> HttpConn {
+    /// Wraps an opened stream, for requests to `origin` (which shares the key's host when it is
+    /// the same); `socket` is what the socket's timeouts are set to.
+    pub fn new(stream: Stream, key: PoolKey, origin: Origin, socket: SocketState) -> HttpConn {
         let origin = if *key.host == *origin.host {
             Origin {
                 host: key.host.clone(),
@@ -136,8 +111,7 @@ impl HttpConn {
             wbuf: Vec::with_capacity(1024),
             head: ResponseHead::default(),
             head_at: 0,
-            read_timeout: None,
-            write_timeout: None,
+            socket,
             reused: false,
             idle_limit: None,
             unclean_close: false,
@@ -165,7 +139,7 @@ impl HttpConn {
         e.with_host(&self.origin)
     }
 
-    fn io_err(&self, e: io::Error, io: &IoLimits, per_call: Option<Duration>, what: &str, step: Step) -> Error {
+    fn io_err(&self, e: io::Error, io: &Timeouts, per_call: Option<Duration>, what: &str, step: Step) -> Error {
         let e = match e.kind() {
             io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => io.timeout_error(per_call, what, step),
             _ => tls_failure(step, &e, &self.origin.host).unwrap_or_else(|| Error::io(step, e)),
@@ -175,21 +149,17 @@ impl HttpConn {
 
     /// The stream as a writer under `io`'s limits (each system call armed with the time left),
     /// and the write buffer beside it.
-    pub(crate) fn writer<'s>(&'s mut self, io: &'s IoLimits) -> (Writer<'s>, &'s mut Vec<u8>) {
+    pub(crate) fn writer<'s>(&'s mut self, io: &'s Timeouts) -> (Writer<'s>, &'s mut Vec<u8>) {
         let writer = Writer {
             stream: &mut self.stream,
             written: &mut self.written,
-            armer: Armer {
-                io,
-                read: &mut self.read_timeout,
-                write: &mut self.write_timeout,
-            },
+            armer: Armer::new(io, &mut self.socket),
         };
         (writer, &mut self.wbuf)
     }
 
     /// The error for a failed write.
-    pub fn write_error(&self, e: io::Error, io: &IoLimits) -> Error {
+    pub fn write_error(&self, e: io::Error, io: &Timeouts) -> Error {
         self.io_err(e, io, io.write, "write", Step::Send)
     }
 
@@ -206,18 +176,14 @@ impl HttpConn {
 
     /// Reads more bytes from the socket into the buffer; returns how many (0 at end of stream).
     /// The head, if still buffered, may be moved or overwritten.
-    pub fn fill(&mut self, io: &IoLimits, step: Step) -> Result<usize> {
+    pub fn fill(&mut self, io: &Timeouts, step: Step) -> Result<usize> {
         if self.start == self.end {
             self.start = 0;
             self.end = 0;
         } else if self.end == self.buf.len() {
             self.compact();
         }
-        let mut armer = Armer {
-            io,
-            read: &mut self.read_timeout,
-            write: &mut self.write_timeout,
-        };
+        let mut armer = Armer::new(io, &mut self.socket);
         let end = self.end;
         match read_stream(
             &mut self.stream,
@@ -260,13 +226,9 @@ impl HttpConn {
     }
 
     /// Reads straight from the socket into `out` (the buffer must be empty).
-    pub fn read_direct(&mut self, out: &mut [u8], io: &IoLimits, step: Step) -> Result<usize> {
+    pub fn read_direct(&mut self, out: &mut [u8], io: &Timeouts, step: Step) -> Result<usize> {
         debug_assert!(self.start == self.end);
-        let mut armer = Armer {
-            io,
-            read: &mut self.read_timeout,
-            write: &mut self.write_timeout,
-        };
+        let mut armer = Armer::new(io, &mut self.socket);
         read_stream(&mut self.stream, &mut self.unclean_close, out, &mut armer)
             .map_err(|e| self.io_err(e, io, io.read, "read", step))
     }
@@ -277,7 +239,7 @@ impl HttpConn {
     pub fn read_head(
         &mut self,
         limits: &Limits,
-        io: &IoLimits,
+        io: &Timeouts,
         tracer: &Tracer,
     ) -> std::result::Result<(), (Error, usize)> {
         self.read_head_until(limits, io, tracer, false)
@@ -288,7 +250,7 @@ impl HttpConn {
     pub fn read_any_head(
         &mut self,
         limits: &Limits,
-        io: &IoLimits,
+        io: &Timeouts,
         tracer: &Tracer,
     ) -> std::result::Result<(), (Error, usize)> {
         self.read_head_until(limits, io, tracer, true)
@@ -297,7 +259,7 @@ impl HttpConn {
     fn read_head_until(
         &mut self,
         limits: &Limits,
-        io: &IoLimits,
+        io: &Timeouts,
         tracer: &Tracer,
         stop_at_interim: bool,
     ) -> std::result::Result<(), (Error, usize)> {
@@ -418,45 +380,10 @@ impl HttpConn {
         self.buf.get(self.head_at..).unwrap_or_default()
     }
 
-    /// The stream, for a connection that stops speaking HTTP (a CONNECT tunnel).
-    pub fn into_stream(self) -> Stream {
-        self.stream
-    }
-}
-
-/// Arms each system call of a request with its limits: the per-call timeout, or the time left
-/// before the deadline when that is shorter (see [`Arm`]). Remembers what the socket is set
-/// to, so that a timeout that does not change costs no system call.
-pub(crate) struct Armer<'a> {
-    io: &'a IoLimits,
-    read: &'a mut Option<Duration>,
-    write: &'a mut Option<Duration>,
-}
-
-impl Armer<'_> {
-    /// `TimedOut` when no time is left, which `IoLimits::timeout_error` names.
-    fn limit(&self, per_call: Option<Duration>) -> io::Result<Option<Duration>> {
-        call_limit(per_call, self.io.deadline)
-    }
-}
-
-impl Arm for Armer<'_> {
-    fn before_read(&mut self, sock: &dyn SocketTimeouts) -> io::Result<()> {
-        let want = self.limit(self.io.read)?;
-        if want != *self.read {
-            sock.set_read_timeout(want)?;
-            *self.read = want;
-        }
-        Ok(())
-    }
-
-    fn before_write(&mut self, sock: &dyn SocketTimeouts) -> io::Result<()> {
-        let want = self.limit(self.io.write)?;
-        if want != *self.write {
-            sock.set_write_timeout(want)?;
-            *self.write = want;
-        }
-        Ok(())
+    /// The stream and its timeouts' state, for a connection that stops speaking HTTP (a
+    /// CONNECT tunnel).
+    pub fn into_stream(self) -> (Stream, SocketState) {
+        (self.stream, self.socket)
     }
 }
 

@@ -12,18 +12,32 @@
 //!    reused after it ([`reuse_after`]), and a [`BodyReader`] holding the connection.
 
 use super::body::BodyReader;
-use super::conn::{HttpConn, IoLimits};
+use super::conn::{HttpConn, Timeouts};
 use super::engine::{host_port, Engine, Route};
 use super::expect::{self, Sent};
 use super::open;
 use super::retry::{self, Failure, Policy};
-use super::run::Request;
 use super::send::{self, Body};
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::proto::framing::{self, CloseReason, RequestFacts, Reuse};
 use crate::proto::request::{is_idempotent, BodyFraming, HostHeader, RequestHead};
 use crate::trace::Event;
+use std::borrow::Cow;
+use std::time::Duration;
 use url::Url;
+
+/// What a request is, apart from its body: everything the builder gathered.
+#[derive(Debug)]
+pub(crate) struct Request {
+    pub method: Cow<'static, str>,
+    pub url: Url,
+    /// The caller's headers in order; `None` removes a default header of that name.
+    pub headers: Vec<(String, Option<String>)>,
+    /// The `Content-Type` a body-sending call implies (a form, JSON), unless a header sets one.
+    pub content_type: Option<&'static str>,
+    pub timeout: Option<Duration>,
+    pub body_limit: Option<u64>,
+}
 
 /// What every attempt of one request shares, decided once.
 #[derive(Debug, Clone, Copy)]
@@ -49,7 +63,7 @@ struct Answer {
 
 /// Runs one exchange for `request` (see the module documentation). Returns the body reader
 /// holding the connection, the response head parsed.
-pub(crate) fn exchange(engine: &Engine, request: &Request, body: &mut Body<'_>, io: &IoLimits) -> Result<BodyReader> {
+pub(crate) fn exchange(engine: &Engine, request: &Request, body: &mut Body<'_>, io: &Timeouts) -> Result<BodyReader> {
     let url = &request.url;
     let with_origin = |e: Error| e.with_host(host_port(url));
     // 1. prepare
@@ -200,7 +214,7 @@ fn attempt<'d, 'u, D, U>(
     head: &RequestHead<'_, D, U>,
     body: &mut Body<'_>,
     plan: &Plan,
-    io: &IoLimits,
+    io: &Timeouts,
     fresh_only: bool,
 ) -> std::result::Result<Answer, (Error, Failure)>
 where
@@ -257,7 +271,7 @@ fn early_answer(
     engine: &Engine,
     mut conn: HttpConn,
     e: Error,
-    io: &IoLimits,
+    io: &Timeouts,
     plan: &Plan,
     written: bool,
     fresh_only: bool,
@@ -267,7 +281,7 @@ fn early_answer(
     let resend = !fresh_only && retry::may_resend(plan.policy, failure);
     let answer_io = match (e.kind(), e.step()) {
         (ErrorKind::Io, Step::Send) if pending || !resend => *io,
-        (ErrorKind::Timeout, Step::Send) if pending => IoLimits {
+        (ErrorKind::Timeout, Step::Send) if pending => Timeouts {
             read: [io.read, io.write].into_iter().flatten().min(),
             ..*io
         },
@@ -286,7 +300,7 @@ fn early_answer(
 
 /// Decides the body's framing and the connection's fate, and hands the connection to a body
 /// reader.
-fn finish(engine: &Engine, answer: Answer, plan: &Plan, io: &IoLimits) -> Result<BodyReader> {
+fn finish(engine: &Engine, answer: Answer, plan: &Plan, io: &Timeouts) -> Result<BodyReader> {
     let Answer {
         conn,
         early,

@@ -33,13 +33,13 @@
 //! even a streamed body can follow a 307 or 308, since none of it was sent.
 
 use super::body::BodyReader;
-use super::conn::{HttpConn, IoLimits};
+use super::conn::{HttpConn, Timeouts};
 use super::send::{self, Body};
 use crate::error::{ErrorKind, Result, Step};
 use crate::proto::request::BodyFraming;
 use crate::proto::response::Limits;
 use crate::trace::{Event, Tracer};
-use crate::transport::connect::Deadline;
+use crate::transport::timeouts::Deadline;
 use std::io::Write;
 use std::time::Duration;
 
@@ -75,7 +75,7 @@ pub(crate) fn send(
     conn: &mut HttpConn,
     body: &mut Body<'_>,
     framing: BodyFraming,
-    io: &IoLimits,
+    io: &Timeouts,
     wait: Duration,
     limits: &Limits,
     tracer: &Tracer,
@@ -88,7 +88,7 @@ pub(crate) fn send(
     let waiting = Deadline::after(wait, "100-continue wait");
     while let Some(left) = waiting.remaining().filter(|left| *left >= Duration::from_millis(1)) {
         if conn.buffered().is_empty() {
-            let waiting = IoLimits {
+            let waiting = Timeouts {
                 read: Some(left),
                 ..*io
             };
@@ -126,7 +126,7 @@ pub(crate) fn send(
 }
 
 /// A final status came before the body: end the request without it if the framing allows.
-fn end_unsent(conn: &mut HttpConn, framing: BodyFraming, io: &IoLimits, tracer: &Tracer) -> bool {
+fn end_unsent(conn: &mut HttpConn, framing: BodyFraming, io: &Timeouts, tracer: &Tracer) -> bool {
     let in_sync = match framing {
         BodyFraming::Chunked => conn.writer(io).0.write_all(crate::proto::chunked::LAST_CHUNK).is_ok(),
         BodyFraming::Length(n) => n == 0,

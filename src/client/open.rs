@@ -6,19 +6,18 @@
 //! handshake — is bounded by one deadline: the connect timeout, or the request's deadline when
 //! that comes first, as curl's `--connect-timeout` does.
 
-use super::conn::{HttpConn, IoLimits, Origin};
+use super::conn::{HttpConn, Origin, Timeouts};
 use super::engine::{host_port, Engine, Route};
 use super::send::{send, Body};
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::proto::framing::{self, RequestFacts};
 use crate::proto::request::{BodyFraming, RequestHead, Version};
 use crate::trace::Event;
-use crate::transport::connect::{self, Deadline, Host};
+use crate::transport::connect::{self, Host};
 use crate::transport::proxy::{self, Proxy, ProxyKind, SocksTarget};
+use crate::transport::timeouts::{ArmedTcp, Armer, Deadline, SocketState};
 use crate::transport::{PoolKeyRef, Stream};
 use std::net::{SocketAddr, TcpStream};
-#[cfg(feature = "tls")]
-use std::time::Duration;
 use url::Url;
 
 /// An idle connection for the route, probed, or a new one (`fresh_only`: a new one).
@@ -26,7 +25,7 @@ pub(crate) fn connection(
     engine: &Engine,
     route: &Route<'_>,
     url: &Url,
-    io: &IoLimits,
+    io: &Timeouts,
     fresh_only: bool,
 ) -> Result<HttpConn> {
     let tracer = &engine.config.tracer;
@@ -52,8 +51,8 @@ pub(crate) fn connection(
             return Ok(conn);
         }
     }
-    let stream = open(engine, route, url, io)?;
-    Ok(HttpConn::new(stream, route.key.owned(), Origin::of(url)))
+    let (stream, socket) = open(engine, route, url, io)?;
+    Ok(HttpConn::new(stream, route.key.owned(), Origin::of(url), socket))
 }
 
 /// The host of a URL, for connecting.
@@ -83,28 +82,29 @@ fn target_of<'a>(engine: &'a Engine, url: &'a Url) -> Result<(Host<'a>, u16)> {
     Ok((to, to_port))
 }
 
-/// Opens a new connection for `url` along its route, then TLS for https.
-fn open(engine: &Engine, route: &Route<'_>, url: &Url, io: &IoLimits) -> Result<Stream> {
+/// Opens a new connection for `url` along its route, then TLS for https. Returns it with what
+/// its socket's timeouts are set to (the handshakes arm them).
+fn open(engine: &Engine, route: &Route<'_>, url: &Url, io: &Timeouts) -> Result<(Stream, SocketState)> {
     let at_origin = |e: Error| e.with_host(host_port(url));
     let https = url.scheme() == "https";
+    let mut socket = SocketState::fresh();
     #[cfg(unix)]
     if let Some(path) = &engine.config.unix_socket {
-        return open_unix(path, https);
+        return Ok((open_unix(path, https)?, socket));
     }
     let (target, port) = target_of(engine, url)?;
-    let connecting = connect_deadline(engine, io);
+    let connecting = connect_timeouts(engine, io);
+    let deadline = connecting.deadline;
     let tcp = match route.proxy {
-        None => open_tcp(engine, target, port, connecting, Step::Resolve, Step::Connect).map_err(at_origin)?,
-        Some(p) => through_proxy(engine, p, url, (target, port), connecting, io)?,
+        None => open_tcp(engine, target, port, deadline, Step::Resolve, Step::Connect).map_err(at_origin)?,
+        Some(p) => through_proxy(engine, p, url, (target, port), &connecting, &mut socket)?,
     };
-    let host = host_of(url)?;
     if https {
-        tls_handshake(engine, tcp, host, connecting, io.read).map_err(at_origin)
+        let host = host_of(url)?;
+        let stream = tls_handshake(engine, tcp, host, &connecting, &mut socket).map_err(at_origin)?;
+        Ok((stream, socket))
     } else {
-        // the handshakes may have left timeouts on the socket; start clean
-        let cleared = tcp.set_read_timeout(None).and_then(|()| tcp.set_write_timeout(None));
-        cleared.map_err(|e| at_origin(Error::io(Step::Connect, e)))?;
-        Ok(Stream::Tcp(tcp))
+        Ok((Stream::Tcp(tcp), socket))
     }
 }
 
@@ -127,8 +127,8 @@ fn through_proxy(
     p: &Proxy,
     url: &Url,
     (host, port): (Host<'_>, u16),
-    connecting: Option<Deadline>,
-    io: &IoLimits,
+    connecting: &Timeouts,
+    socket: &mut SocketState,
 ) -> Result<TcpStream> {
     let at_origin = |e: Error| e.with_host(host_port(url));
     let proxy_host = match p.host().parse() {
@@ -139,30 +139,26 @@ fn through_proxy(
         engine,
         proxy_host,
         p.port(),
-        connecting,
+        connecting.deadline,
         Step::ResolveProxy,
         Step::ConnectProxy,
     )
     .map_err(|e| e.with_host(p.authority()))?;
     match p.kind() {
         ProxyKind::Http if url.scheme() == "https" => {
-            let limits = IoLimits {
-                deadline: connecting,
-                ..*io
-            };
-            tunnel(engine, tcp, url, (host, port), p, &limits).map_err(at_origin)
+            tunnel(engine, tcp, url, (host, port), p, connecting, socket).map_err(at_origin)
         }
         ProxyKind::Http => Ok(tcp),
         kind => {
             let target = match (kind, host) {
                 (ProxyKind::Socks5h, Host::Name(name)) => SocksTarget::Name(name, port),
-                _ => SocksTarget::Addr(socks_address(engine, host, port, connecting).map_err(at_origin)?),
+                _ => SocksTarget::Addr(socks_address(engine, host, port, connecting.deadline).map_err(at_origin)?),
             };
             // Each read and write is limited by the time left, so a proxy that trickles its
             // answers cannot stretch the handshake past the deadline.
-            let mut bounded = connect::DeadlineStream::new(&tcp, connecting, io.read);
-            proxy::socks5_handshake(&mut bounded, target, p.credentials())
-                .map_err(|e| at_origin(past_deadline(e, connecting, Step::Tunnel)))?;
+            let mut armed = ArmedTcp::new(&tcp, Armer::new(connecting, socket));
+            proxy::socks5_handshake(&mut armed, target, p.credentials())
+                .map_err(|e| at_origin(past_deadline(e, connecting.deadline, Step::Tunnel)))?;
             Ok(tcp)
         }
     }
@@ -229,17 +225,20 @@ fn open_tcp(
     connect::connect(&addrs, connecting, connect, &engine.config.tracer)
 }
 
-/// The deadline for connecting, from now: the connect timeout, or the request's deadline when
-/// that comes first. It bounds resolving, connecting and the handshakes (TLS, SOCKS5, CONNECT)
-/// as a whole, as curl's `--connect-timeout` does: a limit on each would let a slow proxy and a
-/// slow TLS server add up, and a peer that trickles a byte per read never trips a per-read
-/// timeout.
-fn connect_deadline(engine: &Engine, io: &IoLimits) -> Option<Deadline> {
+/// The limits of connecting, from now: each read and write as the request's, and the whole by
+/// the connect timeout, or the request's deadline when that comes first. The deadline bounds
+/// resolving, connecting and the handshakes (TLS, SOCKS5, CONNECT) as a whole, as curl's
+/// `--connect-timeout` does: a limit on each would let a slow proxy and a slow TLS server add
+/// up, and a peer that trickles a byte per read never trips a per-read timeout.
+fn connect_timeouts(engine: &Engine, io: &Timeouts) -> Timeouts {
     let connect = engine
         .config
         .timeout_connect
         .map(|t| Deadline::after(t, "connect timeout"));
-    Deadline::earliest(io.deadline, connect)
+    Timeouts {
+        deadline: Deadline::earliest(io.deadline, connect),
+        ..*io
+    }
 }
 
 /// Asks an HTTP proxy for a tunnel to the origin (`CONNECT host:port`, RFC 9110 §9.3.6) and
@@ -250,7 +249,8 @@ fn tunnel(
     url: &Url,
     (host, port): (Host<'_>, u16),
     proxy: &Proxy,
-    io: &IoLimits,
+    io: &Timeouts,
+    socket: &mut SocketState,
 ) -> Result<TcpStream> {
     let config = &engine.config;
     let authority = match host {
@@ -284,7 +284,7 @@ fn tunnel(
         proxy: None,
         tls_id: 0,
     };
-    let mut conn = HttpConn::new(Stream::Tcp(tcp), key.owned(), Origin::of(url));
+    let mut conn = HttpConn::new(Stream::Tcp(tcp), key.owned(), Origin::of(url), *socket);
     head.write(&mut conn.wbuf)
         .map_err(|e| Error::from_proto(Step::Tunnel, e))?;
     config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
@@ -313,7 +313,9 @@ fn tunnel(
         let message = "the proxy sent bytes after its CONNECT answer, before TLS started";
         return Err(Error::new(ErrorKind::Proxy, Step::Tunnel, message));
     }
-    match conn.into_stream() {
+    let (stream, state) = conn.into_stream();
+    *socket = state;
+    match stream {
         Stream::Tcp(tcp) => Ok(tcp),
         _ => Err(Error::new(
             ErrorKind::Proxy,
@@ -328,15 +330,12 @@ fn tls_handshake(
     engine: &Engine,
     tcp: TcpStream,
     host: Host<'_>,
-    connecting: Option<Deadline>,
-    per_read: Option<Duration>,
+    connecting: &Timeouts,
+    socket: &mut SocketState,
 ) -> Result<Stream> {
     use crate::transport::tls;
     let config = engine.tls_config()?;
-    let stream = tls::handshake(tcp, host, config, connecting, per_read)?;
-    // The handshake left its timeouts on the socket; start from a known state.
-    let _ = stream.sock.set_read_timeout(None);
-    let _ = stream.sock.set_write_timeout(None);
+    let stream = tls::handshake(tcp, host, config, connecting, socket)?;
     let tracer = &engine.config.tracer;
     if tracer.is_on() {
         let (version, cipher, alpn) = tls::negotiated(&stream);
@@ -354,8 +353,8 @@ fn tls_handshake(
     _engine: &Engine,
     _tcp: TcpStream,
     _host: Host<'_>,
-    _connecting: Option<Deadline>,
-    _per_read: Option<std::time::Duration>,
+    _connecting: &Timeouts,
+    _socket: &mut SocketState,
 ) -> Result<Stream> {
     Err(Error::new(
         ErrorKind::InvalidUrl,

@@ -21,8 +21,9 @@
 //! error from the sending call and no byte leaves the machine.
 
 use super::engine::{host_port, Engine};
+use super::exchange::Request;
 use super::multipart::Multipart;
-use super::run::{self, Request};
+use super::run;
 use super::send::Body;
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::Response;

@@ -3,32 +3,17 @@
 //! §10.1.1), all under one deadline. Cookies from every answer go into the jar on the way.
 
 use super::body::BodyReader;
-use super::conn::IoLimits;
+use super::conn::Timeouts;
 use super::engine::{host_port, Engine};
-use super::exchange;
+use super::exchange::{self, Request};
 use super::expect;
 use super::redirect;
 use super::response::{Hop, Response};
 use super::send::Body;
 use crate::error::{redact_url, Error, ErrorKind, Result, Step};
 use crate::trace::Event;
-use crate::transport::connect::Deadline;
-use std::borrow::Cow;
-use std::time::Duration;
+use crate::transport::timeouts::Deadline;
 use url::Url;
-
-/// What a request is, apart from its body: everything the builder gathered.
-#[derive(Debug)]
-pub(crate) struct Request {
-    pub method: Cow<'static, str>,
-    pub url: Url,
-    /// The caller's headers in order; `None` removes a default header of that name.
-    pub headers: Vec<(String, Option<String>)>,
-    /// The `Content-Type` a body-sending call implies (a form, JSON), unless a header sets one.
-    pub content_type: Option<&'static str>,
-    pub timeout: Option<Duration>,
-    pub body_limit: Option<u64>,
-}
 
 /// Runs `request` with `body`: exchanges until a response that is not followed.
 pub(crate) fn run(engine: &Engine, mut request: Request, mut body: Body<'_>) -> Result<Response> {
@@ -42,7 +27,7 @@ pub(crate) fn run(engine: &Engine, mut request: Request, mut body: Body<'_>) -> 
         return Err(Error::new(ErrorKind::InvalidRequest, Step::Request, message));
     }
     let config = &engine.config;
-    let io = IoLimits {
+    let io = Timeouts {
         read: config.timeout_read,
         write: config.timeout_write,
         deadline: request

@@ -10,7 +10,7 @@
 //! - What the caller's `Content-Length` or `Transfer-Encoding` says is reconciled with the body
 //!   before anything is sent ([`framing_for`]).
 
-use super::conn::{HttpConn, IoLimits};
+use super::conn::{HttpConn, Timeouts};
 use crate::error::{Error, ErrorKind, Result, Step};
 use crate::proto::framing;
 use crate::proto::request::{expects_body, BodyFraming};
@@ -112,7 +112,7 @@ pub(crate) fn send(
     conn: &mut HttpConn,
     body: &mut Body<'_>,
     framing: BodyFraming,
-    io: &IoLimits,
+    io: &Timeouts,
     tracer: &Tracer,
 ) -> Result<()> {
     let (mut w, wbuf) = conn.writer(io);
@@ -157,7 +157,7 @@ fn send_reader(
     conn: &mut HttpConn,
     reader: &mut dyn Read,
     framing: BodyFraming,
-    io: &IoLimits,
+    io: &Timeouts,
     tracer: &Tracer,
 ) -> Result<()> {
     let head_len = conn.wbuf.len();

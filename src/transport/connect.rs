@@ -17,6 +17,7 @@
 //! Errors list every address tried: `connect to localhost:8080: connection refused (tried
 //! [::1]:8080, 127.0.0.1:8080)`.
 
+use super::timeouts::Deadline;
 use crate::error::{io_phrase, Error, ErrorKind, Result, Step};
 use crate::trace::{Event, Tracer};
 use std::io;
@@ -27,74 +28,6 @@ use std::time::{Duration, Instant};
 /// How long an attempt may go unanswered before the next address is tried alongside it
 /// (RFC 8305 §5 recommends 250 ms).
 pub const ATTEMPT_DELAY: Duration = Duration::from_millis(250);
-
-/// A point in time by which something must be done, and the duration it was set from (for
-/// error messages).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Deadline {
-    /// When it expires.
-    pub at: Instant,
-    /// The configured duration, for messages.
-    pub total: Duration,
-    /// What it limits, for messages: "request timeout", "connect timeout", …
-    pub what: &'static str,
-}
-
-impl Deadline {
-    /// A deadline `total` from now.
-    pub fn after(total: Duration, what: &'static str) -> Deadline {
-        Deadline {
-            at: far(Instant::now(), total),
-            total,
-            what,
-        }
-    }
-
-    /// Time left, or `None` when it has passed.
-    pub fn remaining(&self) -> Option<Duration> {
-        self.at.checked_duration_since(Instant::now()).filter(|d| !d.is_zero())
-    }
-
-    /// The error for having passed it.
-    pub fn error(&self, step: Step) -> Error {
-        Error::new(
-            ErrorKind::Timeout,
-            step,
-            format!("{} of {:?} expired", self.what, self.total),
-        )
-    }
-
-    /// The earlier of two optional deadlines.
-    pub fn earliest(a: Option<Deadline>, b: Option<Deadline>) -> Option<Deadline> {
-        match (a, b) {
-            (Some(a), Some(b)) => Some(if a.at <= b.at { a } else { b }),
-            (a, b) => a.or(b),
-        }
-    }
-}
-
-/// The timeout for one blocking call on a socket: `per_call`, or the time left before
-/// `deadline` when that is shorter. No time at all — a passed deadline, or a per-call limit of
-/// zero — is `TimedOut` at once: a socket cannot wait for no time (std refuses a zero timeout).
-pub fn call_limit(per_call: Option<Duration>, deadline: Option<Deadline>) -> io::Result<Option<Duration>> {
-    if per_call.is_some_and(|p| p.is_zero()) {
-        return Err(io::ErrorKind::TimedOut.into());
-    }
-    match deadline {
-        None => Ok(per_call),
-        Some(d) => {
-            let left = d.remaining().ok_or(io::ErrorKind::TimedOut)?;
-            Ok(Some(per_call.map_or(left, |p| p.min(left))))
-        }
-    }
-}
-
-/// `now + d`, or a year from now if `d` is too large to add (a "forever" deadline).
-fn far(now: Instant, d: Duration) -> Instant {
-    now.checked_add(d)
-        .or_else(|| now.checked_add(Duration::from_secs(365 * 86_400)))
-        .unwrap_or(now)
-}
 
 /// Which address families to connect with (curl's `-4` and `-6`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -203,59 +136,6 @@ pub fn interleave(addrs: Vec<SocketAddr>) -> Vec<SocketAddr> {
             (None, None) => return out,
             (x, y) => out.extend(x.into_iter().chain(y)),
         }
-    }
-}
-
-/// A TCP stream under a deadline: before each read and write, the socket's timeout is set to
-/// the time left (or to `per_io` when that is shorter), so a peer that answers a byte at a time
-/// cannot stretch an exchange past the deadline, as it could with one timeout set for every
-/// call. After the deadline, reads and writes fail with [`io::ErrorKind::TimedOut`]. For the
-/// proxy handshakes (SOCKS5), which are byte exchanges of their own.
-#[derive(Debug)]
-pub struct DeadlineStream<'a> {
-    tcp: &'a TcpStream,
-    deadline: Option<Deadline>,
-    per_io: Option<Duration>,
-    armed: Option<Option<Duration>>,
-}
-
-impl<'a> DeadlineStream<'a> {
-    /// `tcp`, each call limited by `per_io` and all of them by `deadline`.
-    pub fn new(tcp: &'a TcpStream, deadline: Option<Deadline>, per_io: Option<Duration>) -> DeadlineStream<'a> {
-        DeadlineStream {
-            tcp,
-            deadline,
-            per_io,
-            armed: None,
-        }
-    }
-
-    fn arm(&mut self) -> io::Result<()> {
-        let limit = call_limit(self.per_io, self.deadline)?;
-        if self.armed != Some(limit) {
-            self.tcp.set_read_timeout(limit)?;
-            self.tcp.set_write_timeout(limit)?;
-            self.armed = Some(limit);
-        }
-        Ok(())
-    }
-}
-
-impl io::Read for DeadlineStream<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.arm()?;
-        (&*self.tcp).read(buf)
-    }
-}
-
-impl io::Write for DeadlineStream<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.arm()?;
-        (&*self.tcp).write(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
     }
 }
 

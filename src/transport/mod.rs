@@ -14,13 +14,14 @@
 pub mod connect;
 pub mod pool;
 pub mod proxy;
+pub mod timeouts;
 #[cfg(feature = "tls")]
 pub mod tls;
 
 use std::io::{self, IoSlice, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::Duration;
+use timeouts::Armer;
 
 /// An open connection: plain TCP, TLS over TCP, or a unix domain socket.
 pub enum Stream {
@@ -136,53 +137,9 @@ impl Stream {
     }
 }
 
-/// A socket whose timeouts can be set (TCP or unix): what an [`Arm`] is handed before each
-/// system call.
-pub trait SocketTimeouts {
-    /// Sets the timeout of the next blocking reads (`None`: wait forever).
-    fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()>;
-    /// Sets the timeout of the next blocking writes (`None`: wait forever).
-    fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()>;
-}
-
-impl SocketTimeouts for TcpStream {
-    fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
-        TcpStream::set_read_timeout(self, t)
-    }
-    fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()> {
-        TcpStream::set_write_timeout(self, t)
-    }
-}
-
-#[cfg(unix)]
-impl SocketTimeouts for std::os::unix::net::UnixStream {
-    fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
-        std::os::unix::net::UnixStream::set_read_timeout(self, t)
-    }
-    fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()> {
-        std::os::unix::net::UnixStream::set_write_timeout(self, t)
-    }
-}
-
-/// Sets the socket's timeout before each system call of an armed read or write (see
-/// [`Stream::read_armed`]), typically to the time left before a deadline.
-///
-/// Socket timeouts limit one system call, and one call that makes any progress starts the
-/// next one with a fresh timeout: a peer that reads or writes a byte at a time would stretch
-/// a transfer far past its deadline if the timeout were set once per transfer. Over TLS one
-/// read of plain text may take many socket reads (a record must be whole before it yields
-/// anything), so the arming has to happen below the TLS layer.
-pub trait Arm {
-    /// Called before a socket read; an error (`TimedOut` when no time is left) is returned by
-    /// the read instead.
-    fn before_read(&mut self, sock: &dyn SocketTimeouts) -> io::Result<()>;
-    /// Called before a socket write; as [`before_read`](Arm::before_read).
-    fn before_write(&mut self, sock: &dyn SocketTimeouts) -> io::Result<()>;
-}
-
 impl Stream {
     /// One read, as [`Read::read`], with `arm` called before each system call.
-    pub fn read_armed(&mut self, buf: &mut [u8], arm: &mut dyn Arm) -> io::Result<usize> {
+    pub fn read_armed(&mut self, buf: &mut [u8], arm: &mut Armer<'_>) -> io::Result<usize> {
         match self {
             Stream::Tcp(s) => {
                 arm.before_read(s)?;
@@ -202,7 +159,7 @@ impl Stream {
 
     /// One write of some of `bufs`, as [`Write::write_vectored`], with `arm` called before each
     /// system call.
-    pub fn write_vectored_armed(&mut self, bufs: &[IoSlice<'_>], arm: &mut dyn Arm) -> io::Result<usize> {
+    pub fn write_vectored_armed(&mut self, bufs: &[IoSlice<'_>], arm: &mut Armer<'_>) -> io::Result<usize> {
         match self {
             Stream::Tcp(s) => {
                 arm.before_write(s)?;
@@ -221,7 +178,7 @@ impl Stream {
     }
 
     /// Sends what a layer above the socket still holds (TLS records), arming each system call.
-    pub fn flush_armed(&mut self, arm: &mut dyn Arm) -> io::Result<()> {
+    pub fn flush_armed(&mut self, arm: &mut Armer<'_>) -> io::Result<()> {
         match self {
             #[cfg(feature = "tls")]
             Stream::Tls(s) => tls::flush_armed(s, arm),
@@ -233,24 +190,24 @@ impl Stream {
     }
 
     /// The stream as a writer whose system calls are each armed by `arm`.
-    pub fn armed<'s>(&'s mut self, arm: &'s mut dyn Arm) -> Armed<'s> {
+    pub fn armed<'s, 'a>(&'s mut self, arm: &'s mut Armer<'a>) -> Armed<'s, 'a> {
         Armed { stream: self, arm }
     }
 }
 
-/// A [`Stream`] whose every system call is armed first (see [`Arm`]): `Read` and `Write`.
-pub struct Armed<'s> {
+/// A [`Stream`] whose every system call is armed first (see [`timeouts`]): `Read` and `Write`.
+pub struct Armed<'s, 'a> {
     stream: &'s mut Stream,
-    arm: &'s mut dyn Arm,
+    arm: &'s mut Armer<'a>,
 }
 
-impl Read for Armed<'_> {
+impl Read for Armed<'_, '_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.stream.read_armed(buf, self.arm)
     }
 }
 
-impl Write for Armed<'_> {
+impl Write for Armed<'_, '_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.stream.write_vectored_armed(&[IoSlice::new(buf)], self.arm)
     }

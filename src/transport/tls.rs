@@ -27,8 +27,8 @@
 //!   counts as input still pending, so a connection with stray bytes is never reused.
 
 use crate::error::{Error, ErrorKind, Result, Step};
-use crate::transport::connect::{Deadline, Host};
-use crate::transport::Arm;
+use crate::transport::connect::Host;
+use crate::transport::timeouts::{Armer, SocketState, Timeouts};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
@@ -255,8 +255,9 @@ pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
 
 /// Performs the TLS handshake on `tcp` for `host` (a name, or an address).
 ///
-/// `deadline` limits the whole handshake, `per_io` each read and write of it: a server that
-/// trickles its handshake a byte at a time cannot stretch it past the deadline.
+/// `timeouts` limits each read and write of the handshake and, by its deadline, the whole of
+/// it: a server that trickles its handshake a byte at a time cannot stretch it past the
+/// deadline. `state` is what the socket's timeouts are set to, kept up to date.
 ///
 /// The server must agree to HTTP/1.x by ALPN or not use ALPN at all: a configuration given with
 /// [`AgentBuilder::tls_config`](crate::AgentBuilder::tls_config) may offer `h2`, which this client
@@ -265,8 +266,8 @@ pub fn handshake(
     tcp: TcpStream,
     host: Host<'_>,
     config: Arc<ClientConfig>,
-    deadline: Option<Deadline>,
-    per_io: Option<Duration>,
+    timeouts: &Timeouts,
+    state: &mut SocketState,
 ) -> Result<TlsStream> {
     // an address is no text to copy (RFC 6066 §3: and is never sent as SNI)
     let name = match host {
@@ -283,15 +284,17 @@ pub fn handshake(
     let mut conn = ClientConnection::new(config, name)
         .map_err(|e| Error::new(ErrorKind::Tls, Step::TlsHandshake, e.to_string()).with_source(e))?;
     let mut tcp = tcp;
-    let mut armed = None;
+    let mut armer = Armer::new(timeouts, state);
     // Step by step (not `complete_io`, which loops on its own as long as bytes trickle in),
     // until the handshake is over and the client Finished is flushed.
     while conn.is_handshaking() || conn.wants_write() {
-        let by_deadline = arm(&tcp, deadline, per_io, &mut armed)?;
         let result = if conn.wants_write() {
-            conn.write_tls(&mut tcp).map(drop)
+            armer
+                .before_write(&tcp)
+                .and_then(|()| conn.write_tls(&mut tcp))
+                .map(drop)
         } else {
-            match conn.read_tls(&mut tcp) {
+            match armer.before_read(&tcp).and_then(|()| conn.read_tls(&mut tcp)) {
                 Ok(0) => Err(io::ErrorKind::UnexpectedEof.into()),
                 Ok(_) => conn.process_new_packets().map(drop).map_err(|e| {
                     // Tell the server why, if rustls has an alert for it (best effort).
@@ -303,9 +306,9 @@ pub fn handshake(
             }
         };
         if let Err(e) = result {
-            return Err(match (by_deadline, deadline) {
-                (true, Some(d)) if is_timeout(&e) => d.error(Step::TlsHandshake).with_source(e),
-                _ => handshake_error(e, &host.to_string(), per_io),
+            return Err(match timeouts.deadline {
+                Some(d) if is_timeout(&e) && d.remaining().is_none() => d.error(Step::TlsHandshake).with_source(e),
+                _ => handshake_error(e, &host.to_string(), timeouts.read),
             });
         }
     }
@@ -321,32 +324,6 @@ pub fn handshake(
     Ok(TlsStream(rustls::StreamOwned::new(conn, tcp)))
 }
 
-/// Sets the socket timeouts for the next handshake step: the time left before `deadline`, or
-/// `per_io` when that is shorter. Returns whether the deadline is the limit that applies.
-fn arm(
-    tcp: &TcpStream,
-    deadline: Option<Deadline>,
-    per_io: Option<Duration>,
-    armed: &mut Option<Option<Duration>>,
-) -> Result<bool> {
-    let limit = super::connect::call_limit(per_io, deadline).map_err(|_| match deadline {
-        Some(d) if d.remaining().is_none() => d.error(Step::TlsHandshake),
-        _ => Error::new(
-            ErrorKind::Timeout,
-            Step::TlsHandshake,
-            "read timeout of 0ns expired during the handshake",
-        ),
-    })?;
-    let by_deadline = limit.is_some() && limit != per_io;
-    if *armed != Some(limit) {
-        tcp.set_read_timeout(limit)
-            .and_then(|()| tcp.set_write_timeout(limit))
-            .map_err(|e| Error::io(Step::TlsHandshake, e))?;
-        *armed = Some(limit);
-    }
-    Ok(by_deadline)
-}
-
 fn is_timeout(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
 }
@@ -354,7 +331,7 @@ fn is_timeout(e: &io::Error) -> bool {
 /// One read of plain text, as rustls's `Stream::read` does it (flush what is pending, then read
 /// records until plain text, a clean close or the end comes), but with `arm` called before each
 /// system call, so that a peer dribbling a record a byte at a time meets the deadline.
-pub(crate) fn read_armed(s: &mut TlsStream, buf: &mut [u8], arm: &mut dyn Arm) -> io::Result<usize> {
+pub(crate) fn read_armed(s: &mut TlsStream, buf: &mut [u8], arm: &mut Armer<'_>) -> io::Result<usize> {
     loop {
         flush_armed(s, arm)?;
         let s = &mut s.0;
@@ -379,7 +356,7 @@ pub(crate) fn read_armed(s: &mut TlsStream, buf: &mut [u8], arm: &mut dyn Arm) -
 pub(crate) fn write_vectored_armed(
     s: &mut TlsStream,
     bufs: &[io::IoSlice<'_>],
-    arm: &mut dyn Arm,
+    arm: &mut Armer<'_>,
 ) -> io::Result<usize> {
     flush_armed(s, arm)?;
     let n = s.conn.writer().write_vectored(bufs)?;
@@ -388,7 +365,7 @@ pub(crate) fn write_vectored_armed(
 }
 
 /// Sends the records rustls holds, arming each system call.
-pub(crate) fn flush_armed(s: &mut TlsStream, arm: &mut dyn Arm) -> io::Result<()> {
+pub(crate) fn flush_armed(s: &mut TlsStream, arm: &mut Armer<'_>) -> io::Result<()> {
     let s = &mut s.0;
     while s.conn.wants_write() {
         arm.before_write(&s.sock)?;
