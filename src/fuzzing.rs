@@ -17,7 +17,7 @@ use crate::client::body::BodyReader;
 use crate::client::conn::{HttpConn, Origin, Timeouts};
 use crate::error::Result;
 use crate::proto::framing::{self, Framing, RequestFacts};
-use crate::proto::response::Limits;
+use crate::proto::response::HeadLimits;
 use crate::trace::{Event, Tracer};
 use crate::transport::{PoolKey, Stream};
 use std::io::Read;
@@ -47,7 +47,7 @@ pub struct Received {
 /// Reads a response to a `method` request from `input` with the agent's own code:
 /// `HttpConn::read_head`, [`framing::decide`], then a [`BodyReader`] over the same connection
 /// (with `limits.max_head_bytes` as the trailer limit, as the agent sets it).
-pub fn receive(method: &str, input: impl Read + Send + Sync + 'static, limits: &Limits) -> Result<Received> {
+pub fn receive(method: &str, input: impl Read + Send + Sync + 'static, limits: &HeadLimits) -> Result<Received> {
     let key = PoolKey {
         scheme: "http",
         host: "fuzz.invalid".into(),

@@ -11,7 +11,7 @@
 use h1client::fuzzing::{self, Received};
 use h1client::proto::framing::{self, BodyKind, Framing, RequestFacts, Rule};
 use h1client::proto::request::{self, BodyFraming, HostHeader, RequestHead};
-use h1client::proto::response::{Limits, ResponseHead};
+use h1client::proto::response::{HeadLimits, ResponseHead};
 use h1client::proto::{self, chunked::ChunkedDecoder};
 use h1client::ErrorKind;
 use std::io::{self, Read};
@@ -84,16 +84,16 @@ fn latin1(bytes: &[u8]) -> String {
 
 /// The limits the head target parses with: the defaults, and two small ones that make every
 /// limit reachable with short inputs.
-const HEAD_LIMITS: [Limits; 3] = [
-    Limits {
+const HEAD_LIMITS: [HeadLimits; 3] = [
+    HeadLimits {
         max_head_bytes: 64 * 1024,
         max_headers: 100,
     },
-    Limits {
+    HeadLimits {
         max_head_bytes: 128,
         max_headers: 4,
     },
-    Limits {
+    HeadLimits {
         max_head_bytes: 19,
         max_headers: 0,
     },
@@ -139,7 +139,7 @@ pub fn response_head(data: &[u8]) {
 
 type Parsed = Option<(ResponseHead, Vec<u8>)>;
 
-fn parse_head(data: &[u8], limits: &Limits) -> Result<Parsed, proto::Error> {
+fn parse_head(data: &[u8], limits: &HeadLimits) -> Result<Parsed, proto::Error> {
     let mut buf = data.to_vec();
     let mut head = ResponseHead::default();
     let len = match head.parse(&mut buf, limits) {
@@ -521,12 +521,12 @@ pub fn response_stream(data: &[u8]) {
     };
     let method = METHODS[usize::from(config & 3)];
     let limits = if config & 4 != 0 {
-        Limits {
+        HeadLimits {
             max_head_bytes: 64 + usize::from(seed & 0x3f),
             max_headers: usize::from(seed >> 6) * 2,
         }
     } else {
-        Limits::default()
+        HeadLimits::default()
     };
     let whole = read_response(method, wire, &limits, None, false);
     let mut rng = Rng::new(u64::from(seed) << 8 | u64::from(config));
@@ -535,7 +535,7 @@ pub fn response_stream(data: &[u8]) {
         (_, Err((ErrorKind::Timeout, _))) => {} // a WouldBlock was met
         (a, b) => assert_eq!(a, b),
     }
-    if limits == Limits::default() {
+    if limits == HeadLimits::default() {
         let expected = model(method, wire, &limits);
         match (&whole, &expected) {
             (Ok(a), Ok(b)) => assert_eq!(a, b),
@@ -548,7 +548,7 @@ pub fn response_stream(data: &[u8]) {
 fn read_response(
     method: &str,
     wire: &[u8],
-    limits: &Limits,
+    limits: &HeadLimits,
     rng: Option<&mut Rng>,
     would_block: bool,
 ) -> Result<Got, (ErrorKind, String)> {
@@ -571,7 +571,7 @@ fn read_response(
 fn receive_body(
     method: &str,
     stream: Scripted,
-    limits: &Limits,
+    limits: &HeadLimits,
     sizes: &mut Option<&mut Rng>,
 ) -> Result<Got, (ErrorKind, String)> {
     let fail = |e: h1client::Error| (e.kind(), e.to_string());
@@ -647,7 +647,7 @@ fn body_len(kind: BodyKind) -> Option<u64> {
 
 /// What the response should read as, found by slicing the input with the protocol core alone:
 /// interim heads skipped, the final head, the framing, the body cut from what follows.
-fn model(method: &str, wire: &[u8], limits: &Limits) -> Result<Got, ErrorKind> {
+fn model(method: &str, wire: &[u8], limits: &HeadLimits) -> Result<Got, ErrorKind> {
     let mut pos = 0;
     let mut interim = 0;
     let (head, buf, len) = loop {
@@ -832,7 +832,7 @@ pub fn request_head(data: &[u8]) {
         })
         .collect();
     let body = match src.byte() % 3 {
-        0 => BodyFraming::None,
+        0 => BodyFraming::Empty,
         1 => BodyFraming::Length(src.u64()),
         _ => BodyFraming::Chunked,
     };
@@ -893,7 +893,7 @@ pub fn request_head(data: &[u8]) {
     let count = |name: &str| got.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).count();
     assert!(count("host") <= 1);
     let framing_fields = count("content-length") + count("transfer-encoding");
-    assert_eq!(framing_fields, usize::from(body != BodyFraming::None));
+    assert_eq!(framing_fields, usize::from(body != BodyFraming::Empty));
 }
 
 /// A field value (RFC 9110 §5.5): no control byte but HTAB.
@@ -944,7 +944,7 @@ fn expected_fields<'a>(
         }
     }
     match body {
-        BodyFraming::None => {}
+        BodyFraming::Empty => {}
         BodyFraming::Length(n) => fields.push(("Content-Length", n.to_string().into_bytes())),
         BodyFraming::Chunked => fields.push(("Transfer-Encoding", b"chunked".to_vec())),
     }

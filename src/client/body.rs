@@ -379,7 +379,7 @@ impl BodyReader {
 
     /// Reads the body as it came (transfer-decoded only).
     fn read_raw(&mut self, out: &mut [u8]) -> Result<usize> {
-        let (n, end) = self.step(out)?;
+        let (n, end) = self.read_framed(out)?;
         self.received = self.received.saturating_add(n as u64);
         if let Some(limit) = self.received_limit.filter(|&limit| self.received > limit) {
             let message = format!(
@@ -394,7 +394,7 @@ impl BodyReader {
     }
 
     /// One read in the body's framing: (bytes, whether the body is now complete).
-    fn step(&mut self, out: &mut [u8]) -> Result<(usize, bool)> {
+    fn read_framed(&mut self, out: &mut [u8]) -> Result<(usize, bool)> {
         let Some(conn) = self.conn.as_mut() else {
             return Ok((0, false));
         };

@@ -4,7 +4,7 @@
 //! [`manual::defaults`](crate::manual::defaults).
 
 use crate::proto::request::Version;
-use crate::proto::response::Limits;
+use crate::proto::response::HeadLimits;
 use crate::trace::Tracer;
 use crate::transport::connect::IpVersion;
 use crate::transport::pool::PoolLimits;
@@ -63,7 +63,7 @@ pub(crate) struct Config {
     pub timeout: Option<Duration>,
     pub max_redirects: u32,
     pub allow_https_downgrade: bool,
-    pub limits: Limits,
+    pub limits: HeadLimits,
     pub pool: PoolLimits,
     pub body_limit: u64,
     pub user_agent: Option<Cow<'static, str>>,
@@ -103,7 +103,7 @@ impl Default for Config {
             timeout: None,
             max_redirects: 10,
             allow_https_downgrade: false,
-            limits: Limits::default(),
+            limits: HeadLimits::default(),
             pool: PoolLimits::default(),
             body_limit: 10 * 1024 * 1024,
             user_agent: Some(Cow::Borrowed(DEFAULT_USER_AGENT)),

@@ -12,7 +12,7 @@
 //! connection management of RFC 9112 §9 (one exchange at a time, §9.3; no pipelining, §9.3.2).
 
 use crate::error::{Error, ErrorKind, Result, Step};
-use crate::proto::response::{check_start, may_be_complete, Limits, ResponseHead};
+use crate::proto::response::{check_start, may_be_complete, HeadLimits, ResponseHead};
 use crate::trace::{Event, Tracer};
 use crate::transport::pool::Pooled;
 pub(crate) use crate::transport::timeouts::Timeouts;
@@ -238,7 +238,7 @@ impl HttpConn {
     /// tell "nothing came back" (retry on a fresh connection) from "a response broke off".
     pub fn read_head(
         &mut self,
-        limits: &Limits,
+        limits: &HeadLimits,
         io: &Timeouts,
         tracer: &Tracer,
     ) -> std::result::Result<(), (Error, usize)> {
@@ -249,7 +249,7 @@ impl HttpConn {
     /// `100 Continue`, RFC 9110 §10.1.1). Errors as [`read_head`](Self::read_head).
     pub fn read_any_head(
         &mut self,
-        limits: &Limits,
+        limits: &HeadLimits,
         io: &Timeouts,
         tracer: &Tracer,
     ) -> std::result::Result<(), (Error, usize)> {
@@ -258,7 +258,7 @@ impl HttpConn {
 
     fn read_head_until(
         &mut self,
-        limits: &Limits,
+        limits: &HeadLimits,
         io: &Timeouts,
         tracer: &Tracer,
         stop_at_interim: bool,

@@ -37,7 +37,7 @@ use super::conn::{HttpConn, Timeouts};
 use super::send::{self, Body};
 use crate::error::{ErrorKind, Result, Step};
 use crate::proto::request::BodyFraming;
-use crate::proto::response::Limits;
+use crate::proto::response::HeadLimits;
 use crate::trace::{Event, Tracer};
 use crate::transport::timeouts::Deadline;
 use std::io::Write;
@@ -77,7 +77,7 @@ pub(crate) fn send(
     framing: BodyFraming,
     io: &Timeouts,
     wait: Duration,
-    limits: &Limits,
+    limits: &HeadLimits,
     tracer: &Tracer,
 ) -> Result<Sent> {
     let (mut w, wbuf) = conn.writer(io);
@@ -130,7 +130,7 @@ fn end_unsent(conn: &mut HttpConn, framing: BodyFraming, io: &Timeouts, tracer: 
     let in_sync = match framing {
         BodyFraming::Chunked => conn.writer(io).0.write_all(crate::proto::chunked::LAST_CHUNK).is_ok(),
         BodyFraming::Length(n) => n == 0,
-        BodyFraming::None => true,
+        BodyFraming::Empty => true,
     };
     tracer.emit(|| Event::ExpectContinue {
         outcome: if in_sync {
@@ -162,7 +162,7 @@ mod tests {
         assert!(wanted(&h("100-continue"), BodyFraming::Length(1)));
         assert!(wanted(&h("100-Continue "), BodyFraming::Chunked));
         assert!(!wanted(&h("100-continue"), BodyFraming::Length(0)));
-        assert!(!wanted(&h("100-continue"), BodyFraming::None));
+        assert!(!wanted(&h("100-continue"), BodyFraming::Empty));
         assert!(!wanted(&h("something-else"), BodyFraming::Length(5)));
         assert!(!wanted(&[], BodyFraming::Length(5)));
         assert!(!wanted(&[("Expect".into(), None)], BodyFraming::Length(5)));

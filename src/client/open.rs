@@ -275,7 +275,7 @@ fn tunnel(
         host: None,
         defaults: defaults.iter().filter_map(|(n, v)| Some((*n, (*v)?))),
         user: std::iter::empty(),
-        body: BodyFraming::None,
+        body: BodyFraming::Empty,
     };
     let key = PoolKeyRef {
         scheme: "http",
@@ -289,7 +289,7 @@ fn tunnel(
         .map_err(|e| Error::from_proto(Step::Tunnel, e))?;
     config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
     let tracer = &config.tracer;
-    send(&mut conn, &mut Body::Empty, BodyFraming::None, io, tracer).map_err(to_tunnel)?;
+    send(&mut conn, &mut Body::Empty, BodyFraming::Empty, io, tracer).map_err(to_tunnel)?;
     conn.read_head(&config.limits, io, tracer)
         .map_err(|(e, _)| to_tunnel(e))?;
     let facts = RequestFacts {

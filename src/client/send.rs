@@ -82,7 +82,7 @@ pub(crate) fn framing_for(method: &str, headers: &[(String, Option<String>)], bo
             Some(0) => BodyFraming::Length(0),
             Some(n) => return Err(invalid(format!("Content-Length {n} given but there is no body"))),
             None if expects_body(method) => BodyFraming::Length(0),
-            None => BodyFraming::None,
+            None => BodyFraming::Empty,
         },
         Body::Bytes(b) => {
             let len = b.len() as u64;
@@ -227,7 +227,7 @@ mod tests {
                 .collect()
         };
         let mut reader: &[u8] = b"abc";
-        assert_eq!(framing_for("GET", &[], &Body::Empty).unwrap(), BodyFraming::None);
+        assert_eq!(framing_for("GET", &[], &Body::Empty).unwrap(), BodyFraming::Empty);
         assert_eq!(framing_for("POST", &[], &Body::Empty).unwrap(), BodyFraming::Length(0));
         assert_eq!(
             framing_for("POST", &[], &Body::Bytes(b"abc")).unwrap(),

@@ -45,7 +45,7 @@ pub enum Version {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyFraming {
     /// No body and no framing header (a GET, a HEAD).
-    None,
+    Empty,
     /// `Content-Length: n` followed by exactly `n` bytes.
     Length(u64),
     /// `Transfer-Encoding: chunked`: the length is not known in advance.
@@ -77,7 +77,7 @@ pub struct HostHeader<'a> {
 ///     host: Some(HostHeader { host: "example.com", port: None }),
 ///     defaults: defaults.iter().copied(),
 ///     user: user.iter().copied(),
-///     body: BodyFraming::None,
+///     body: BodyFraming::Empty,
 /// };
 /// let mut out = Vec::new();
 /// head.write(&mut out).unwrap();
@@ -258,7 +258,7 @@ where
             }
         }
         match self.body {
-            BodyFraming::None => {}
+            BodyFraming::Empty => {}
             BodyFraming::Length(n) => {
                 out.extend_from_slice(b"Content-Length: ");
                 push_decimal(out, n);
@@ -333,7 +333,7 @@ mod tests {
 
     #[test]
     fn writes_request_line_host_defaults_and_blank_line() {
-        let s = write(head("GET", "/p?q=1", &[], BodyFraming::None)).unwrap();
+        let s = write(head("GET", "/p?q=1", &[], BodyFraming::Empty)).unwrap();
         assert_eq!(
             s,
             "GET /p?q=1 HTTP/1.1\r\nHost: example.com:8080\r\nUser-Agent: h1client/test\r\nAccept: */*\r\n\r\n"
@@ -342,7 +342,7 @@ mod tests {
 
     #[test]
     fn host_without_port_and_ipv6_brackets() {
-        let mut h = head("GET", "/", &[], BodyFraming::None);
+        let mut h = head("GET", "/", &[], BodyFraming::Empty);
         h.host = Some(HostHeader {
             host: "[::1]",
             port: None,
@@ -357,7 +357,7 @@ mod tests {
             ("user-agent", Some("mine/2")),
             ("HOST", Some("other")),
         ];
-        let s = write(head("GET", "/", &user, BodyFraming::None)).unwrap();
+        let s = write(head("GET", "/", &user, BodyFraming::Empty)).unwrap();
         assert_eq!(
             s,
             "GET / HTTP/1.1\r\nHOST: other\r\nuser-agent: mine/2\r\nAccept: */*\r\nX-A: 1\r\n\r\n"
@@ -367,7 +367,7 @@ mod tests {
     #[test]
     fn user_none_removes_default() {
         let user = [("User-Agent", None), ("Accept", None)];
-        let s = write(head("GET", "/", &user, BodyFraming::None)).unwrap();
+        let s = write(head("GET", "/", &user, BodyFraming::Empty)).unwrap();
         assert_eq!(s, "GET / HTTP/1.1\r\nHost: example.com:8080\r\n\r\n");
     }
 
@@ -383,7 +383,7 @@ mod tests {
     #[test]
     fn values_are_trimmed_inner_spaces_kept() {
         let user = [("X-B", Some("  two  words \t"))];
-        let s = write(head("GET", "/", &user, BodyFraming::None)).unwrap();
+        let s = write(head("GET", "/", &user, BodyFraming::Empty)).unwrap();
         assert!(s.contains("\r\nX-B: two  words\r\n"), "{s}");
     }
 
@@ -406,7 +406,7 @@ mod tests {
             ("GET", "/", &[("Host", Some("a")), ("host", Some("b"))], Error::DuplicateHost),
         ];
         for (method, target, user, want) in cases {
-            let err = write(head(method, target, user, BodyFraming::None)).unwrap_err();
+            let err = write(head(method, target, user, BodyFraming::Empty)).unwrap_err();
             assert_eq!(err, *want, "{method:?} {target:?} {user:?}");
             assert!(err.is_request_error());
         }
@@ -415,7 +415,7 @@ mod tests {
     #[test]
     fn htab_and_obs_text_are_valid_in_values() {
         let user = [("X-A", Some("a\tb é"))];
-        assert!(write(head("GET", "/", &user, BodyFraming::None)).is_ok());
+        assert!(write(head("GET", "/", &user, BodyFraming::Empty)).is_ok());
     }
 
     #[test]

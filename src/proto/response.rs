@@ -16,7 +16,7 @@
 //!   replies); the status code is three digits from 100 to 999. RFC 9110 §15 calls 600..=999
 //!   invalid but says a client "SHOULD process the response as if it had a 5xx (Server Error)
 //!   status code", so such a response is kept, and counts as an error status;
-//! - at most [`Limits::max_headers`] fields and [`Limits::max_head_bytes`] bytes, else a
+//! - at most [`HeadLimits::max_headers`] fields and [`HeadLimits::max_head_bytes`] bytes, else a
 //!   `Protocol` error naming the limit (RFC 9110 §2.3: a recipient parses "defensively", expecting
 //!   elements to "fit within a reasonable buffer size");
 //! - a field line folded onto the next (obs-fold) is accepted and the fold replaced by spaces,
@@ -35,16 +35,16 @@ type Result<T> = std::result::Result<T, Error>;
 
 /// Limits on the size of a response head (and of a chunked trailer section).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
+pub struct HeadLimits {
     /// Most bytes a head may take, status line and blank line included. Default 64 KiB.
     pub max_head_bytes: usize,
     /// Most header fields a head may have. Default 100.
     pub max_headers: usize,
 }
 
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
+impl Default for HeadLimits {
+    fn default() -> HeadLimits {
+        HeadLimits {
             max_head_bytes: 64 * 1024,
             max_headers: 100,
         }
@@ -180,7 +180,7 @@ impl ResponseHead {
     /// Returns `Ok(Some(len))` when a complete head of `len` bytes was parsed, `Ok(None)` when
     /// more bytes are needed (and `buf` is still under the size limit), or a `Protocol` error.
     /// `buf` is mutable so that obs-folds can be replaced by spaces in place.
-    pub fn parse(&mut self, buf: &mut [u8], limits: &Limits) -> Result<Option<usize>> {
+    pub fn parse(&mut self, buf: &mut [u8], limits: &HeadLimits) -> Result<Option<usize>> {
         let window = buf.len().min(limits.max_head_bytes);
         let parsed = self.parse_window(buf.get(..window).unwrap_or_default(), limits)?;
         let Some(len) = parsed else {
@@ -206,7 +206,7 @@ impl ResponseHead {
         Ok(Some(len))
     }
 
-    fn parse_window(&mut self, buf: &[u8], limits: &Limits) -> Result<Option<usize>> {
+    fn parse_window(&mut self, buf: &[u8], limits: &HeadLimits) -> Result<Option<usize>> {
         let mut stack = [httparse::EMPTY_HEADER; STACK_HEADERS];
         let mut heap;
         // A head has at most one field per line: the slots follow the head's lines, not the
@@ -342,10 +342,10 @@ impl ResponseHead {
     /// absent.
     ///
     /// ```
-    /// use h1client::proto::response::{Limits, ResponseHead};
+    /// use h1client::proto::response::{HeadLimits, ResponseHead};
     /// let mut buf = b"HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5, max=100\r\n\r\n".to_vec();
     /// let mut head = ResponseHead::default();
-    /// head.parse(&mut buf, &Limits::default()).unwrap();
+    /// head.parse(&mut buf, &HeadLimits::default()).unwrap();
     /// assert_eq!(head.keep_alive_timeout(&buf), Some(5));
     /// ```
     pub fn keep_alive_timeout(&self, buf: &[u8]) -> Option<u64> {
@@ -394,7 +394,7 @@ mod tests {
     fn parse(raw: &[u8]) -> Result<Option<(ResponseHead, Vec<u8>)>> {
         let mut buf = raw.to_vec();
         let mut head = ResponseHead::default();
-        Ok(head.parse(&mut buf, &Limits::default())?.map(|_| (head, buf)))
+        Ok(head.parse(&mut buf, &HeadLimits::default())?.map(|_| (head, buf)))
     }
 
     #[test]
@@ -522,9 +522,9 @@ mod tests {
         assert_eq!(parse(&raw).unwrap_err(), Error::TooManyFields { limit: 100 });
         // a configured higher limit accepts it
         let mut head = ResponseHead::default();
-        let limits = Limits {
+        let limits = HeadLimits {
             max_headers: 200,
-            ..Limits::default()
+            ..HeadLimits::default()
         };
         assert!(head.parse(&mut raw.clone(), &limits).unwrap().is_some());
     }
@@ -532,9 +532,9 @@ mod tests {
     #[test]
     fn field_slots_follow_the_head_not_the_setting() {
         // usize::MAX slots would be "capacity overflow"; the slots follow the head's lines
-        let limits = Limits {
+        let limits = HeadLimits {
             max_headers: usize::MAX,
-            ..Limits::default()
+            ..HeadLimits::default()
         };
         let mut small = b"HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\n\r\nbody\n\n\n".to_vec();
         let mut head = ResponseHead::default();
