@@ -310,14 +310,10 @@ impl HttpConn {
                         }
                         interim_bytes = interim_bytes.saturating_add(len);
                         if interim_bytes > limits.max_head_bytes {
-                            let msg = format!(
-                                "interim (1xx) responses exceed the limit of {} bytes",
-                                limits.max_head_bytes
-                            );
-                            return Err((
-                                self.err(Error::new(ErrorKind::Protocol, Step::ReceiveHead, msg)),
-                                received,
-                            ));
+                            let e = crate::proto::Error::InterimTooLarge {
+                                limit: limits.max_head_bytes,
+                            };
+                            return Err((self.err(Error::from_proto(Step::ReceiveHead, e)), received));
                         }
                         continue;
                     }
@@ -444,4 +440,129 @@ fn tls_failure(step: Step, e: &io::Error, host: &str) -> Option<Error> {
 #[cfg(not(feature = "tls"))]
 fn tls_failure(_step: Step, _e: &io::Error, _host: &str) -> Option<Error> {
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::Error as Rule;
+    use crate::transport::PoolKey;
+    use std::collections::VecDeque;
+
+    /// Hands out the input in pieces of the given sizes (the last size repeats), then the end.
+    struct Pieces {
+        data: VecDeque<u8>,
+        sizes: Vec<usize>,
+        reads: usize,
+    }
+
+    impl io::Read for Pieces {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let size = self.sizes.get(self.reads).or(self.sizes.last()).copied().unwrap_or(1);
+            self.reads += 1;
+            let n = size.min(buf.len()).min(self.data.len());
+            for (slot, byte) in buf.iter_mut().zip(self.data.drain(..n)) {
+                *slot = byte;
+            }
+            Ok(n)
+        }
+    }
+
+    fn conn(input: &[u8], sizes: &[usize]) -> HttpConn {
+        let key = PoolKey {
+            scheme: "http",
+            host: "test.invalid".into(),
+            port: 80,
+            proxy: None,
+            tls_id: 0,
+        };
+        let origin = Origin {
+            host: key.host.clone(),
+            port: 80,
+        };
+        let pieces = Pieces {
+            data: input.iter().copied().collect(),
+            sizes: sizes.to_vec(),
+            reads: 0,
+        };
+        HttpConn::new(Stream::Memory(Box::new(pieces)), key, origin, SocketState::fresh())
+    }
+
+    fn read_head(input: &[u8], sizes: &[usize], limits: &HeadLimits) -> std::result::Result<(u16, Vec<u8>), Error> {
+        let mut c = conn(input, sizes);
+        c.read_head(limits, &Timeouts::default(), &Tracer::none())
+            .map_err(|(e, _)| e)?;
+        Ok((c.head.status, c.buffered().to_vec()))
+    }
+
+    #[rustfmt::skip]
+    #[test]
+    fn heads_are_read_whole_however_the_bytes_come() {
+        let input = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody";
+        for sizes in [&[1][..], &[2], &[7], &[4096], &[3, 1, 100], &[30, 1]] {
+            let (status, rest) = read_head(input, sizes, &HeadLimits::default()).unwrap();
+            assert_eq!(status, 200, "{sizes:?}: interim heads skipped");
+            // what was read past the head is the start of the body, nothing else
+            assert!(b"body".starts_with(&rest), "{sizes:?}: {rest:?}");
+        }
+    }
+
+    #[rustfmt::skip]
+    #[test]
+    fn what_ends_a_head_early_is_typed() {
+        let small = HeadLimits { max_head_bytes: 64, max_headers: 100 };
+        let long_head = [&b"HTTP/1.1 200 OK\r\nX: "[..], &[b'a'; 100], b"\r\n\r\n"].concat();
+        let interim_flood = b"HTTP/1.1 103 Early Hints\r\n\r\n".repeat(10);
+        // (input, limits, the rule broken, or None for an I/O error)
+        let cases: &[(&[u8], &HeadLimits, Option<Rule>)] = &[
+            (b"SSH-2.0-OpenSSH_9.2\r\n",        &HeadLimits::default(), Some(Rule::NotHttp { start: b"SSH-2.0-OpenSSH_".to_vec() })),
+            (&long_head,                       &small,                 Some(Rule::HeadTooLarge { limit: 64 })),
+            (&interim_flood,                   &small,                 Some(Rule::InterimTooLarge { limit: 64 })),
+            (b"HTTP/1.1 200 OK\r\nContent-Le", &HeadLimits::default(), None),
+            (b"",                              &HeadLimits::default(), None),
+        ];
+        for (input, limits, rule) in cases {
+            for sizes in [&[1][..], &[4096]] {
+                let err = read_head(input, sizes, limits).unwrap_err();
+                let (got, want) = (err.protocol_error().map(std::mem::discriminant), rule.as_ref().map(std::mem::discriminant));
+                assert_eq!(got, want, "{:?} in {sizes:?}: {err}", String::from_utf8_lossy(input));
+            }
+        }
+        // the cut-short cases: a broken head, and an empty reply
+        let err = read_head(b"HTTP/1.1 200 OK\r\nContent-Le", &[5], &HeadLimits::default()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol, "{err}");
+        let err = read_head(b"", &[5], &HeadLimits::default()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+        assert!(err.to_string().contains("empty reply"), "{err}");
+    }
+
+    #[test]
+    fn the_buffer_grows_for_a_long_head_and_no_further() {
+        let mut input = b"HTTP/1.1 200 OK\r\n".to_vec();
+        for i in 0..900 {
+            input.extend_from_slice(format!("X-Field-{i}: {}\r\n", "v".repeat(20)).as_bytes());
+        }
+        input.extend_from_slice(b"\r\n");
+        let limits = HeadLimits {
+            max_head_bytes: 64 * 1024,
+            max_headers: 1000,
+        };
+        let mut c = conn(&input, &[4096]);
+        c.read_head(&limits, &Timeouts::default(), &Tracer::none()).unwrap();
+        assert_eq!(c.head.field_count(), 900);
+        assert!(c.buf.len() > READ_BUF, "grown past the initial {READ_BUF} bytes");
+        assert!(
+            c.buf.len() <= limits.max_head_bytes + READ_BUF,
+            "bounded by the head limit"
+        );
+    }
+
+    #[test]
+    fn bytes_after_the_head_stay_buffered_for_the_body() {
+        let mut c = conn(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloNEXT", &[4096]);
+        c.read_head(&HeadLimits::default(), &Timeouts::default(), &Tracer::none())
+            .unwrap();
+        assert_eq!(c.buffered(), b"helloNEXT");
+        assert_eq!(c.head_bytes(), b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
+    }
 }

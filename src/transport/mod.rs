@@ -35,7 +35,7 @@ pub enum Stream {
     Unix(std::os::unix::net::UnixStream),
     /// Bytes from memory, for the fuzz targets (feature `fuzzing`, not a stable API): reads come
     /// from the reader, writes are discarded.
-    #[cfg(feature = "fuzzing")]
+    #[cfg(any(test, feature = "fuzzing"))]
     #[doc(hidden)]
     Memory(Box<dyn Read + Send + Sync>),
 }
@@ -48,7 +48,7 @@ impl std::fmt::Debug for Stream {
             Stream::Tls(s) => write!(f, "Tls({:?})", s.sock.peer_addr().ok()),
             #[cfg(unix)]
             Stream::Unix(_) => f.write_str("Unix"),
-            #[cfg(feature = "fuzzing")]
+            #[cfg(any(test, feature = "fuzzing"))]
             Stream::Memory(_) => f.write_str("Memory"),
         }
     }
@@ -62,7 +62,7 @@ impl Stream {
             Stream::Tls(s) => Some(&s.sock),
             #[cfg(unix)]
             Stream::Unix(_) => None,
-            #[cfg(feature = "fuzzing")]
+            #[cfg(any(test, feature = "fuzzing"))]
             Stream::Memory(_) => None,
         }
     }
@@ -152,7 +152,7 @@ impl Stream {
                 arm.before_read(s)?;
                 s.read(buf)
             }
-            #[cfg(feature = "fuzzing")]
+            #[cfg(any(test, feature = "fuzzing"))]
             Stream::Memory(r) => r.read(buf),
         }
     }
@@ -172,7 +172,7 @@ impl Stream {
                 arm.before_write(s)?;
                 s.write_vectored(bufs)
             }
-            #[cfg(feature = "fuzzing")]
+            #[cfg(any(test, feature = "fuzzing"))]
             Stream::Memory(_) => Ok(bufs.iter().map(|b| b.len()).sum()),
         }
     }
@@ -229,7 +229,7 @@ impl Read for Stream {
             Stream::Tls(s) => s.read(buf),
             #[cfg(unix)]
             Stream::Unix(s) => s.read(buf),
-            #[cfg(feature = "fuzzing")]
+            #[cfg(any(test, feature = "fuzzing"))]
             Stream::Memory(r) => r.read(buf),
         }
     }
@@ -243,7 +243,7 @@ impl Write for Stream {
             Stream::Tls(s) => s.write(buf),
             #[cfg(unix)]
             Stream::Unix(s) => s.write(buf),
-            #[cfg(feature = "fuzzing")]
+            #[cfg(any(test, feature = "fuzzing"))]
             Stream::Memory(_) => Ok(buf.len()),
         }
     }
@@ -255,7 +255,7 @@ impl Write for Stream {
             Stream::Tls(s) => s.write_vectored(bufs),
             #[cfg(unix)]
             Stream::Unix(s) => s.write_vectored(bufs),
-            #[cfg(feature = "fuzzing")]
+            #[cfg(any(test, feature = "fuzzing"))]
             Stream::Memory(_) => Ok(bufs.iter().map(|b| b.len()).sum()),
         }
     }
@@ -267,7 +267,7 @@ impl Write for Stream {
             Stream::Tls(s) => s.flush(),
             #[cfg(unix)]
             Stream::Unix(s) => s.flush(),
-            #[cfg(feature = "fuzzing")]
+            #[cfg(any(test, feature = "fuzzing"))]
             Stream::Memory(_) => Ok(()),
         }
     }
