@@ -256,6 +256,9 @@ impl HttpConn {
         self.read_head_until(limits, io, tracer, true)
     }
 
+    /// The loop behind [`read_head`](Self::read_head) and [`read_any_head`](Self::read_any_head):
+    /// parse what is buffered, else make room and read more, until a head (final, or any with
+    /// `stop_at_interim`) is in.
     fn read_head_until(
         &mut self,
         limits: &HeadLimits,
@@ -263,104 +266,102 @@ impl HttpConn {
         tracer: &Tracer,
         stop_at_interim: bool,
     ) -> std::result::Result<(), (Error, usize)> {
-        let mut received = self.buffered().len();
-        let mut interim_bytes = 0usize;
-        let mut scanned: usize = 0;
-        // Empty lines before a status line are skipped (RFC 9112 §2.2, §9.2; httparse skips them too),
-        // so they must not count as the empty line that ends a head. Otherwise "\r\n\r\nX…"
-        // would be refused at once when it arrives in one read, but only at the close or at the
-        // head limit when "\r\n\r\n" arrives alone: the outcome would depend on how the bytes
-        // were split. Counted incrementally, so linear in the input.
-        let mut blank = 0;
+        let mut scan = HeadScan {
+            received: self.buffered().len(),
+            ..HeadScan::default()
+        };
         if self.start > 0 && self.start == self.end {
             self.start = 0;
             self.end = 0;
         }
         loop {
-            let buffered = self.buffered();
-            let unseen = buffered.get(blank..).unwrap_or_default();
-            blank = blank.saturating_add(unseen.iter().take_while(|&&b| b == b'\r' || b == b'\n').count());
-            // A head that reached the limit without an empty line is parsed all the same: the
-            // parser names what is wrong with its start, or refuses it for its size, so the error
-            // is the same however the bytes were split.
-            let full = buffered.len() >= limits.max_head_bytes;
-            let unseen = buffered.get(blank..).unwrap_or_default();
-            // Bytes that cannot start a status line are refused as they arrive: a peer that is
-            // not speaking HTTP may never send the empty line that would end a head.
-            if let Err(e) = check_start(unseen) {
-                return Err((self.err(Error::from_proto(Step::ReceiveHead, e)), received));
+            match self.parse_buffered(&mut scan, limits, tracer) {
+                Ok(Some(interim)) if !interim || stop_at_interim => return Ok(()),
+                Ok(Some(_)) => continue, // an interim head, skipped: the next may be buffered
+                Ok(None) => {}
+                Err(e) => return Err((self.err(e), scan.received)),
             }
-            if full || may_be_complete(unseen, scanned.saturating_sub(blank)) {
-                let (start, end) = (self.start, self.end);
-                let window = self.buf.get_mut(start..end).unwrap_or_default();
-                match self.head.parse(window, limits) {
-                    Ok(Some(len)) => {
-                        let interim = self.head.is_interim();
-                        let head_end = start.saturating_add(len);
-                        tracer.emit(|| Event::ResponseHead {
-                            bytes: self.buf.get(start..head_end).unwrap_or_default(),
-                            interim,
-                        });
-                        self.start = head_end.min(self.end);
-                        scanned = 0;
-                        blank = 0;
-                        if !interim || stop_at_interim {
-                            self.head_at = start;
-                            return Ok(());
-                        }
-                        interim_bytes = interim_bytes.saturating_add(len);
-                        if interim_bytes > limits.max_head_bytes {
-                            let e = crate::proto::Error::InterimTooLarge {
-                                limit: limits.max_head_bytes,
-                            };
-                            return Err((self.err(Error::from_proto(Step::ReceiveHead, e)), received));
-                        }
-                        continue;
-                    }
-                    // (ResponseHead::parse refuses a partial head as long as the limit.)
-                    Ok(None) => {}
-                    Err(e) => return Err((self.err(Error::from_proto(Step::ReceiveHead, e)), received)),
-                }
-            }
-            scanned = self.buffered().len();
-            // Make room: move the partial head to the front, grow the buffer if it is full.
-            if self.end == self.buf.len() {
-                if self.start > 0 {
-                    self.compact();
-                } else {
-                    let len = self.buf.len();
-                    let grown = len
-                        .saturating_mul(2)
-                        .min(limits.max_head_bytes.saturating_add(READ_BUF))
-                        .max(len.saturating_add(1));
-                    self.buf.resize(grown, 0);
-                }
-            }
+            scan.scanned = self.buffered().len();
+            self.make_room_for_head(limits);
             match self.fill(io, Step::ReceiveHead) {
                 Ok(0) => {
-                    // Nothing, or only interim (1xx) heads, came: no response at all.
-                    let empty = match (received, self.buffered().is_empty()) {
-                        (0, _) => Some("connection closed before any response byte (empty reply)"),
-                        (_, true) => Some(
-                            "connection closed after interim (1xx) responses, before the final response (empty reply)",
-                        ),
-                        _ => None,
-                    };
-                    let e = if let Some(message) = empty {
-                        Error::new(ErrorKind::Io, Step::ReceiveHead, message)
-                            .with_source(io::Error::from(io::ErrorKind::UnexpectedEof))
-                    } else {
-                        Error::new(
-                            ErrorKind::Protocol,
-                            Step::ReceiveHead,
-                            format!("connection closed in the middle of the response head, after {received} bytes"),
-                        )
-                    };
-                    return Err((self.err(e), received));
+                    let e = closed_before_head(scan.received, self.buffered().is_empty());
+                    return Err((self.err(e), scan.received));
                 }
-                Ok(n) => received = received.saturating_add(n),
-                Err(e) => return Err((e, received)),
+                Ok(n) => scan.received = scan.received.saturating_add(n),
+                Err(e) => return Err((e, scan.received)),
             }
+        }
+    }
+
+    /// Parses a head from the buffered bytes if they can hold one: `Some(interim?)` when a head
+    /// was parsed (and consumed), `None` when more bytes are needed.
+    fn parse_buffered(&mut self, scan: &mut HeadScan, limits: &HeadLimits, tracer: &Tracer) -> Result<Option<bool>> {
+        let buffered = self.buffered();
+        // Empty lines before a status line are skipped (RFC 9112 §2.2, §9.2; httparse skips them
+        // too), so they must not count as the empty line that ends a head. Otherwise "\r\n\r\nX…"
+        // would be refused at once when it arrives in one read, but only at the close or at the
+        // head limit when "\r\n\r\n" arrives alone: the outcome would depend on how the bytes
+        // were split. Counted incrementally, so linear in the input.
+        let unseen = buffered.get(scan.blank..).unwrap_or_default();
+        scan.blank = scan
+            .blank
+            .saturating_add(unseen.iter().take_while(|&&b| b == b'\r' || b == b'\n').count());
+        // A head that reached the limit without an empty line is parsed all the same: the parser
+        // names what is wrong with its start, or refuses it for its size, so the error is the
+        // same however the bytes were split.
+        let full = buffered.len() >= limits.max_head_bytes;
+        let unseen = buffered.get(scan.blank..).unwrap_or_default();
+        // Bytes that cannot start a status line are refused as they arrive: a peer that is not
+        // speaking HTTP may never send the empty line that would end a head.
+        check_start(unseen).map_err(|e| Error::from_proto(Step::ReceiveHead, e))?;
+        if !full && !may_be_complete(unseen, scan.scanned.saturating_sub(scan.blank)) {
+            return Ok(None);
+        }
+        let (start, end) = (self.start, self.end);
+        let window = self.buf.get_mut(start..end).unwrap_or_default();
+        // (ResponseHead::parse refuses a partial head as long as the limit.)
+        let parsed = self.head.parse(window, limits);
+        let Some(len) = parsed.map_err(|e| Error::from_proto(Step::ReceiveHead, e))? else {
+            return Ok(None);
+        };
+        let interim = self.head.is_interim();
+        let head_end = start.saturating_add(len);
+        tracer.emit(|| Event::ResponseHead {
+            bytes: self.buf.get(start..head_end).unwrap_or_default(),
+            interim,
+        });
+        self.start = head_end.min(self.end);
+        self.head_at = start;
+        (scan.scanned, scan.blank) = (0, 0);
+        if interim {
+            scan.interim_bytes = scan.interim_bytes.saturating_add(len);
+            if scan.interim_bytes > limits.max_head_bytes {
+                let limit = limits.max_head_bytes;
+                return Err(Error::from_proto(
+                    Step::ReceiveHead,
+                    crate::proto::Error::InterimTooLarge { limit },
+                ));
+            }
+        }
+        Ok(Some(interim))
+    }
+
+    /// Makes room for more of a head: moves a partial head to the front, or grows a full buffer
+    /// (up to the head limit and one read more).
+    fn make_room_for_head(&mut self, limits: &HeadLimits) {
+        if self.end < self.buf.len() {
+            return;
+        }
+        if self.start > 0 {
+            self.compact();
+        } else {
+            let len = self.buf.len();
+            let grown = len
+                .saturating_mul(2)
+                .min(limits.max_head_bytes.saturating_add(READ_BUF))
+                .max(len.saturating_add(1));
+            self.buf.resize(grown, 0);
         }
     }
 
@@ -380,6 +381,37 @@ impl HttpConn {
     /// CONNECT tunnel).
     pub fn into_stream(self) -> (Stream, SocketState) {
         (self.stream, self.socket)
+    }
+}
+
+/// Where reading a head has got to, carried from one read to the next.
+#[derive(Debug, Default)]
+struct HeadScan {
+    /// Response bytes received so far (to tell "nothing came" from "a head broke off").
+    received: usize,
+    /// Bytes of interim (1xx) heads so far, bounded by the head limit.
+    interim_bytes: usize,
+    /// Buffered bytes already searched for the end of the head.
+    scanned: usize,
+    /// Empty-line bytes before the status line.
+    blank: usize,
+}
+
+/// The error for a connection closed before a whole final head arrived: nothing at all, or
+/// only interim (1xx) heads, is an empty reply (curl's 52); part of a head is a broken one.
+fn closed_before_head(received: usize, nothing_pending: bool) -> Error {
+    let empty = match (received, nothing_pending) {
+        (0, _) => Some("connection closed before any response byte (empty reply)"),
+        (_, true) => Some("connection closed after interim (1xx) responses, before the final response (empty reply)"),
+        _ => None,
+    };
+    match empty {
+        Some(message) => Error::new(ErrorKind::Io, Step::ReceiveHead, message)
+            .with_source(io::Error::from(io::ErrorKind::UnexpectedEof)),
+        None => {
+            let message = format!("connection closed in the middle of the response head, after {received} bytes");
+            Error::new(ErrorKind::Protocol, Step::ReceiveHead, message)
+        }
     }
 }
 

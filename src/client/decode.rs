@@ -573,6 +573,8 @@ mod gzip {
             self.state == State::End
         }
 
+        /// Decodes from `input` into `out`: one arm per part of a member (header, deflate data,
+        /// trailer), which read best side by side.
         pub(crate) fn run(&mut self, input: &[u8], out: &mut [u8]) -> std::result::Result<(usize, usize), String> {
             match self.state {
                 State::End if input.is_empty() => Ok((0, 0)),

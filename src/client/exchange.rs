@@ -63,6 +63,9 @@ struct Answer {
 
 /// Runs one exchange for `request` (see the module documentation). Returns the body reader
 /// holding the connection, the response head parsed.
+///
+/// (It keeps the four steps in one place, and the head is built here because it borrows from
+/// the request, the route and the credentials alike.)
 pub(crate) fn exchange(engine: &Engine, request: &Request, body: &mut Body<'_>, io: &Timeouts) -> Result<BodyReader> {
     let url = &request.url;
     let with_origin = |e: Error| e.with_host(host_port(url));

@@ -253,6 +253,36 @@ fn tunnel(
     socket: &mut SocketState,
 ) -> Result<TcpStream> {
     let config = &engine.config;
+    let key = PoolKeyRef {
+        scheme: "http",
+        host: proxy.host(),
+        port: proxy.port(),
+        proxy: None,
+        tls_id: 0,
+    };
+    let mut conn = HttpConn::new(Stream::Tcp(tcp), key.owned(), Origin::of(url), *socket);
+    write_connect_head(engine, &mut conn.wbuf, (host, port), proxy)?;
+    config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
+    let tracer = &config.tracer;
+    send(&mut conn, &mut Body::Empty, BodyFraming::Empty, io, tracer).map_err(to_tunnel)?;
+    conn.read_head(&config.limits, io, tracer)
+        .map_err(|(e, _)| to_tunnel(e))?;
+    check_connect_answer(&conn, proxy)?;
+    let (stream, state) = conn.into_stream();
+    *socket = state;
+    match stream {
+        Stream::Tcp(tcp) => Ok(tcp),
+        _ => Err(Error::new(
+            ErrorKind::Proxy,
+            Step::Tunnel,
+            "tunnel over a non-TCP stream",
+        )),
+    }
+}
+
+/// `CONNECT host:port HTTP/1.1` in authority form (RFC 9112 §3.2.3), with `Host`, the
+/// `User-Agent` and the proxy's credentials.
+fn write_connect_head(engine: &Engine, out: &mut Vec<u8>, (host, port): (Host<'_>, u16), proxy: &Proxy) -> Result<()> {
     let authority = match host {
         Host::Ip(std::net::IpAddr::V6(ip)) => format!("[{ip}]:{port}"),
         host => format!("{host}:{port}"),
@@ -265,7 +295,7 @@ fn tunnel(
     };
     let defaults = [
         ("Host", Some(authority.as_str())),
-        ("User-Agent", config.user_agent.as_deref()),
+        ("User-Agent", engine.config.user_agent.as_deref()),
         ("Proxy-Authorization", proxy_auth.as_deref()),
     ];
     let head = RequestHead {
@@ -277,35 +307,22 @@ fn tunnel(
         user: std::iter::empty(),
         body: BodyFraming::Empty,
     };
-    let key = PoolKeyRef {
-        scheme: "http",
-        host: proxy.host(),
-        port: proxy.port(),
-        proxy: None,
-        tls_id: 0,
-    };
-    let mut conn = HttpConn::new(Stream::Tcp(tcp), key.owned(), Origin::of(url), *socket);
-    head.write(&mut conn.wbuf)
-        .map_err(|e| Error::from_proto(Step::Tunnel, e))?;
-    config.tracer.emit(|| Event::RequestHead { bytes: &conn.wbuf });
-    let tracer = &config.tracer;
-    send(&mut conn, &mut Body::Empty, BodyFraming::Empty, io, tracer).map_err(to_tunnel)?;
-    conn.read_head(&config.limits, io, tracer)
-        .map_err(|(e, _)| to_tunnel(e))?;
+    head.write(out).map_err(|e| Error::from_proto(Step::Tunnel, e))
+}
+
+/// Did the proxy open the tunnel? Any 2xx does (RFC 9110 §9.3.6); anything else is its refusal,
+/// and bytes already sent after the answer would be taken for TLS.
+fn check_connect_answer(conn: &HttpConn, proxy: &Proxy) -> Result<()> {
     let facts = RequestFacts {
         head: false,
         connect: true,
     };
-    let status = conn.head.status;
-    let decided = framing::decide(
-        facts,
-        status,
-        conn.head.minor_version,
-        conn.head.raw_headers(conn.head_buf()),
-    )
-    .map_err(|e| Error::from_proto(Step::Tunnel, e))?;
+    let head = &conn.head;
+    let status = head.status;
+    let decided = framing::decide(facts, status, head.minor_version, head.raw_headers(conn.head_buf()))
+        .map_err(|e| Error::from_proto(Step::Tunnel, e))?;
     if decided.rule != framing::Rule::ConnectTunnel {
-        let reason = conn.head.reason(conn.head_buf()).to_string();
+        let reason = head.reason(conn.head_buf());
         let message = format!("the proxy {} refused the tunnel: {status} {reason}", proxy.authority());
         return Err(Error::new(ErrorKind::Proxy, Step::Tunnel, message).with_status(status));
     }
@@ -313,16 +330,7 @@ fn tunnel(
         let message = "the proxy sent bytes after its CONNECT answer, before TLS started";
         return Err(Error::new(ErrorKind::Proxy, Step::Tunnel, message));
     }
-    let (stream, state) = conn.into_stream();
-    *socket = state;
-    match stream {
-        Stream::Tcp(tcp) => Ok(tcp),
-        _ => Err(Error::new(
-            ErrorKind::Proxy,
-            Step::Tunnel,
-            "tunnel over a non-TCP stream",
-        )),
-    }
+    Ok(())
 }
 
 #[cfg(feature = "tls")]

@@ -39,7 +39,7 @@ pub fn is_redirect(status: u16) -> bool {
 }
 
 /// Decides whether and where to follow a redirect. `Ok(None)`: do not follow, return the
-/// response as it is.
+/// response as it is. (The checks of RFC 9110 §15.4 in order, in one function.)
 pub fn next(
     status: u16,
     method: &str,

@@ -273,6 +273,9 @@ impl Fields {
 
 /// Decides the framing of a response (see the module documentation for the rules).
 ///
+/// (Longer than most functions here on purpose: it is RFC 9112 §6.3's list of rules, in the
+/// RFC's order, and reads best as one.)
+///
 /// `headers` yields every field as received, in order (`(name, raw value)`).
 pub fn decide<'h>(
     request: RequestFacts,

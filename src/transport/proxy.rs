@@ -342,11 +342,26 @@ fn socks_io(e: std::io::Error) -> Error {
 
 /// The SOCKS5 handshake (RFC 1928 §3–§6, RFC 1929) on a connection to the proxy; afterwards the
 /// stream carries bytes to and from the target.
+///
+/// ```text
+/// → 05 01 00                      version 5, one method: no authentication (§3)
+/// ← 05 00                         the method chosen
+/// → 05 01 00 03 0b "example.com" 01 bb     CONNECT (1) to a name (3), port 443 (§4)
+/// ← 05 00 00 01 0a 00 00 01 c3 50          succeeded (0), bound to 10.0.0.1:50000 (§6)
+/// ```
 pub fn socks5_handshake(
     stream: &mut (impl Read + Write),
     target: SocksTarget<'_>,
     credentials: Option<(&str, &str)>,
 ) -> Result<()> {
+    socks5_authenticate(stream, credentials)?;
+    socks5_connect(stream, target)?;
+    socks5_reply(stream)
+}
+
+/// The method negotiation (RFC 1928 §3) and, when the proxy picks it, username/password
+/// authentication (RFC 1929).
+fn socks5_authenticate(stream: &mut (impl Read + Write), credentials: Option<(&str, &str)>) -> Result<()> {
     // Greeting: version 5, the methods we offer: 0 (none), and 2 (user/password) with credentials.
     let greeting: &[u8] = if credentials.is_some() {
         &[5, 2, 0, 2]
@@ -360,7 +375,7 @@ pub fn socks5_handshake(
         return Err(socks_error(format!("not a SOCKS5 proxy (version byte {})", choice[0])));
     }
     match (choice[1], credentials) {
-        (0, _) => {}
+        (0, _) => Ok(()),
         (2, Some((user, pass))) => {
             if user.len() > 255 || pass.len() > 255 {
                 return Err(socks_error(
@@ -377,19 +392,19 @@ pub fn socks5_handshake(
             if status[1] != 0 {
                 return Err(socks_error("the SOCKS5 proxy rejected the user name and password"));
             }
+            Ok(())
         }
-        (0xff, _) => {
-            return Err(socks_error(
-                "the SOCKS5 proxy accepts none of the offered authentication methods",
-            ))
-        }
-        (m, _) => {
-            return Err(socks_error(format!(
-                "the SOCKS5 proxy chose an authentication method not offered ({m})"
-            )))
-        }
+        (0xff, _) => Err(socks_error(
+            "the SOCKS5 proxy accepts none of the offered authentication methods",
+        )),
+        (m, _) => Err(socks_error(format!(
+            "the SOCKS5 proxy chose an authentication method not offered ({m})"
+        ))),
     }
-    // Request: CONNECT to the target.
+}
+
+/// The CONNECT request (RFC 1928 §4): to an IPv4 or IPv6 address, or to a name.
+fn socks5_connect(stream: &mut impl Write, target: SocksTarget<'_>) -> Result<()> {
     let mut req = vec![5, 1, 0];
     let port = match target {
         SocksTarget::Addr(SocketAddr::V4(a)) => {
@@ -413,7 +428,12 @@ pub fn socks5_handshake(
         }
     };
     req.extend_from_slice(&port.to_be_bytes());
-    stream.write_all(&req).map_err(socks_io)?;
+    stream.write_all(&req).map_err(socks_io)
+}
+
+/// The proxy's reply (RFC 1928 §6): success, or why not; the bound address it names is read
+/// and dropped.
+fn socks5_reply(stream: &mut impl Read) -> Result<()> {
     let mut reply = [0u8; 4];
     stream.read_exact(&mut reply).map_err(socks_io)?;
     if reply[0] != 5 {
@@ -439,7 +459,6 @@ pub fn socks5_handshake(
             reply[1]
         )));
     }
-    // The bound address, which we do not need, still has to be read off the stream.
     let skip = match reply[3] {
         1 => 4 + 2,
         4 => 16 + 2,
@@ -454,8 +473,7 @@ pub fn socks5_handshake(
     let bound = rest
         .get_mut(..skip)
         .ok_or_else(|| socks_error("malformed SOCKS5 reply"))?;
-    stream.read_exact(bound).map_err(socks_io)?;
-    Ok(())
+    stream.read_exact(bound).map_err(socks_io)
 }
 
 #[cfg(test)]

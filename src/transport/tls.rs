@@ -189,6 +189,8 @@ impl Default for TrustSettings {
     }
 }
 
+/// (One chain of rustls' typed builder, from the versions to the client certificate: kept whole.)
+///
 /// Builds the client configuration for these settings: the versions asked for (TLS 1.2 and
 /// 1.3 by default), ALPN `http/1.1`.
 pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
@@ -253,7 +255,8 @@ pub fn build_config(trust: &TrustSettings) -> Result<Arc<ClientConfig>> {
     Ok(Arc::new(config))
 }
 
-/// Performs the TLS handshake on `tcp` for `host` (a name, or an address).
+/// Performs the TLS handshake on `tcp` for `host` (a name, or an address). (The loop and its
+/// error mapping read best together.)
 ///
 /// `timeouts` limits each read and write of the handshake and, by its deadline, the whole of
 /// it: a server that trickles its handshake a byte at a time cannot stretch it past the
