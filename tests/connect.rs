@@ -163,3 +163,45 @@ fn ip_version_keeps_connections_to_one_family() {
     assert_eq!((err.kind(), err.step()), (ErrorKind::Dns, Step::Resolve), "{err}");
     assert!(err.to_string().contains("V6"), "{err}");
 }
+
+#[test]
+fn the_family_that_connected_second_is_tried_first_next_time() {
+    // RFC 8305 §4: `fam.test` has an IPv6 address where nothing listens and an IPv4 one where
+    // the server is. The first request tries IPv6 first and falls back; the next one, on a new
+    // connection (the server closes each), starts with IPv4.
+    let (_server, port) = named_server("v4");
+    let tried = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = tried.clone();
+    let agent = Agent::builder()
+        .resolve(
+            "fam.test",
+            port,
+            &["::1".parse().unwrap(), "127.0.0.1".parse().unwrap()],
+        )
+        .trace(move |e| {
+            if let h1client::Event::Connecting { addr } = e {
+                sink.lock().unwrap().push(addr.is_ipv4());
+            }
+        })
+        .build();
+    let url = format!("http://fam.test:{port}/");
+    for _ in 0..2 {
+        assert_eq!(
+            agent.get(&url).call().unwrap().text().unwrap(),
+            format!("v4 for fam.test:{port}")
+        );
+    }
+    // false = IPv6, true = IPv4
+    assert_eq!(*tried.lock().unwrap(), [false, true, true]);
+    let fresh = Agent::builder()
+        .resolve(
+            "fam.test",
+            port,
+            &["::1".parse().unwrap(), "127.0.0.1".parse().unwrap()],
+        )
+        .build();
+    assert!(
+        fresh.get(&url).call().is_ok(),
+        "another agent remembers nothing, and still connects"
+    );
+}

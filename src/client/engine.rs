@@ -21,6 +21,8 @@ use url::Url;
 pub(crate) struct Engine {
     pub(crate) config: Config,
     pub(crate) pool: Arc<Pool<HttpConn>>,
+    /// Which address family connected to a host when the first tried did not.
+    pub(crate) families: crate::transport::connect::FamilyMemory,
     /// The pool key part for a unix socket.
     unix_key: Option<String>,
     #[cfg(feature = "cookies")]
@@ -52,6 +54,7 @@ impl Engine {
         }
         Engine {
             pool: Arc::new(Pool::new(config.pool)),
+            families: Default::default(),
             unix_key: config.unix_socket.as_ref().map(|p| format!("unix:{}", p.display())),
             #[cfg(feature = "cookies")]
             jar: config.cookies.take().map(super::cookies::Jar::new),

@@ -222,7 +222,15 @@ fn open_tcp(
     connect: Step,
 ) -> Result<TcpStream> {
     let addrs = addresses(engine, host, port, connecting, resolve)?;
-    connect::connect(&addrs, connecting, connect, &engine.config.tracer)
+    let Host::Name(name) = host else {
+        return connect::connect(&addrs, connecting, connect, &engine.config.tracer).map(|(tcp, _)| tcp);
+    };
+    let addrs = engine.families.order(name, addrs);
+    let (tcp, winner) = connect::connect(&addrs, connecting, connect, &engine.config.tracer)?;
+    if let Some(&first) = addrs.first() {
+        engine.families.learn(name, first, winner);
+    }
+    Ok(tcp)
 }
 
 /// The limits of connecting, from now: each read and write as the request's, and the whole by

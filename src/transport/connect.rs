@@ -7,9 +7,14 @@
 //!   `127.0.0.1` without asking anyone (RFC 6761 §6.3, as curl does).
 //! - **Ordering** (RFC 8305 §4): IPv6 first, then the families alternate, so one broken family
 //!   costs one attempt, not all of them.
-//! - **Racing** (RFC 8305 §5, simplified): the first attempt starts at once; if it has not
-//!   connected after 250 ms (or has failed), the next starts in parallel, and so on. The first
-//!   connection to succeed wins; the others are closed as they finish.
+//! - **Racing** (RFC 8305 §5, simplified): the addresses are tried one after another on the
+//!   calling thread as long as each answers within 250 ms — it connects, or refuses at once —
+//!   so the common case costs no thread. An address that stays silent hands over to a race: it
+//!   starts again alongside the next address, a new one joins every 250 ms (or as soon as one
+//!   fails), the first connection wins, and the others are closed as they finish.
+//! - **Memory** (RFC 8305 §4 allows it): the agent remembers, per host, the address family that
+//!   connected when the first one tried did not, and tries that family first for ten minutes —
+//!   a broken IPv6 route costs one slow connection, not one per request.
 //! - **Timeouts**: one deadline for connecting as a whole — the connect timeout or the request's
 //!   deadline, whichever is sooner — bounds resolving, every attempt, and then the handshakes
 //!   on the new connection (proxy, TLS), as curl's `--connect-timeout` does.
@@ -129,13 +134,82 @@ pub fn is_localhost(name: &str) -> bool {
 /// IPv6 first, then alternate families, each keeping the resolver's order (RFC 8305 §4).
 pub fn interleave(addrs: Vec<SocketAddr>) -> Vec<SocketAddr> {
     let (v6, v4): (Vec<_>, Vec<_>) = addrs.into_iter().partition(SocketAddr::is_ipv6);
-    let mut out = Vec::with_capacity(v6.len().saturating_add(v4.len()));
-    let (mut a, mut b) = (v6.into_iter(), v4.into_iter());
+    alternate(v6, v4)
+}
+
+/// One of `first`, one of `second`, and so on; the rest of the longer one at the end.
+fn alternate(first: Vec<SocketAddr>, second: Vec<SocketAddr>) -> Vec<SocketAddr> {
+    let mut out = Vec::with_capacity(first.len().saturating_add(second.len()));
+    let (mut a, mut b) = (first.into_iter(), second.into_iter());
     loop {
         match (a.next(), b.next()) {
             (None, None) => return out,
             (x, y) => out.extend(x.into_iter().chain(y)),
         }
+    }
+}
+
+/// How long a host's remembered address family is kept.
+const REMEMBER_FOR: Duration = Duration::from_secs(600);
+
+/// Most hosts remembered at once; the oldest is forgotten first.
+const REMEMBER_HOSTS: usize = 32;
+
+/// The address family that connected to a host when the first one tried did not (RFC 8305 §4
+/// allows remembering it): the next connection tries that family first, so a broken IPv6 route
+/// costs one slow connection, not one per request. One per agent.
+#[derive(Debug, Default)]
+pub struct FamilyMemory {
+    hosts: std::sync::Mutex<Vec<Remembered>>,
+}
+
+#[derive(Debug)]
+struct Remembered {
+    host: String,
+    ipv4: bool,
+    at: Instant,
+}
+
+impl FamilyMemory {
+    /// Puts the family remembered for `host` first in `addrs`, keeping the alternation.
+    pub fn order(&self, host: &str, addrs: Vec<SocketAddr>) -> Vec<SocketAddr> {
+        let ipv4_first = self.with_hosts(|hosts| {
+            hosts
+                .iter()
+                .find(|r| r.host.eq_ignore_ascii_case(host) && r.at.elapsed() < REMEMBER_FOR)
+                .is_some_and(|r| r.ipv4)
+        });
+        if !ipv4_first {
+            return addrs;
+        }
+        let (v4, v6): (Vec<_>, Vec<_>) = addrs.into_iter().partition(SocketAddr::is_ipv4);
+        alternate(v4, v6)
+    }
+
+    /// Learns from a connection to `host` at `winner`, where `first` was tried first: a
+    /// different family is remembered from now on; the same one changes nothing, so what is
+    /// remembered is still forgotten in time and the preferred family tried again.
+    pub fn learn(&self, host: &str, first: SocketAddr, winner: SocketAddr) {
+        if first.is_ipv4() == winner.is_ipv4() {
+            return;
+        }
+        self.with_hosts(|hosts| {
+            hosts.retain(|r| !r.host.eq_ignore_ascii_case(host) && r.at.elapsed() < REMEMBER_FOR);
+            if hosts.len() >= REMEMBER_HOSTS {
+                hosts.remove(0);
+            }
+            hosts.push(Remembered {
+                host: host.to_string(),
+                ipv4: winner.is_ipv4(),
+                at: Instant::now(),
+            });
+        });
+    }
+
+    fn with_hosts<T>(&self, f: impl FnOnce(&mut Vec<Remembered>) -> T) -> T {
+        // a panic elsewhere while holding the lock leaves a list that is still valid
+        let mut hosts = self.hosts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut hosts)
     }
 }
 
@@ -152,30 +226,69 @@ fn attempt(addr: SocketAddr, deadline: Option<Deadline>) -> io::Result<TcpStream
     Ok(stream)
 }
 
-/// Connects to the first address that answers, racing them as described in the module
-/// documentation, every attempt by `deadline` (connecting as a whole: the connect timeout or
-/// the request's deadline, whichever is sooner). `step` is [`Step::Connect`] or
-/// [`Step::ConnectProxy`].
-pub fn connect(addrs: &[SocketAddr], deadline: Option<Deadline>, step: Step, tracer: &Tracer) -> Result<TcpStream> {
+/// Connects to the first address that answers (see the module documentation), every attempt by
+/// `deadline` (connecting as a whole: the connect timeout or the request's deadline, whichever
+/// is sooner). `step` is [`Step::Connect`] or [`Step::ConnectProxy`]. Returns the connection
+/// and the address it went to.
+pub fn connect(
+    addrs: &[SocketAddr],
+    deadline: Option<Deadline>,
+    step: Step,
+    tracer: &Tracer,
+) -> Result<(TcpStream, SocketAddr)> {
     let started = Instant::now();
-    let result = if let [addr] = addrs {
-        tracer.emit(|| Event::Connecting { addr: *addr });
-        attempt(*addr, deadline)
-            .map(|s| (s, *addr))
-            .map_err(|e| vec![(*addr, e, deadline)])
-    } else {
-        race(addrs, deadline, tracer)
+    let mut failures = Failures::new();
+    let won = match in_turn(addrs, deadline, tracer, &mut failures) {
+        Turn::Connected(stream, addr) => Some((stream, addr)),
+        Turn::Silent(at) => race(addrs.get(at..).unwrap_or_default(), deadline, tracer, &mut failures),
+        Turn::AllFailed => None,
     };
-    match result {
-        Ok((stream, addr)) => {
+    match won {
+        Some((stream, addr)) => {
             tracer.emit(|| Event::Connected {
                 addr,
                 elapsed: started.elapsed(),
             });
-            Ok(stream)
+            Ok((stream, addr))
         }
-        Err(failures) => Err(connect_error(failures, addrs.len(), step)),
+        None => Err(connect_error(failures, addrs.len(), step)),
     }
+}
+
+/// How trying the addresses one by one ended.
+enum Turn {
+    Connected(TcpStream, SocketAddr),
+    /// The address at this index did not answer within the attempt delay: race from it on.
+    Silent(usize),
+    AllFailed,
+}
+
+/// Tries the addresses one after another on this thread, each but the last for at most
+/// [`ATTEMPT_DELAY`]: the common case — the first address answers, or refuses at once, as a
+/// closed IPv6 loopback does — costs no thread.
+fn in_turn(addrs: &[SocketAddr], deadline: Option<Deadline>, tracer: &Tracer, failures: &mut Failures) -> Turn {
+    for (i, &addr) in addrs.iter().enumerate() {
+        let last = i.saturating_add(1) == addrs.len();
+        tracer.emit(|| Event::Connecting { addr });
+        let limit = if last {
+            deadline
+        } else {
+            Deadline::earliest(
+                deadline,
+                Some(Deadline::after(ATTEMPT_DELAY, "connection attempt delay")),
+            )
+        };
+        match attempt(addr, limit) {
+            Ok(stream) => return Turn::Connected(stream, addr),
+            Err(e)
+                if !last && e.kind() == io::ErrorKind::TimedOut && deadline.is_none_or(|d| d.remaining().is_some()) =>
+            {
+                return Turn::Silent(i)
+            }
+            Err(e) => failures.push((addr, e, deadline)),
+        }
+    }
+    Turn::AllFailed
 }
 
 type Failures = Vec<(SocketAddr, io::Error, Option<Deadline>)>;
@@ -210,71 +323,100 @@ fn connect_error(failures: Failures, tried: usize, step: Step) -> Error {
     }
 }
 
-/// Staggered parallel attempts; the first success wins.
+/// Staggered parallel attempts (RFC 8305 §5), from an address that stayed silent on: it starts
+/// again at once alongside the next one, each further one after [`ATTEMPT_DELAY`] or as soon as an attempt fails; the
+/// first connection wins, the others are closed as they finish. An attempt that loses is bounded
+/// by the same deadline as the request's connecting, so its thread does not outlive that.
 fn race(
     addrs: &[SocketAddr],
     deadline: Option<Deadline>,
     tracer: &Tracer,
-) -> std::result::Result<(TcpStream, SocketAddr), Failures> {
-    let (tx, rx) = mpsc::channel::<(SocketAddr, io::Result<TcpStream>, Option<Deadline>)>();
-    let mut next = 0;
-    let mut in_flight = 0;
-    let mut failures: Failures = Vec::new();
-    let start_next = |next: &mut usize, in_flight: &mut usize, failures: &mut Failures| {
-        let Some(&addr) = addrs.get(*next) else {
-            return;
-        };
-        *next = next.saturating_add(1);
-        tracer.emit(|| Event::Connecting { addr });
-        let tx = tx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("h1client-connect".into())
-            .spawn(move || {
-                // If the race is over, the receiver is gone and the stream is dropped (closed).
-                let _ = tx.send((addr, attempt(addr, deadline), deadline));
-            });
-        match spawned {
-            Ok(_) => *in_flight = in_flight.saturating_add(1),
-            Err(e) => failures.push((addr, e, deadline)),
-        }
+    failures: &mut Failures,
+) -> Option<(TcpStream, SocketAddr)> {
+    let mut race = Race {
+        addrs,
+        deadline,
+        next: 0,
+        in_flight: 0,
+        results: mpsc::channel(),
     };
-    start_next(&mut next, &mut in_flight, &mut failures);
+    // The silent address has had its attempt delay: it starts again with the next one at once.
+    race.start_next(tracer, failures);
+    race.start_next(tracer, failures);
     loop {
-        if in_flight == 0 {
-            if next < addrs.len() {
-                start_next(&mut next, &mut in_flight, &mut failures);
-                continue;
+        if race.in_flight == 0 {
+            if race.next == addrs.len() {
+                return None;
             }
-            return Err(failures);
+            race.start_next(tracer, failures);
+            continue;
         }
-        let mut wait = if next < addrs.len() {
+        let wait = if race.next < addrs.len() {
             ATTEMPT_DELAY
         } else {
             Duration::from_secs(3600)
         };
-        if let Some(d) = deadline {
-            match d.remaining() {
-                Some(left) => wait = wait.min(left),
-                None => {
-                    // every attempt still in flight ran out of time
-                    for &addr in addrs.get(..next).unwrap_or_default() {
-                        if !failures.iter().any(|(a, _, _)| *a == addr) {
-                            failures.push((addr, io::ErrorKind::TimedOut.into(), Some(d)));
-                        }
-                    }
-                    return Err(failures);
-                }
+        let wait = match deadline.map(|d| d.remaining()) {
+            None => wait,
+            Some(Some(left)) => wait.min(left),
+            Some(None) => {
+                race.all_timed_out(failures);
+                return None;
             }
-        }
-        match rx.recv_timeout(wait) {
-            Ok((addr, Ok(stream), _)) => return Ok((stream, addr)),
-            Ok((addr, Err(e), deadline)) => {
-                in_flight = in_flight.saturating_sub(1);
+        };
+        match race.results.1.recv_timeout(wait) {
+            Ok((addr, Ok(stream))) => return Some((stream, addr)),
+            Ok((addr, Err(e))) => {
+                race.in_flight = race.in_flight.saturating_sub(1);
                 failures.push((addr, e, deadline));
                 // a failed attempt hands over to the next address at once
-                start_next(&mut next, &mut in_flight, &mut failures);
+                race.start_next(tracer, failures);
             }
-            Err(_) => start_next(&mut next, &mut in_flight, &mut failures),
+            Err(_) => race.start_next(tracer, failures),
+        }
+    }
+}
+
+/// The state of a race: which address starts next, how many attempts are running, and where
+/// their results come in.
+struct Race<'a> {
+    addrs: &'a [SocketAddr],
+    deadline: Option<Deadline>,
+    next: usize,
+    in_flight: usize,
+    results: (
+        mpsc::Sender<(SocketAddr, io::Result<TcpStream>)>,
+        mpsc::Receiver<(SocketAddr, io::Result<TcpStream>)>,
+    ),
+}
+
+impl Race<'_> {
+    /// Starts an attempt on the next address, on a thread of its own.
+    fn start_next(&mut self, tracer: &Tracer, failures: &mut Failures) {
+        let Some(&addr) = self.addrs.get(self.next) else {
+            return;
+        };
+        self.next = self.next.saturating_add(1);
+        tracer.emit(|| Event::Connecting { addr });
+        let (tx, deadline) = (self.results.0.clone(), self.deadline);
+        let spawned = std::thread::Builder::new()
+            .name("h1client-connect".into())
+            .spawn(move || {
+                // If the race is over, the receiver is gone and the stream is dropped (closed).
+                let _ = tx.send((addr, attempt(addr, deadline)));
+            });
+        match spawned {
+            Ok(_) => self.in_flight = self.in_flight.saturating_add(1),
+            Err(e) => failures.push((addr, e, deadline)),
+        }
+    }
+
+    /// The deadline passed: every attempt still in flight ran out of time.
+    fn all_timed_out(&self, failures: &mut Failures) {
+        for &addr in self.addrs.get(..self.next).unwrap_or_default() {
+            if !failures.iter().any(|(a, _, _)| *a == addr) {
+                failures.push((addr, io::ErrorKind::TimedOut.into(), self.deadline));
+            }
         }
     }
 }
@@ -292,6 +434,36 @@ mod tests {
             .collect();
         let got: Vec<String> = interleave(a).iter().map(ToString::to_string).collect();
         assert_eq!(got, ["[::1]:80", "1.1.1.1:80", "[::2]:80", "2.2.2.2:80", "3.3.3.3:80"]);
+    }
+
+    #[test]
+    fn a_family_that_connected_second_goes_first_until_it_fails_or_is_forgotten() {
+        let v6: SocketAddr = "[::1]:80".parse().unwrap();
+        let v4: SocketAddr = "127.0.0.1:80".parse().unwrap();
+        let v4b: SocketAddr = "127.0.0.2:80".parse().unwrap();
+        let order = |m: &FamilyMemory, host| m.order(host, vec![v6, v4, v4b]);
+        let memory = FamilyMemory::default();
+        assert_eq!(
+            order(&memory, "a.test"),
+            [v6, v4, v4b],
+            "nothing remembered: as resolved"
+        );
+        memory.learn("a.test", v6, v4);
+        assert_eq!(order(&memory, "A.test"), [v4, v6, v4b], "IPv4 first, still alternating");
+        assert_eq!(order(&memory, "b.test"), [v6, v4, v4b], "only for that host");
+        memory.learn("a.test", v4, v4);
+        assert_eq!(order(&memory, "a.test"), [v4, v6, v4b], "the same family again: kept");
+        memory.learn("a.test", v4, v6);
+        assert_eq!(
+            order(&memory, "a.test"),
+            [v6, v4, v4b],
+            "IPv6 connected after IPv4 failed"
+        );
+        for i in 0..=REMEMBER_HOSTS {
+            memory.learn(&format!("h{i}.test"), v6, v4);
+        }
+        assert_eq!(order(&memory, "h0.test"), [v6, v4, v4b], "the oldest host is forgotten");
+        assert_eq!(order(&memory, "h1.test"), [v4, v6, v4b]);
     }
 
     #[test]
@@ -321,7 +493,7 @@ mod tests {
         drop(closed);
         let addrs = [dead, open.local_addr().unwrap()];
         let started = Instant::now();
-        let s = connect(&addrs, None, Step::Connect, &Tracer::none()).unwrap();
+        let (s, _) = connect(&addrs, None, Step::Connect, &Tracer::none()).unwrap();
         assert_eq!(s.peer_addr().unwrap(), open.local_addr().unwrap());
         assert!(
             started.elapsed() < ATTEMPT_DELAY,
@@ -382,7 +554,7 @@ mod tests {
         };
         let good = TcpListener::bind("127.0.0.1:0").unwrap();
         let t0 = Instant::now();
-        let stream = connect(
+        let (stream, _) = connect(
             &[silent, good.local_addr().unwrap()],
             None,
             Step::Connect,
@@ -396,8 +568,8 @@ mod tests {
             "the second attempt starts after {ATTEMPT_DELAY:?}, took {took:?}"
         );
         assert!(
-            took < ATTEMPT_DELAY * 4,
-            "and does not wait for the first to time out: {took:?}"
+            took < ATTEMPT_DELAY * 2,
+            "and does not wait for the first to time out, nor a second delay: {took:?}"
         );
     }
 
@@ -439,7 +611,7 @@ mod tests {
         let v6 = SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 1], port));
         let t0 = Instant::now();
         let stream = connect(&[v6, good.local_addr().unwrap()], None, Step::Connect, &Tracer::none());
-        assert_eq!(stream.unwrap().peer_addr().unwrap(), good.local_addr().unwrap());
+        assert_eq!(stream.unwrap().1, good.local_addr().unwrap());
         assert!(t0.elapsed() < ATTEMPT_DELAY);
     }
 

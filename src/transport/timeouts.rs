@@ -173,7 +173,7 @@ impl<'a> Armer<'a> {
     /// [`Timeouts::timeout_error`] names).
     pub fn before_read(&mut self, sock: &dyn SocketTimeouts) -> io::Result<()> {
         let want = call_limit(self.timeouts.read, self.timeouts.deadline)?;
-        if want != self.state.read {
+        if !close_enough(self.state.read, want) {
             sock.set_read_timeout(want)?;
             self.state.read = want;
         }
@@ -183,11 +183,25 @@ impl<'a> Armer<'a> {
     /// Sets `sock`'s write timeout for the next write, as [`before_read`](Self::before_read).
     pub fn before_write(&mut self, sock: &dyn SocketTimeouts) -> io::Result<()> {
         let want = call_limit(self.timeouts.write, self.timeouts.deadline)?;
-        if want != self.state.write {
+        if !close_enough(self.state.write, want) {
             sock.set_write_timeout(want)?;
             self.state.write = want;
         }
         Ok(())
+    }
+}
+
+/// How much longer than wanted a socket's timeout may stay set, to spare a system call: a
+/// deadline's time left shrinks between any two calls, and setting the socket before each of
+/// them (eight times for a TLS handshake) costs more than the deadline's precision is worth.
+const SLACK: Duration = Duration::from_millis(10);
+
+/// Can a socket whose timeout is `set` make a call that may wait `want`? Never shorter (the
+/// call would time out early), at most [`SLACK`] longer (a deadline is kept to within it).
+fn close_enough(set: Option<Duration>, want: Option<Duration>) -> bool {
+    match (set, want) {
+        (Some(set), Some(want)) => set >= want && set.saturating_sub(want) <= SLACK,
+        (set, want) => set == want,
     }
 }
 
@@ -220,5 +234,29 @@ impl Write for ArmedTcp<'_> {
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[rustfmt::skip]
+    #[test]
+    fn a_timeout_is_set_again_only_when_it_would_be_wrong() {
+        let ms = |n| Some(Duration::from_millis(n));
+        // (set on the socket, wanted for the next call) -> can stay
+        let cases = [
+            (None,       None,        true),
+            (None,       ms(100),     false), // no timeout where one is wanted
+            (ms(100),    None,        false), // a timeout where none is wanted
+            (ms(100),    ms(100),     true),
+            (ms(100),    ms(95),      true),  // 5 ms longer than the time left: within the slack
+            (ms(100),    ms(89),      false), // 11 ms longer: set again
+            (ms(100),    ms(101),     false), // shorter than wanted: the call would time out early
+        ];
+        for (set, want, stays) in cases {
+            assert_eq!(close_enough(set, want), stays, "{set:?} for {want:?}");
+        }
     }
 }
