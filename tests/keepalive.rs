@@ -383,9 +383,7 @@ fn post_is_resent_on_a_stale_connection_only_when_the_agent_is_told_it_is_safe()
 #[test]
 fn keep_alive_timeout_hint_keeps_connections_out_of_reuse_before_the_server_closes() {
     // `Keep-Alive: timeout=2`: reused within a second, not once the hint minus a second passed
-    let hinted = |body: &str| {
-        support::resp("200 OK", &["Keep-Alive: timeout=2, max=100"], body.as_bytes())
-    };
+    let hinted = |body: &str| support::resp("200 OK", &["Keep-Alive: timeout=2, max=100"], body.as_bytes());
     let server = Server::responses(vec![
         vec![Act::Send(hinted("a"))],
         vec![Act::Send(hinted("b"))],
@@ -419,7 +417,11 @@ fn an_early_answer_on_a_reused_connection_is_returned_not_retried() {
             Act::Read,
             send(ok("first")),
             Act::ReadHead,
-            send(support::resp("413 Content Too Large", &["Connection: close"], b"too big")),
+            send(support::resp(
+                "413 Content Too Large",
+                &["Connection: close"],
+                b"too big",
+            )),
             Act::Reset,
         ],
         vec![Act::Read, send(ok("must not be reached")), KEEP],
