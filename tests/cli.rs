@@ -48,56 +48,33 @@ fn exit_codes_table() {
     let closed_url = format!("http://{}/", closed.local_addr().unwrap());
     drop(closed);
     // (server response or None, extra args, exit code)
+    #[rustfmt::skip]
     let cases: &[(Option<&[u8]>, &[&str], i32)] = &[
-        (None, &["ftp://127.0.0.1/"], 1),
-        (None, &[], 2),
-        (None, &["--no-such-flag", "http://127.0.0.1/"], 2),
-        (None, &["http://127.0.0.1:99999/"], 3),
-        (None, &["http:///path"], 3),
-        (None, &["http://nonexistent.invalid/"], 6),
-        (Some(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello"), &[], 18),
-        (
-            Some(b"HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnope"),
-            &["-f"],
-            22,
-        ),
-        (Some(b"HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnope"), &[], 0),
-        (Some(b""), &[], 52),
-        (
-            Some(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"),
-            &[],
-            8,
-        ),
-        (
-            Some(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n"),
-            &[],
-            56,
-        ),
+        (None,                                                                                          &["ftp://127.0.0.1/"],                                   1),
+        (None,                                                                                          &[],                                                     2),
+        (None,                                                                                          &["--no-such-flag", "http://127.0.0.1/"],                2),
+        (None,                                                                                          &["http://127.0.0.1:99999/"],                            3),
+        (None,                                                                                          &["http:///path"],                                       3),
+        (None,                                                                                          &["http://nonexistent.invalid/"],                        6),
+        (Some(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello"),                                   &[],                                                     18),
+        (Some(b"HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnope"),                              &["-f"],                                                 22),
+        (Some(b"HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnope"),                              &[],                                                     0),
+        (Some(b""),                                                                                     &[],                                                     52),
+        (Some(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"),              &[],                                                     8),
+        (Some(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n"),                         &[],                                                     56),
         // only interim heads, then the close: curl's empty reply
-        (Some(b"HTTP/1.1 100 Continue\r\n\r\n"), &[], 52),
+        (Some(b"HTTP/1.1 100 Continue\r\n\r\n"),                                                        &[],                                                     52),
         // 600..=999: kept, and an error status (RFC 9110 §15)
-        (Some(b"HTTP/1.1 600 Odd\r\nContent-Length: 2\r\n\r\nok"), &[], 0),
-        (Some(b"HTTP/1.1 999 Odd\r\nContent-Length: 2\r\n\r\nok"), &["-f"], 22),
+        (Some(b"HTTP/1.1 600 Odd\r\nContent-Length: 2\r\n\r\nok"),                                      &[],                                                     0),
+        (Some(b"HTTP/1.1 999 Odd\r\nContent-Length: 2\r\n\r\nok"),                                      &["-f"],                                                 22),
         // a Location that is no URL: a malformed URL, as curl says
-        (
-            Some(b"HTTP/1.1 302 Found\r\nLocation: http://[bad\r\nContent-Length: 0\r\n\r\n"),
-            &["-L"],
-            3,
-        ),
-        (
-            Some(b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:99999/\r\nContent-Length: 0\r\n\r\n"),
-            &["-L"],
-            3,
-        ),
+        (Some(b"HTTP/1.1 302 Found\r\nLocation: http://[bad\r\nContent-Length: 0\r\n\r\n"),             &["-L"],                                                 3),
+        (Some(b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:99999/\r\nContent-Length: 0\r\n\r\n"), &["-L"],                                                 3),
         // a transfer coding that cannot be undone: curl's bad content encoding
-        (
-            Some(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: foo, chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"),
-            &[],
-            61,
-        ),
+        (Some(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: foo, chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"),       &[],                                                     61),
         // -d with -I or -T: one method only
-        (None, &["-I", "-d", "x", "http://127.0.0.1:9/"], 2),
-        (None, &["-T", "Cargo.toml", "-d", "x", "http://127.0.0.1:9/"], 2),
+        (None,                                                                                          &["-I", "-d", "x", "http://127.0.0.1:9/"],               2),
+        (None,                                                                                          &["-T", "Cargo.toml", "-d", "x", "http://127.0.0.1:9/"], 2),
     ];
     for (response, args, code) in cases {
         let server = response.map(|r| one(r.to_vec()));
@@ -623,22 +600,16 @@ fn form_flags_send_multipart() {
             )
         })
         .collect();
-    assert_eq!(
-        summary,
-        [
-            ("title", None, None, &b"My holiday"[..]),
-            ("photo", Some("photo.png"), Some("image/png"), b"\x89PNG fake image"),
-            (
-                "renamed",
-                Some("other.bin"),
-                Some("image/x-test"),
-                b"\x89PNG fake image"
-            ),
-            ("notes", None, None, b"# notes\n"),
-            ("raw", None, None, b"@not-a-file;x"),
-            ("quoted", None, Some("text/x-quoted"), b"a;b"),
-        ]
-    );
+    #[rustfmt::skip]
+    let expected = [
+        ("title",   None,              None,                  &b"My holiday"[..]),
+        ("photo",   Some("photo.png"), Some("image/png"),     b"\x89PNG fake image"),
+        ("renamed", Some("other.bin"), Some("image/x-test"),  b"\x89PNG fake image"),
+        ("notes",   None,              None,                  b"# notes\n"),
+        ("raw",     None,              None,                  b"@not-a-file;x"),
+        ("quoted",  None,              Some("text/x-quoted"), b"a;b"),
+    ];
+    assert_eq!(summary, expected);
     // -F with -d: two methods at once, a usage error; a missing file: curl's 26
     assert_eq!(
         cli(&["-s", "-F", "a=1", "-d", "b=2", &server.url("/")]).status.code(),

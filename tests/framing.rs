@@ -37,6 +37,7 @@ fn case(name: &'static str, raw: &'static [u8], close: bool, want: Want) -> Case
     }
 }
 
+#[rustfmt::skip]
 fn cases() -> Vec<Case> {
     use proto::Error::*;
     vec![
@@ -346,14 +347,11 @@ fn body_limit_applies_to_bytes_and_text_but_not_the_reader() {
 
 #[test]
 fn text_decoding() {
+    #[rustfmt::skip]
     let cases: &[(&[&str], &[u8], Result<&str, ErrorKind>)] = &[
-        (&[], "héllo".as_bytes(), Ok("héllo")),
-        (
-            &["Content-Type: text/plain; charset=ISO-8859-1"],
-            b"h\xe9llo",
-            Ok("héllo"),
-        ),
-        (&[], b"h\xe9llo", Err(ErrorKind::Decode)),
+        (&[],                                               "héllo".as_bytes(), Ok("héllo")),
+        (&["Content-Type: text/plain; charset=ISO-8859-1"], b"h\xe9llo",        Ok("héllo")),
+        (&[],                                               b"h\xe9llo",        Err(ErrorKind::Decode)),
     ];
     for (headers, body, want) in cases {
         let server = Server::conns(vec![vec![
