@@ -8,23 +8,23 @@
 //!
 //! | threat | test (case names in its table) |
 //! |---|---|
-//! | TE + CL, both orders: chunked wins, connection not reused | `framing_attacks`: `te_then_cl`, `cl_then_te`, `te_with_invalid_cl`, `te_with_cl_longer_than_body`, `te_in_http10` |
-//! | `chunked, chunked`; `xchunked`; `chunked` in odd case and whitespace; non-final or unknown codings | `framing_attacks`: `te_*` |
-//! | Content-Length with a sign, spaces, a differing list (`5, 6`), differing duplicates, overflow | `framing_attacks`: `cl_*` |
-//! | bytes after the body never read as the next response (a second request, same agent) | `framing_attacks`: `extra_*`, `body_on_interim_response`, `switching_protocols_unasked` |
+//! | TE + CL, both orders: chunked wins, connection not reused | `framing_attacks_get_the_rfc_answer_and_only_clean_responses_keep_the_connection`: `te_then_cl`, `cl_then_te`, `te_with_invalid_cl`, `te_with_cl_longer_than_body`, `te_in_http10` |
+//! | `chunked, chunked`; `xchunked`; `chunked` in odd case and whitespace; non-final or unknown codings | `framing_attacks_get_the_rfc_answer_and_only_clean_responses_keep_the_connection`: `te_*` |
+//! | Content-Length with a sign, spaces, a differing list (`5, 6`), differing duplicates, overflow | `framing_attacks_get_the_rfc_answer_and_only_clean_responses_keep_the_connection`: `cl_*` |
+//! | bytes after the body never read as the next response (a second request, same agent) | `framing_attacks_get_the_rfc_answer_and_only_clean_responses_keep_the_connection`: `extra_*`, `body_on_interim_response`, `switching_protocols_unasked` |
 //! | bytes sent after a response in a write of their own, waiting in the socket when the next request is ready | `stray_bytes_waiting_in_the_socket_are_never_the_next_answer` |
-//! | a response before the request was fully sent (large upload answered early, with and without a close) | `early_answers_to_uploads` |
-//! | endless head (value, lines, status line, empty lines), endless 1xx, endless chunk extension, size digits and trailers, chunk size 2^64, endless bodies; floods of small heads in linear time | `resource_attacks` |
-//! | 10,000 header fields | `many_headers` |
+//! | a response before the request was fully sent (large upload answered early, with and without a close) | `early_answers_to_uploads_are_returned_and_keep_the_connection_in_step` |
+//! | endless head (value, lines, status line, empty lines), endless 1xx, endless chunk extension, size digits and trailers, chunk size 2^64, endless bodies; floods of small heads in linear time | `resource_attacks_stop_at_the_limits_without_reading_on` |
+//! | 10,000 header fields | `many_headers_fail_past_the_limit_and_are_read_within_a_raised_one` |
 //! | a byte per second against the read timeout and the deadline: head, 1xx, body, trailers, TLS handshake, TLS records, CONNECT and SOCKS5 proxies, uploads | `slow_peers_meet_every_deadline` |
 //! | CR/LF/NUL in the method, URL (path, query, host, userinfo), header names and values, basic auth, bearer token, cookies (header and jar), the user agent, proxy credentials, multipart content type | `injection_is_refused_before_anything_is_sent`, `raw_control_characters_in_a_proxy_url_are_refused` |
 //! | percent-encoded CR/LF stays encoded (path, query, query builder, fragment) | `encoded_injection_stays_encoded` |
 //! | CR/LF/NUL in multipart field names and file names | `multipart_names_cannot_break_the_part_head` |
-//! | CR/LF in a redirect `Location`, raw and percent-encoded | `injection_through_location` |
+//! | CR/LF in a redirect `Location`, raw and percent-encoded | `injection_through_location_is_refused_raw_and_stays_encoded_when_encoded` |
 //! | Authorization, Cookie, Proxy-Authorization (headers, basic/bearer auth, userinfo) on redirects to another host, port or scheme; https -> http refused by default | `credentials_stay_with_their_origin` |
 //! | jar cookies on redirects (feature `cookies`) | `jar_cookies_follow_their_scope_on_redirects` |
 //! | Proxy-Authorization never reaches an origin (CONNECT tunnel, SOCKS5, NO_PROXY, no proxy, a redirect past the proxy) | `proxy_credentials_never_reach_the_origin` |
-//! | truncation in every framing (head, Content-Length, chunked at every point, until close), over TCP and TLS with and without close_notify; gzip cut short (feature `gzip`) | `truncation_in_every_framing` |
+//! | truncation in every framing (head, Content-Length, chunked at every point, until close), over TCP and TLS with and without close_notify; gzip cut short (feature `gzip`) | `truncation_in_every_framing_is_an_error_over_tcp_and_tls` |
 
 #[path = "support/proxy.rs"]
 mod proxy_support;
@@ -177,7 +177,7 @@ const FRAMING: &[Framing] = &[
 /// Each case: the response, then a second request on the same agent, which must go on a new
 /// connection unless the first response was clean.
 #[test]
-fn framing_attacks() {
+fn framing_attacks_get_the_rfc_answer_and_only_clean_responses_keep_the_connection() {
     for c in FRAMING {
         let first = if c.close {
             vec![Act::Read, send(c.raw), Act::Close]
@@ -269,7 +269,7 @@ fn stray_bytes_waiting_in_the_socket_are_never_the_next_answer() {
 /// typed error when the server destroys it with a reset), never a hang, and the connection is
 /// never reused out of step.
 #[test]
-fn early_answers_to_uploads() {
+fn early_answers_to_uploads_are_returned_and_keep_the_connection_in_step() {
     let refused = || resp("413 Content Too Large", &["Connection: close"], b"too large");
     let early_ok = || ok("early");
     struct Early {
@@ -369,7 +369,7 @@ fn endless(prefix: &[u8], unit: &[u8]) -> (String, thread::JoinHandle<u64>) {
 const CHUNKED_HEAD: &[u8] = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
 
 #[test]
-fn resource_attacks() {
+fn resource_attacks_stop_at_the_limits_without_reading_on() {
     let kib = vec![b'k'; 1024];
     let mut chunk = b"400\r\n".to_vec();
     chunk.extend_from_slice(&kib);
@@ -434,7 +434,7 @@ fn resource_attacks() {
 
 /// 10,000 header fields: over the default limit of 100, an error; within a raised limit, read.
 #[test]
-fn many_headers() {
+fn many_headers_fail_past_the_limit_and_are_read_within_a_raised_one() {
     let mut head = b"HTTP/1.1 200 OK\r\n".to_vec();
     for _ in 0..10_000 {
         head.extend_from_slice(b"A: b\r\n");
@@ -943,7 +943,7 @@ fn multipart_names_cannot_break_the_part_head() {
 /// A `Location` carrying CR/LF: raw, the head is malformed (httparse refuses a bare CR, and a
 /// CRLF simply ends the field); percent-encoded, it stays encoded in the next request target.
 #[test]
-fn injection_through_location() {
+fn injection_through_location_is_refused_raw_and_stays_encoded_when_encoded() {
     #[rustfmt::skip]
     let cases: Vec<(&str, Vec<u8>, Result<&str, ErrorKind>)> = vec![
         ("raw_cr",                  b"HTTP/1.1 302 Found\r\nLocation: /a\rX-Injected: yes\r\nContent-Length: 0\r\n\r\n".to_vec(), Err(ErrorKind::Protocol)),
@@ -1298,7 +1298,7 @@ fn cut(raw: Vec<u8>, end: End) -> h1client::Result<Vec<u8>> {
 /// closes; a close proves the end only for a close-delimited body, and over TLS only with
 /// close_notify (RFC 8446 §6.1, RFC 9112 §9.8).
 #[test]
-fn truncation_in_every_framing() {
+fn truncation_in_every_framing_is_an_error_over_tcp_and_tls() {
     const CHUNKED_CUT: Want = Fail(ErrorKind::Io, "in the middle of the chunked body");
     let chunked = |rest: &[u8]| [CHUNKED_HEAD, rest].concat();
     // (name, bytes, want over plain TCP, with close_notify, without close_notify)

@@ -43,7 +43,7 @@ fn body_goes_to_stdout_unmodified() {
 }
 
 #[test]
-fn exit_codes_table() {
+fn exit_codes_are_curls_for_every_failure() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let closed_url = format!("http://{}/", closed.local_addr().unwrap());
     drop(closed);
@@ -109,7 +109,7 @@ fn errors_are_reported_unless_silent() {
 }
 
 #[test]
-fn max_time_and_write_error_codes() {
+fn max_time_exits_28_and_an_unwritable_output_exits_23() {
     let server = Server::conns(vec![vec![Act::Read, Act::Drain(Duration::from_secs(5))]]);
     assert_eq!(cli(&["-s", "-m", "0.5", &server.url("/")]).status.code(), Some(28));
     let server = one(ok("hi"));
@@ -196,7 +196,7 @@ fn fail_does_not_stop_the_next_url() {
 }
 
 #[test]
-fn header_flags() {
+fn header_flags_replace_remove_and_empty_headers_and_user_agent_wins() {
     let server = one(ok("ok"));
     cli(&[
         "-s",
@@ -243,7 +243,7 @@ fn injection_through_flags_sends_nothing() {
 }
 
 #[test]
-fn data_flags() {
+fn data_flags_post_a_form_from_strings_and_files_or_make_a_query_with_get() {
     let dir = std::env::temp_dir().join(format!("h1client-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let form = dir.join("form.txt");
@@ -294,7 +294,7 @@ fn data_flags() {
 }
 
 #[test]
-fn upload_flags() {
+fn upload_flags_put_a_file_or_stdin_named_after_the_file() {
     let dir = std::env::temp_dir().join(format!("h1client-cli-up-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("up load.txt");
@@ -347,7 +347,7 @@ fn user_flag_sends_basic_auth() {
 }
 
 #[test]
-fn output_file() {
+fn output_file_gets_the_body_and_a_failure_leaves_it_as_it_was() {
     let dir = std::env::temp_dir().join(format!("h1client-cli-o-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("out.bin");
@@ -429,7 +429,7 @@ fn scheme_less_url_means_http() {
 }
 
 #[test]
-fn proxy_flags() {
+fn proxy_flags_route_through_the_proxy_honour_noproxy_and_exit_as_curl() {
     let proxy = Server::responses(vec![vec![send(ok("proxied"))], vec![send(ok("again"))]]);
     let origin = one(ok("direct"));
     let px = format!("http://pu:pp@{}", proxy.addr);
@@ -489,7 +489,7 @@ fn proxy_flags() {
 
 #[cfg(unix)]
 #[test]
-fn unix_socket_flag() {
+fn unix_socket_flag_sends_the_request_over_the_socket() {
     use std::os::unix::net::UnixListener;
     let dir = std::env::temp_dir().join(format!("h1client-cli-unix-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

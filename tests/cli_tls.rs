@@ -97,7 +97,7 @@ fn untrusted_certificates_exit_60() {
 }
 
 #[test]
-fn insecure_accepts_them() {
+fn insecure_flag_accepts_every_bad_certificate() {
     let c = certs();
     for (name, leaf) in [
         ("expired", &c.expired),

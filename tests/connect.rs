@@ -34,7 +34,7 @@ fn black_hole(addr: &str) -> Option<(Socket, Vec<Socket>, SocketAddr)> {
 }
 
 #[test]
-fn agent_connect_timeout_and_deadline() {
+fn agent_connect_timeout_and_deadline_stop_a_connect_that_hangs() {
     let Some((_hole, _fillers, silent)) = black_hole("127.0.0.1:0") else {
         return;
     };

@@ -8,7 +8,7 @@ use std::net::TcpListener;
 use support::{ok, send, Act, Server};
 
 #[test]
-fn invalid_urls_table() {
+fn invalid_urls_fail_at_the_url_step_saying_why() {
     #[rustfmt::skip]
     let cases = [
         ("http://127.0.0.1:99999/", ErrorKind::InvalidUrl, "invalid port"),
@@ -77,7 +77,7 @@ fn unknown_host_is_dns_error() {
 }
 
 #[test]
-fn error_for_status() {
+fn error_for_status_turns_4xx_and_5xx_into_errors() {
     let server = Server::responses(vec![
         vec![send(support::resp("404 Not Found", &[], b"nope"))],
         vec![send(support::resp("503 Service Unavailable", &[], b""))],

@@ -256,7 +256,7 @@ fn other_interim_responses_do_not_end_the_wait() {
 }
 
 #[test]
-fn no_body_no_expectation() {
+fn no_body_means_no_expectation() {
     let server = Server::always("ok");
     let agent = agent(Duration::from_secs(10));
     let started = Instant::now();

@@ -228,7 +228,7 @@ fn unread_body_closes_and_read_body_returns_to_the_pool() {
 }
 
 #[test]
-fn pool_limits_and_idle_timeout() {
+fn pool_limits_and_idle_timeout_bound_which_connections_are_reused() {
     let server = Server::always("x");
     let agent = Agent::builder()
         .max_idle_per_host(2)
@@ -271,7 +271,7 @@ fn no_pipelining_second_request_waits_for_the_first_response() {
 }
 
 #[test]
-fn agent_is_shared_between_threads() {
+fn agent_is_shared_between_threads_over_few_connections() {
     fn assert_send_sync<T: Send + Sync + 'static>() {}
     assert_send_sync::<Agent>();
     assert_send_sync::<h1client::BodyReader>();

@@ -134,7 +134,7 @@ fn head_stays_head_after_303() {
 }
 
 #[test]
-fn location_forms() {
+fn location_forms_resolve_against_the_request_url() {
     // (request path, Location, path the next request asks for)
     let cases = [
         ("/a/b/c", "d/e", "/a/b/d/e"),

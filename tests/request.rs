@@ -21,7 +21,7 @@ fn capture(f: impl FnOnce(&Agent, &Server) -> h1client::Result<h1client::Respons
 }
 
 #[test]
-fn get_head_is_exact() {
+fn get_head_is_exactly_the_default_fields_in_order() {
     let r = capture(|a, s| a.get(s.url("/p?q=1")).call());
     // with the gzip or brotli feature the agent asks for what it can decode
     let codings = match (cfg!(feature = "gzip"), cfg!(feature = "brotli")) {
@@ -41,7 +41,7 @@ fn get_head_is_exact() {
 }
 
 #[test]
-fn request_target_table() {
+fn request_target_is_the_normalized_path_and_query_without_the_fragment() {
     // (URL path part, request-target on the wire)
     let cases = [
         ("", "/"),
@@ -62,7 +62,7 @@ fn request_target_table() {
 }
 
 #[test]
-fn host_header_forms() {
+fn host_header_is_the_urls_host_and_port_unless_the_caller_sets_one() {
     let r = capture(|a, s| a.get(format!("http://localhost:{}/", s.addr.port())).call());
     assert_eq!(
         r.header("host").unwrap(),
@@ -270,7 +270,7 @@ fn small_request_goes_out_in_one_segment() {
 }
 
 #[test]
-fn basic_and_bearer_auth() {
+fn basic_and_bearer_auth_and_userinfo_become_one_authorization_header() {
     let r = capture(|a, s| a.get(s.url("/")).basic_auth("Aladdin", "open sesame").call());
     assert_eq!(r.header("authorization"), Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="));
     let r = capture(|a, s| a.get(s.url("/")).bearer_auth("t0k3n").call());

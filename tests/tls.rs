@@ -428,7 +428,7 @@ fn http_and_https_to_one_port_never_share_a_connection() {
 
 /// How a TLS connection ends decides whether a body is complete.
 #[test]
-fn truncation_table() {
+fn truncation_over_tls_is_an_error_unless_framing_or_close_notify_ends_the_body() {
     let head_cl = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789".to_vec();
     let head_close = b"HTTP/1.1 200 OK\r\n\r\ncomplete body".to_vec();
     let chunked_cut = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n".to_vec();
