@@ -275,7 +275,9 @@ fn no_body_means_no_expectation() {
         .text()
         .unwrap();
     assert!(started.elapsed() < Duration::from_secs(3));
-    for r in server.requests() {
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for r in requests {
         assert_eq!(
             r.header("Expect"),
             None,

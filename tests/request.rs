@@ -63,12 +63,12 @@ fn request_target_is_the_normalized_path_and_query_without_the_fragment() {
 
 #[test]
 fn host_header_is_the_urls_host_and_port_unless_the_caller_sets_one() {
-    let r = capture(|a, s| a.get(format!("http://localhost:{}/", s.addr.port())).call());
-    assert_eq!(
-        r.header("host").unwrap(),
-        format!("localhost:{}", r.header("host").unwrap().rsplit(':').next().unwrap())
-    );
-    assert!(r.header("host").unwrap().starts_with("localhost:"));
+    let mut port = 0;
+    let r = capture(|a, s| {
+        port = s.addr.port();
+        a.get(format!("http://localhost:{port}/")).call()
+    });
+    assert_eq!(r.header("host"), Some(format!("localhost:{port}").as_str()));
     // a user Host header replaces the default, and there is exactly one
     let r = capture(|a, s| a.get(s.url("/")).header("Host", "example.com").call());
     assert_eq!(r.header_all("host"), ["example.com"]);
