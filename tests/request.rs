@@ -77,6 +77,7 @@ fn host_header_is_the_urls_host_and_port_unless_the_caller_sets_one() {
 #[test]
 fn ipv6_host_is_bracketed() {
     let Ok(listener) = std::net::TcpListener::bind("[::1]:0") else {
+        eprintln!("skipped: IPv6 loopback unavailable");
         return;
     };
     let port = listener.local_addr().unwrap().port();
