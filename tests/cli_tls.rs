@@ -76,34 +76,16 @@ fn untrusted_certificates_exit_60() {
     let ca = dir.file("ca.pem", &certs().ca_pem);
     let other = dir.file("other.pem", &certs().other_ca_pem);
     let c = certs();
-    for (name, leaf, trusted, reason) in [
-        ("expired", &c.expired, &ca, "certificate expired on 2020-01-01"),
-        (
-            "self-signed",
-            &c.self_signed,
-            &ca,
-            "its issuer is not among the trusted roots",
-        ),
-        (
-            "self-signed CA-like",
-            &c.self_signed_ca,
-            &ca,
-            "a CA certificate as its own",
-        ),
-        (
-            "other CA's certificate",
-            &c.untrusted,
-            &ca,
-            "its issuer is not among the trusted roots",
-        ),
-        (
-            "--cacert of another CA",
-            &c.localhost,
-            &other,
-            "its issuer is not among the trusted roots",
-        ),
-        ("name mismatch", &c.wrong_name, &ca, "not valid for the name"),
-    ] {
+    #[rustfmt::skip]
+    let cases = [
+        ("expired",                &c.expired,        &ca,    "certificate expired on 2020-01-01"),
+        ("self-signed",            &c.self_signed,    &ca,    "its issuer is not among the trusted roots"),
+        ("self-signed CA-like",    &c.self_signed_ca, &ca,    "a CA certificate as its own"),
+        ("other CA's certificate", &c.untrusted,      &ca,    "its issuer is not among the trusted roots"),
+        ("--cacert of another CA", &c.localhost,      &other, "its issuer is not among the trusted roots"),
+        ("name mismatch",          &c.wrong_name,     &ca,    "not valid for the name"),
+    ];
+    for (name, leaf, trusted, reason) in cases {
         let server = one_shot(leaf);
         let out = run(&["--cacert", trusted, &server.url("/")]);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -115,7 +97,7 @@ fn untrusted_certificates_exit_60() {
 }
 
 #[test]
-fn insecure_accepts_them() {
+fn insecure_flag_accepts_every_bad_certificate() {
     let c = certs();
     for (name, leaf) in [
         ("expired", &c.expired),
@@ -243,22 +225,15 @@ fn cert_and_key_present_a_client_certificate_and_bad_ones_exit_58() {
     );
 
     let missing = dir.0.join("missing.pem").to_string_lossy().into_owned();
-    for (what, args) in [
-        ("unreadable certificate file", vec!["--cert", missing.as_str()]),
-        ("a certificate without its key", vec!["--cert", cert.as_str()]),
-        (
-            "a key file holding no key",
-            vec!["--cert", cert.as_str(), "--key", ca.as_str()],
-        ),
-        (
-            "another certificate's key",
-            vec!["--cert", cert.as_str(), "--key", other_key.as_str()],
-        ),
-        (
-            "a certificate file holding no certificate",
-            vec!["--cert", key.as_str()],
-        ),
-    ] {
+    #[rustfmt::skip]
+    let bad_flags = [
+        ("unreadable certificate file",               vec!["--cert", missing.as_str()]),
+        ("a certificate without its key",             vec!["--cert", cert.as_str()]),
+        ("a key file holding no key",                 vec!["--cert", cert.as_str(), "--key", ca.as_str()]),
+        ("another certificate's key",                 vec!["--cert", cert.as_str(), "--key", other_key.as_str()]),
+        ("a certificate file holding no certificate", vec!["--cert", key.as_str()]),
+    ];
+    for (what, args) in bad_flags {
         let out = run(&[&args[..], &["https://127.0.0.1:9/"]].concat());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(code(&out), 58, "{what}: {stderr}");

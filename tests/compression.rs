@@ -113,7 +113,7 @@ fn fetch(method: &str, raw: Vec<u8>, close: bool) -> h1client::Result<Vec<u8>> {
 }
 
 #[test]
-fn decoding_table() {
+fn decoding_every_coding_gives_the_body_or_a_typed_error() {
     let t = text(50_000);
     let gz = gzip(&t);
     let mut gz_bad_crc = gz.clone();

@@ -8,28 +8,25 @@ use std::net::TcpListener;
 use support::{ok, send, Act, Server};
 
 #[test]
-fn invalid_urls_table() {
+fn invalid_urls_fail_at_the_url_step_saying_why() {
+    #[rustfmt::skip]
     let cases = [
         ("http://127.0.0.1:99999/", ErrorKind::InvalidUrl, "invalid port"),
-        ("http://127.0.0.1:ab/", ErrorKind::InvalidUrl, "invalid port"),
-        ("http://exa mple.com/", ErrorKind::InvalidUrl, "invalid"),
-        ("http:///path", ErrorKind::InvalidUrl, "empty host"),
-        (" http:///localhost:1/", ErrorKind::InvalidUrl, "empty host"),
+        ("http://127.0.0.1:ab/",    ErrorKind::InvalidUrl, "invalid port"),
+        ("http://exa mple.com/",    ErrorKind::InvalidUrl, "invalid"),
+        ("http:///path",            ErrorKind::InvalidUrl, "empty host"),
+        (" http:///localhost:1/",   ErrorKind::InvalidUrl, "empty host"),
         ("  HTTP:///localhost:1/ ", ErrorKind::InvalidUrl, "empty host"),
         ("http:\\\\\\localhost:1/", ErrorKind::InvalidUrl, "empty host"),
-        ("http:/\\/localhost:1/", ErrorKind::InvalidUrl, "empty host"),
-        ("https:/localhost:1/", ErrorKind::InvalidUrl, "no authority"),
-        ("http://?q", ErrorKind::InvalidUrl, "empty host"),
-        ("http:path", ErrorKind::InvalidUrl, "no authority"),
-        ("http://", ErrorKind::InvalidUrl, "empty host"),
-        ("ftp://127.0.0.1/", ErrorKind::InvalidUrl, "unsupported scheme \"ftp\""),
-        (
-            "file:///etc/passwd",
-            ErrorKind::InvalidUrl,
-            "unsupported scheme \"file\"",
-        ),
-        ("not a url", ErrorKind::InvalidUrl, "relative URL without a base"),
-        ("", ErrorKind::InvalidUrl, "relative URL without a base"),
+        ("http:/\\/localhost:1/",   ErrorKind::InvalidUrl, "empty host"),
+        ("https:/localhost:1/",     ErrorKind::InvalidUrl, "no authority"),
+        ("http://?q",               ErrorKind::InvalidUrl, "empty host"),
+        ("http:path",               ErrorKind::InvalidUrl, "no authority"),
+        ("http://",                 ErrorKind::InvalidUrl, "empty host"),
+        ("ftp://127.0.0.1/",        ErrorKind::InvalidUrl, "unsupported scheme \"ftp\""),
+        ("file:///etc/passwd",      ErrorKind::InvalidUrl, "unsupported scheme \"file\""),
+        ("not a url",               ErrorKind::InvalidUrl, "relative URL without a base"),
+        ("",                        ErrorKind::InvalidUrl, "relative URL without a base"),
     ];
     for (url, kind, needle) in cases {
         let err = h1client::get(url).call().unwrap_err();
@@ -80,7 +77,7 @@ fn unknown_host_is_dns_error() {
 }
 
 #[test]
-fn error_for_status() {
+fn error_for_status_turns_4xx_and_5xx_into_errors() {
     let server = Server::responses(vec![
         vec![send(support::resp("404 Not Found", &[], b"nope"))],
         vec![send(support::resp("503 Service Unavailable", &[], b""))],
@@ -132,36 +129,14 @@ fn a_reply_that_cannot_be_http_fails_at_its_first_bytes() {
     use std::time::{Duration, Instant};
     let keep = Act::Drain(Duration::from_secs(10));
     // (name, script of a server that keeps the connection open afterwards)
+    #[rustfmt::skip]
     let cases: Vec<(&str, Vec<Act>)> = vec![
-        (
-            "ssh banner before the request",
-            vec![send(b"SSH-2.0-OpenSSH_9.2\r\n"), keep.clone()],
-        ),
-        (
-            "smtp greeting",
-            vec![send(b"220 mail.example ESMTP Postfix\r\n"), keep.clone()],
-        ),
-        (
-            "tls on an http url",
-            vec![
-                Act::Read,
-                send(b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03"),
-                keep.clone(),
-            ],
-        ),
-        ("text lines", vec![Act::Read, send(b"Data\nData\nData\n"), keep.clone()]),
-        (
-            "garbage after 100 Continue",
-            vec![
-                Act::Read,
-                send(b"HTTP/1.1 100 Continue\r\nFoo: Bar\r\n\r\nData\nData\n"),
-                keep.clone(),
-            ],
-        ),
-        (
-            "lowercase version",
-            vec![Act::Read, send(b"http/1.1 200 OK\r\n"), keep.clone()],
-        ),
+        ("ssh banner before the request", vec![send(b"SSH-2.0-OpenSSH_9.2\r\n"), keep.clone()]),
+        ("smtp greeting",                 vec![send(b"220 mail.example ESMTP Postfix\r\n"), keep.clone()]),
+        ("tls on an http url",            vec![Act::Read, send(b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03"), keep.clone()]),
+        ("text lines",                    vec![Act::Read, send(b"Data\nData\nData\n"), keep.clone()]),
+        ("garbage after 100 Continue",    vec![Act::Read, send(b"HTTP/1.1 100 Continue\r\nFoo: Bar\r\n\r\nData\nData\n"), keep.clone()]),
+        ("lowercase version",             vec![Act::Read, send(b"http/1.1 200 OK\r\n"), keep.clone()]),
     ];
     for (name, script) in cases {
         let server = Server::conns(vec![script]);

@@ -256,7 +256,7 @@ fn other_interim_responses_do_not_end_the_wait() {
 }
 
 #[test]
-fn no_body_no_expectation() {
+fn no_body_means_no_expectation() {
     let server = Server::always("ok");
     let agent = agent(Duration::from_secs(10));
     let started = Instant::now();
@@ -275,7 +275,9 @@ fn no_body_no_expectation() {
         .text()
         .unwrap();
     assert!(started.elapsed() < Duration::from_secs(3));
-    for r in server.requests() {
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for r in requests {
         assert_eq!(
             r.header("Expect"),
             None,

@@ -37,6 +37,7 @@ fn case(name: &'static str, raw: &'static [u8], close: bool, want: Want) -> Case
     }
 }
 
+#[rustfmt::skip]
 fn cases() -> Vec<Case> {
     use proto::Error::*;
     vec![
@@ -103,7 +104,7 @@ fn agent() -> Agent {
 }
 
 #[test]
-fn framing_table() {
+fn framing_table_rows_give_their_body_or_a_typed_error_naming_the_host() {
     for c in cases() {
         let then = if c.close {
             Act::Close
@@ -270,7 +271,7 @@ fn head_limits_are_enforced_and_configurable() {
 }
 
 #[test]
-fn response_head_accessors() {
+fn response_head_accessors_give_status_reason_version_and_headers() {
     let raw = b"HTTP/1.1 201 Created\r\nX-A: 1\r\nset-cookie: a=1\r\nSet-Cookie: b=2\r\nX-Latin: caf\xe9\r\nContent-Length: 2\r\n\r\nok";
     let server = Server::conns(vec![vec![Act::Read, send(raw), Act::Close]]);
     let resp = agent().get(server.url("/p?q=1")).call().unwrap();
@@ -345,15 +346,12 @@ fn body_limit_applies_to_bytes_and_text_but_not_the_reader() {
 }
 
 #[test]
-fn text_decoding() {
+fn text_decoding_is_strict_utf8_unless_a_charset_is_declared() {
+    #[rustfmt::skip]
     let cases: &[(&[&str], &[u8], Result<&str, ErrorKind>)] = &[
-        (&[], "héllo".as_bytes(), Ok("héllo")),
-        (
-            &["Content-Type: text/plain; charset=ISO-8859-1"],
-            b"h\xe9llo",
-            Ok("héllo"),
-        ),
-        (&[], b"h\xe9llo", Err(ErrorKind::Decode)),
+        (&[],                                               "héllo".as_bytes(), Ok("héllo")),
+        (&["Content-Type: text/plain; charset=ISO-8859-1"], b"h\xe9llo",        Ok("héllo")),
+        (&[],                                               b"h\xe9llo",        Err(ErrorKind::Decode)),
     ];
     for (headers, body, want) in cases {
         let server = Server::conns(vec![vec![

@@ -24,21 +24,21 @@ fn replay(target: &str, check: fn(&[u8])) {
 }
 
 #[test]
-fn response_head_corpus() {
+fn response_head_corpus_passes_the_fuzz_checks() {
     replay("response_head", targets::response_head);
 }
 
 #[test]
-fn chunked_corpus() {
+fn chunked_corpus_passes_the_fuzz_checks() {
     replay("chunked", targets::chunked);
 }
 
 #[test]
-fn response_stream_corpus() {
+fn response_stream_corpus_passes_the_fuzz_checks() {
     replay("response_stream", targets::response_stream);
 }
 
 #[test]
-fn request_head_corpus() {
+fn request_head_corpus_passes_the_fuzz_checks() {
     replay("request_head", targets::request_head);
 }

@@ -55,35 +55,15 @@ fn head_responses_do_not_desync_the_connection() {
 /// go on a new one: (name, first response).
 #[test]
 fn responses_that_end_the_connection() {
+    #[rustfmt::skip]
     let cases: &[(&str, &[u8])] = &[
-        (
-            "connection_close",
-            b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\na",
-        ),
-        (
-            "connection_close_in_list",
-            b"HTTP/1.1 200 OK\r\nConnection: foo, Close\r\nContent-Length: 1\r\n\r\na",
-        ),
-        (
-            "http10_without_keep_alive",
-            b"HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\na",
-        ),
-        (
-            "te_and_cl",
-            b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n",
-        ),
-        (
-            "te_in_http10",
-            b"HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n1\r\na\r\n0\r\n\r\n",
-        ),
-        (
-            "excess_bytes_after_body",
-            b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\naHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled",
-        ),
-        (
-            "204_with_excess_bytes",
-            b"HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled",
-        ),
+        ("connection_close",          b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\na"),
+        ("connection_close_in_list",  b"HTTP/1.1 200 OK\r\nConnection: foo, Close\r\nContent-Length: 1\r\n\r\na"),
+        ("http10_without_keep_alive", b"HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\na"),
+        ("te_and_cl",                 b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n"),
+        ("te_in_http10",              b"HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n1\r\na\r\n0\r\n\r\n"),
+        ("excess_bytes_after_body",   b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\naHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled"),
+        ("204_with_excess_bytes",     b"HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled"),
     ];
     for (name, first) in cases {
         // The first connection would answer a second request with "wrong"; it must not get one.
@@ -248,7 +228,7 @@ fn unread_body_closes_and_read_body_returns_to_the_pool() {
 }
 
 #[test]
-fn pool_limits_and_idle_timeout() {
+fn pool_limits_and_idle_timeout_bound_which_connections_are_reused() {
     let server = Server::always("x");
     let agent = Agent::builder()
         .max_idle_per_host(2)
@@ -291,7 +271,7 @@ fn no_pipelining_second_request_waits_for_the_first_response() {
 }
 
 #[test]
-fn agent_is_shared_between_threads() {
+fn agent_is_shared_between_threads_over_few_connections() {
     fn assert_send_sync<T: Send + Sync + 'static>() {}
     assert_send_sync::<Agent>();
     assert_send_sync::<h1client::BodyReader>();

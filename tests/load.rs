@@ -20,8 +20,9 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
-use std::thread::{self, JoinHandle};
+use std::thread;
 use std::time::{Duration, Instant};
+use support::{Loopback, Slot};
 
 const THREADS: usize = 32;
 const REQUESTS: usize = 500;
@@ -127,54 +128,29 @@ struct Stats {
     behaviours: Mutex<BTreeMap<Behaviour, usize>>,
 }
 
-/// One loopback origin: a thread per connection.
+/// One loopback origin: a thread per connection (on the scripted servers' accept loop, with
+/// nothing logged per connection: the shared [`Stats`] say what happened).
 struct LoadServer {
     addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    accept: Option<JoinHandle<()>>,
+    _accepting: Loopback<()>,
 }
 
 impl LoadServer {
     fn start(stats: Arc<Stats>) -> LoadServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let st = stop.clone();
-        let accept = thread::spawn(move || {
-            let mut workers = Vec::new();
-            for stream in listener.incoming() {
-                if st.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                stats.connections.fetch_add(1, Ordering::SeqCst);
-                let (stats, st) = (stats.clone(), st.clone());
-                workers.push(thread::spawn(move || serve(stream, &stats, &st)));
-                workers.retain(|w: &JoinHandle<()>| !w.is_finished());
-            }
-            for w in workers {
-                w.join().unwrap();
-            }
+        let accepting = Loopback::start(listener, move || {
+            stats.connections.fetch_add(1, Ordering::SeqCst);
+            let stats = stats.clone();
+            Some(move |stream, slot: Slot<()>| serve(stream, &stats, &slot))
         });
         LoadServer {
-            addr,
-            stop,
-            accept: Some(accept),
+            addr: accepting.addr,
+            _accepting: accepting,
         }
     }
 
     fn url(&self) -> String {
         format!("http://{}", self.addr)
-    }
-}
-
-impl Drop for LoadServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(accept) = self.accept.take() {
-            accept.join().unwrap();
-        }
     }
 }
 
@@ -218,7 +194,7 @@ fn answer(body: &str, framing: Framing, close: bool) -> Vec<u8> {
     out
 }
 
-fn serve(mut s: TcpStream, stats: &Stats, stop: &AtomicBool) {
+fn serve(mut s: TcpStream, stats: &Stats, slot: &Slot<()>) {
     s.set_nodelay(true).unwrap();
     s.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
     let mut buf = Vec::new();
@@ -229,7 +205,7 @@ fn serve(mut s: TcpStream, stats: &Stats, stop: &AtomicBool) {
                 buf.drain(..used);
                 break req;
             }
-            if stop.load(Ordering::SeqCst) {
+            if slot.stopped() {
                 return;
             }
             match s.read(&mut chunk) {

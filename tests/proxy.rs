@@ -245,48 +245,44 @@ fn proxy_credentials_are_not_sent_to_a_redirected_origin() {
     assert!(reqs[1].header("proxy-authorization").is_none());
 }
 
+#[cfg(feature = "cli")]
 #[test]
 fn loopback_is_never_sent_to_an_environment_proxy() {
     // The environment is read through the CLI child process so this test does not change the
     // test process's own environment.
-    #[cfg(feature = "cli")]
-    {
-        let origin = Server::responses(vec![vec![send(ok("direct"))]]);
-        let proxy = Server::responses(vec![vec![send(ok("proxied"))]]);
-        let run = |url: &str| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_h1client"))
-                .args(["-s", url])
-                .env("http_proxy", format!("http://{}", proxy.addr))
-                .env_remove("no_proxy")
-                .env_remove("NO_PROXY")
-                .output()
-                .unwrap()
-                .stdout
-        };
-        assert_eq!(run(&origin.url("/")), b"direct");
-        assert_eq!(run("http://origin.invalid/"), b"proxied");
-        assert_eq!(proxy.requests()[0].target, "http://origin.invalid/");
-    }
+    let origin = Server::responses(vec![vec![send(ok("direct"))]]);
+    let proxy = Server::responses(vec![vec![send(ok("proxied"))]]);
+    let run = |url: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_h1client"))
+            .args(["-s", url])
+            .env("http_proxy", format!("http://{}", proxy.addr))
+            .env_remove("no_proxy")
+            .env_remove("NO_PROXY")
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(run(&origin.url("/")), b"direct");
+    assert_eq!(run("http://origin.invalid/"), b"proxied");
+    assert_eq!(proxy.requests()[0].target, "http://origin.invalid/");
 }
 
+#[cfg(feature = "cli")]
 #[test]
 fn an_unusable_environment_proxy_is_an_error_not_a_bypass() {
-    #[cfg(feature = "cli")]
-    {
-        let run = |no_proxy: &str| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_h1client"))
-                .args(["-sS", "http://origin.invalid/"])
-                .env("http_proxy", "gopher://proxy.invalid:70")
-                .env("no_proxy", no_proxy)
-                .env_remove("NO_PROXY")
-                .output()
-                .unwrap()
-        };
-        let out = run("");
-        assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(String::from_utf8_lossy(&out.stderr).contains("http_proxy"));
-        // a host the exceptions cover never needed the proxy
-        let out = run("origin.invalid");
-        assert_eq!(out.status.code(), Some(6), "{}", String::from_utf8_lossy(&out.stderr));
-    }
+    let run = |no_proxy: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_h1client"))
+            .args(["-sS", "http://origin.invalid/"])
+            .env("http_proxy", "gopher://proxy.invalid:70")
+            .env("no_proxy", no_proxy)
+            .env_remove("NO_PROXY")
+            .output()
+            .unwrap()
+    };
+    let out = run("");
+    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("http_proxy"));
+    // a host the exceptions cover never needed the proxy
+    let out = run("origin.invalid");
+    assert_eq!(out.status.code(), Some(6), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -21,7 +21,7 @@ fn capture(f: impl FnOnce(&Agent, &Server) -> h1client::Result<h1client::Respons
 }
 
 #[test]
-fn get_head_is_exact() {
+fn get_head_is_exactly_the_default_fields_in_order() {
     let r = capture(|a, s| a.get(s.url("/p?q=1")).call());
     // with the gzip or brotli feature the agent asks for what it can decode
     let codings = match (cfg!(feature = "gzip"), cfg!(feature = "brotli")) {
@@ -41,7 +41,7 @@ fn get_head_is_exact() {
 }
 
 #[test]
-fn request_target_table() {
+fn request_target_is_the_normalized_path_and_query_without_the_fragment() {
     // (URL path part, request-target on the wire)
     let cases = [
         ("", "/"),
@@ -62,13 +62,13 @@ fn request_target_table() {
 }
 
 #[test]
-fn host_header_forms() {
-    let r = capture(|a, s| a.get(format!("http://localhost:{}/", s.addr.port())).call());
-    assert_eq!(
-        r.header("host").unwrap(),
-        format!("localhost:{}", r.header("host").unwrap().rsplit(':').next().unwrap())
-    );
-    assert!(r.header("host").unwrap().starts_with("localhost:"));
+fn host_header_is_the_urls_host_and_port_unless_the_caller_sets_one() {
+    let mut port = 0;
+    let r = capture(|a, s| {
+        port = s.addr.port();
+        a.get(format!("http://localhost:{port}/")).call()
+    });
+    assert_eq!(r.header("host"), Some(format!("localhost:{port}").as_str()));
     // a user Host header replaces the default, and there is exactly one
     let r = capture(|a, s| a.get(s.url("/")).header("Host", "example.com").call());
     assert_eq!(r.header_all("host"), ["example.com"]);
@@ -77,6 +77,7 @@ fn host_header_forms() {
 #[test]
 fn ipv6_host_is_bracketed() {
     let Ok(listener) = std::net::TcpListener::bind("[::1]:0") else {
+        eprintln!("skipped: IPv6 loopback unavailable");
         return;
     };
     let port = listener.local_addr().unwrap().port();
@@ -270,7 +271,7 @@ fn small_request_goes_out_in_one_segment() {
 }
 
 #[test]
-fn basic_and_bearer_auth() {
+fn basic_and_bearer_auth_and_userinfo_become_one_authorization_header() {
     let r = capture(|a, s| a.get(s.url("/")).basic_auth("Aladdin", "open sesame").call());
     assert_eq!(r.header("authorization"), Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="));
     let r = capture(|a, s| a.get(s.url("/")).bearer_auth("t0k3n").call());
@@ -295,32 +296,23 @@ fn methods_are_sent_as_given() {
 #[test]
 fn injection_attempts_are_refused_before_connecting() {
     type Build = fn(&Agent, &str) -> h1client::RequestBuilder;
+    #[rustfmt::skip]
     let cases: &[(&str, Build)] = &[
-        ("method with CRLF", |a, u| {
-            a.request("GET / HTTP/1.1\r\nX-Injected: yes\r\nX-Pad:", u)
-        }),
-        ("method with space", |a, u| a.request("GET /", u)),
-        ("empty method", |a, u| a.request("", u)),
-        ("header value CRLF", |a, u| {
-            a.get(u).header("X-A", "v\r\nX-Injected: yes")
-        }),
-        ("header value LF", |a, u| a.get(u).header("X-A", "v\nX-Injected: yes")),
-        ("header value NUL", |a, u| a.get(u).header("X-A", "v\0")),
-        ("header name CRLF", |a, u| a.get(u).header("X-A\r\nX-Injected", "yes")),
-        ("header name space", |a, u| a.get(u).header("X A", "v")),
-        ("header name colon", |a, u| a.get(u).header("X:A", "v")),
-        ("user agent CRLF", |a, u| {
-            a.get(u).header("User-Agent", "ua\r\nX-Injected: yes")
-        }),
-        ("basic auth user CRLF", |a, u| {
-            a.get(u).basic_auth("u\r\nX-Injected: yes", "p")
-        }),
+        ("method with CRLF",           |a, u| a.request("GET / HTTP/1.1\r\nX-Injected: yes\r\nX-Pad:", u)),
+        ("method with space",          |a, u| a.request("GET /", u)),
+        ("empty method",               |a, u| a.request("", u)),
+        ("header value CRLF",          |a, u| a.get(u).header("X-A", "v\r\nX-Injected: yes")),
+        ("header value LF",            |a, u| a.get(u).header("X-A", "v\nX-Injected: yes")),
+        ("header value NUL",           |a, u| a.get(u).header("X-A", "v\0")),
+        ("header name CRLF",           |a, u| a.get(u).header("X-A\r\nX-Injected", "yes")),
+        ("header name space",          |a, u| a.get(u).header("X A", "v")),
+        ("header name colon",          |a, u| a.get(u).header("X:A", "v")),
+        ("user agent CRLF",            |a, u| a.get(u).header("User-Agent", "ua\r\nX-Injected: yes")),
+        ("basic auth user CRLF",       |a, u| a.get(u).basic_auth("u\r\nX-Injected: yes", "p")),
         ("basic auth user with colon", |a, u| a.get(u).basic_auth("u:x", "p")),
-        ("basic auth password NUL", |a, u| a.get(u).basic_auth("u", "p\0")),
-        ("bearer token CRLF", |a, u| a.get(u).bearer_auth("t\r\nX-Injected: yes")),
-        ("host header CRLF", |a, u| {
-            a.get(u).header("Host", "h\r\nX-Injected: yes")
-        }),
+        ("basic auth password NUL",    |a, u| a.get(u).basic_auth("u", "p\0")),
+        ("bearer token CRLF",          |a, u| a.get(u).bearer_auth("t\r\nX-Injected: yes")),
+        ("host header CRLF",           |a, u| a.get(u).header("Host", "h\r\nX-Injected: yes")),
     ];
     let server = Server::conns(vec![]);
     for (name, build) in cases {

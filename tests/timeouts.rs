@@ -167,27 +167,12 @@ fn connect_timeout_limits_connecting_as_a_whole() {
 #[test]
 fn zero_durations_leave_no_time_and_fail_at_once() {
     let silent = || Server::conns(vec![vec![Act::Read, Act::Drain(Duration::from_secs(5))]]);
+    #[rustfmt::skip]
     let cases: [(&str, fn() -> Agent, Step); 4] = [
-        (
-            "timeout",
-            || Agent::builder().timeout(Duration::ZERO).build(),
-            Step::Connect,
-        ),
-        (
-            "timeout_connect",
-            || Agent::builder().timeout_connect(Duration::ZERO).build(),
-            Step::Connect,
-        ),
-        (
-            "timeout_read",
-            || Agent::builder().timeout_read(Duration::ZERO).build(),
-            Step::ReceiveHead,
-        ),
-        (
-            "timeout_write",
-            || Agent::builder().timeout_write(Duration::ZERO).build(),
-            Step::Send,
-        ),
+        ("timeout",         || Agent::builder().timeout(Duration::ZERO).build(),         Step::Connect),
+        ("timeout_connect", || Agent::builder().timeout_connect(Duration::ZERO).build(), Step::Connect),
+        ("timeout_read",    || Agent::builder().timeout_read(Duration::ZERO).build(),    Step::ReceiveHead),
+        ("timeout_write",   || Agent::builder().timeout_write(Duration::ZERO).build(),   Step::Send),
     ];
     for (name, agent, step) in cases {
         let server = silent();

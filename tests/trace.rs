@@ -46,7 +46,7 @@ fn recording() -> (AgentBuilder, Arc<Mutex<Vec<String>>>) {
 }
 
 #[test]
-fn plain_request_then_a_reused_connection() {
+fn plain_request_then_a_reused_connection_trace_every_step_in_order() {
     let server = Server::responses(vec![
         vec![send(
             b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n",
@@ -129,7 +129,7 @@ fn tls_request_reports_the_handshake() {
 }
 
 #[test]
-fn closing_is_explained() {
+fn closing_is_explained_by_the_closed_event() {
     let server = Server::conns(vec![vec![
         Act::Read,
         send(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"),

@@ -3,11 +3,12 @@
 //! by a parser independent of the crate under test.
 #![allow(dead_code)]
 
-use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::{self, JoinHandle};
+mod loopback;
+
+// for `tls.rs` and `load.rs`, which build their servers on the same core
+#[allow(unused_imports)]
+pub use loopback::{Conn, ConnScript, Loopback, Recorded, Scripts, Slot, Wire};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 /// One step of a connection script.
@@ -93,41 +94,40 @@ impl Req {
     }
 }
 
+/// What the server saw of one connection.
 #[derive(Default, Debug)]
 pub struct ConnLog {
+    /// Every byte received, in order.
     pub raw: Vec<u8>,
     pub requests: Vec<Req>,
     pub marks: Vec<usize>,
 }
 
-#[derive(Default)]
-struct Shared {
-    conns: Vec<ConnLog>,
+impl Recorded for ConnLog {
+    fn raw(&mut self) -> &mut Vec<u8> {
+        &mut self.raw
+    }
+    fn requests(&mut self) -> &mut Vec<Req> {
+        &mut self.requests
+    }
 }
 
 /// The server: dropped, it stops.
 pub struct Server {
     pub addr: SocketAddr,
-    shared: Arc<Mutex<Shared>>,
-    stop: Arc<AtomicBool>,
-    accept: Option<JoinHandle<()>>,
-}
-
-enum Mode {
-    Conns(std::vec::IntoIter<Vec<Act>>),
-    Responses(Arc<Mutex<std::vec::IntoIter<Vec<Act>>>>),
+    inner: Loopback<ConnLog>,
 }
 
 impl Server {
     /// One script per connection, in accept order. Connections beyond the scripts are closed.
     pub fn conns(scripts: Vec<Vec<Act>>) -> Server {
-        Server::start(Mode::Conns(scripts.into_iter()))
+        Server::start(Scripts::per_connection(scripts))
     }
 
     /// Every connection loops "read a request, run the next response script"; the scripts are
     /// used in global request order and the connection is closed when they run out.
     pub fn responses(scripts: Vec<Vec<Act>>) -> Server {
-        Server::start(Mode::Responses(Arc::new(Mutex::new(scripts.into_iter()))))
+        Server::start(Scripts::per_request(scripts))
     }
 
     /// Like [`Server::responses`], with scripts that may name the server's own address (a
@@ -135,7 +135,7 @@ impl Server {
     pub fn responses_for(make: impl FnOnce(SocketAddr) -> Vec<Vec<Act>>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let scripts = make(listener.local_addr().unwrap());
-        Server::start_on(listener, Mode::Responses(Arc::new(Mutex::new(scripts.into_iter()))))
+        Server::start_on(listener, Scripts::per_request(scripts))
     }
 
     /// Answers every request with `200 OK` and this body, keeping connections open.
@@ -149,50 +149,22 @@ impl Server {
         Server::responses(std::iter::repeat_n(vec![Act::Send(raw)], 100).collect())
     }
 
-    fn start(mode: Mode) -> Server {
-        Server::start_on(TcpListener::bind("127.0.0.1:0").unwrap(), mode)
+    fn start(scripts: Scripts<Act>) -> Server {
+        Server::start_on(TcpListener::bind("127.0.0.1:0").unwrap(), scripts)
     }
 
-    fn start_on(listener: TcpListener, mut mode: Mode) -> Server {
-        let addr = listener.local_addr().unwrap();
-        let shared = Arc::new(Mutex::new(Shared::default()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (sh, st) = (shared.clone(), stop.clone());
-        let accept = thread::spawn(move || {
-            let mut workers = Vec::new();
-            for stream in listener.incoming() {
-                if st.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let index = {
-                    let mut s = sh.lock().unwrap();
-                    s.conns.push(ConnLog::default());
-                    s.conns.len() - 1
-                };
-                let (sh, st) = (sh.clone(), st.clone());
-                match &mut mode {
-                    Mode::Conns(scripts) => match scripts.next() {
-                        Some(script) => {
-                            workers.push(thread::spawn(move || run_script(stream, script, index, &sh, &st)))
-                        }
-                        None => drop(stream),
-                    },
-                    Mode::Responses(scripts) => {
-                        let scripts = scripts.clone();
-                        workers.push(thread::spawn(move || run_responses(stream, &scripts, index, &sh, &st)));
-                    }
-                }
-            }
-            for w in workers {
-                let _ = w.join();
-            }
+    fn start_on(listener: TcpListener, mut scripts: Scripts<Act>) -> Server {
+        let inner = Loopback::start(listener, move || {
+            let script = scripts.next_connection()?;
+            Some(move |tcp: TcpStream, slot| {
+                let _ = tcp.set_nodelay(true);
+                // out of scripts: the connection is dropped (closed)
+                script.serve(&mut Conn::new(tcp, slot), run_acts, |_| {});
+            })
         });
         Server {
-            addr,
-            shared,
-            stop,
-            accept: Some(accept),
+            addr: inner.addr,
+            inner,
         }
     }
 
@@ -203,252 +175,68 @@ impl Server {
 
     /// Requests received, over all connections in accept order.
     pub fn requests(&self) -> Vec<Req> {
-        self.shared
-            .lock()
-            .unwrap()
-            .conns
-            .iter()
-            .flat_map(|c| c.requests.clone())
-            .collect()
+        self.inner.logs().iter().flat_map(|c| c.requests.clone()).collect()
     }
 
     /// How many connections were accepted.
     pub fn connections(&self) -> usize {
-        self.shared.lock().unwrap().conns.len()
+        self.inner.connections()
     }
 
     /// The raw bytes received on connection `i`.
     pub fn raw(&self, i: usize) -> Vec<u8> {
-        self.shared
-            .lock()
-            .unwrap()
-            .conns
-            .get(i)
-            .map(|c| c.raw.clone())
-            .unwrap_or_default()
+        self.inner.logs().get(i).map(|c| c.raw.clone()).unwrap_or_default()
     }
 
     /// The byte counts noted by `Act::Mark` on connection `i`.
     pub fn marks(&self, i: usize) -> Vec<usize> {
-        self.shared
-            .lock()
-            .unwrap()
-            .conns
-            .get(i)
-            .map(|c| c.marks.clone())
-            .unwrap_or_default()
+        self.inner.logs().get(i).map(|c| c.marks.clone()).unwrap_or_default()
     }
 
     /// Requests received on connection `i`.
     pub fn requests_on(&self, i: usize) -> usize {
-        self.shared.lock().unwrap().conns.get(i).map_or(0, |c| c.requests.len())
+        self.inner.logs().get(i).map_or(0, |c| c.requests.len())
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(h) = self.accept.take() {
-            let _ = h.join();
-        }
-    }
-}
-
-struct Conn<'a> {
-    stream: TcpStream,
-    buf: Vec<u8>,
-    index: usize,
-    shared: &'a Mutex<Shared>,
-    stop: &'a AtomicBool,
-}
-
-impl Conn<'_> {
-    /// Reads more bytes (recording them); false at EOF, on error, when the deadline passes or
-    /// when the server stops.
-    fn more(&mut self, deadline: Instant) -> bool {
-        let mut chunk = [0u8; 65536];
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() || self.stop.load(Ordering::SeqCst) {
-                return false;
-            }
-            let _ = self.stream.set_read_timeout(Some(left.min(Duration::from_millis(50))));
-            match self.stream.read(&mut chunk) {
-                Ok(0) => return false,
-                Ok(n) => {
-                    self.buf.extend_from_slice(&chunk[..n]);
-                    self.shared.lock().unwrap().conns[self.index]
-                        .raw
-                        .extend_from_slice(&chunk[..n]);
-                    return true;
-                }
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => continue,
-                Err(_) => return false,
-            }
-        }
-    }
-
-    /// Reads the body of the last request read with `head_only`.
-    fn read_body(&mut self) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let Some(mut req) = self.shared.lock().unwrap().conns[self.index].requests.last().cloned() else {
-            return false;
-        };
-        loop {
-            if let Some((body, used)) = parse_body(&req, &self.buf) {
-                req.body_raw = self.buf[..used].to_vec();
-                req.body = body;
-                req.body_at = Some(Instant::now());
-                self.buf.drain(..used);
-                *self.shared.lock().unwrap().conns[self.index]
-                    .requests
-                    .last_mut()
-                    .unwrap() = req;
-                return true;
-            }
-            if !self.more(deadline) {
-                return false;
-            }
-        }
-    }
-
-    fn read_request(&mut self, head_only: bool) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            match parse_request(&self.buf, head_only) {
-                Some((mut req, used)) => {
-                    self.buf.drain(..used);
-                    req.conn = self.index;
-                    req.head_at = Some(Instant::now());
-                    if !head_only {
-                        req.body_at = req.head_at;
-                    }
-                    self.shared.lock().unwrap().conns[self.index].requests.push(req);
-                    return true;
-                }
-                None => {
-                    if !self.more(deadline) {
-                        return false;
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Runs actions; false when the connection is finished (closed, reset, or the peer left).
-fn run_acts(c: &mut Conn<'_>, script: Vec<Act>, stop: &AtomicBool) -> bool {
+/// Runs the steps; false when the connection is finished (closed, reset, or the client left).
+fn run_acts(c: &mut Conn<TcpStream, ConnLog>, script: Vec<Act>) -> bool {
     for act in script {
-        if stop.load(Ordering::SeqCst) {
+        if c.slot.stopped() {
             return false;
         }
-        match act {
-            Act::Read => {
-                if !c.read_request(false) {
-                    return false;
-                }
-            }
-            Act::ReadHead => {
-                if !c.read_request(true) {
-                    return false;
-                }
-            }
-            Act::ReadBody => {
-                if !c.read_body() {
-                    return false;
-                }
-            }
-            Act::Send(b) => {
-                if c.stream.write_all(&b).is_err() {
-                    return false;
-                }
-            }
-            Act::Trickle(b, pause) => {
-                for byte in b {
-                    if stop.load(Ordering::SeqCst) || c.stream.write_all(&[byte]).is_err() {
-                        return false;
-                    }
-                    thread::sleep(pause);
-                }
-            }
+        let open = match act {
+            Act::Read => c.read_request(false),
+            Act::ReadHead => c.read_request(true),
+            Act::ReadBody => c.read_body(),
+            Act::Send(b) => c.send(&b),
+            Act::Trickle(b, pause) => c.trickle_raw(&b, pause),
             Act::Sleep(d) => {
-                let end = Instant::now() + d;
-                while Instant::now() < end && !stop.load(Ordering::SeqCst) {
-                    thread::sleep(Duration::from_millis(10).min(end.saturating_duration_since(Instant::now())));
-                }
-            }
-            Act::Mark => {
-                let mut shared = c.shared.lock().unwrap();
-                let log = &mut shared.conns[c.index];
-                let n = log.raw.len();
-                log.marks.push(n);
+                c.slot.sleep(d);
+                true
             }
             Act::Drain(d) => {
-                let deadline = Instant::now() + d;
-                while c.more(deadline) {}
+                c.drain(d);
+                true
+            }
+            Act::Mark => {
+                c.slot.record(|log| log.marks.push(log.raw.len()));
+                true
             }
             Act::Close => {
-                let _ = c.stream.shutdown(Shutdown::Write);
-                let deadline = Instant::now() + Duration::from_secs(2);
-                while c.more(deadline) {}
-                return false;
+                c.shutdown();
+                false
             }
             Act::Reset => {
-                let _ = socket2::SockRef::from(&c.stream).set_linger(Some(Duration::ZERO));
-                return false;
+                let _ = socket2::SockRef::from(&c.io).set_linger(Some(Duration::ZERO));
+                false
             }
+        };
+        if !open {
+            return false;
         }
     }
     true
-}
-
-/// After a script: keep reading (and recording) until the client leaves or the server stops.
-fn linger(c: &mut Conn<'_>) {
-    let end = Instant::now() + Duration::from_secs(30);
-    while c.more(end) {}
-}
-
-fn run_script(stream: TcpStream, script: Vec<Act>, index: usize, shared: &Mutex<Shared>, stop: &AtomicBool) {
-    let _ = stream.set_nodelay(true);
-    let mut c = Conn {
-        stream,
-        buf: Vec::new(),
-        index,
-        shared,
-        stop,
-    };
-    if run_acts(&mut c, script, stop) {
-        linger(&mut c);
-    }
-}
-
-fn run_responses(
-    stream: TcpStream,
-    scripts: &Mutex<std::vec::IntoIter<Vec<Act>>>,
-    index: usize,
-    shared: &Mutex<Shared>,
-    stop: &AtomicBool,
-) {
-    let _ = stream.set_nodelay(true);
-    let mut c = Conn {
-        stream,
-        buf: Vec::new(),
-        index,
-        shared,
-        stop,
-    };
-    loop {
-        if !c.read_request(false) {
-            return;
-        }
-        let Some(script) = scripts.lock().unwrap().next() else {
-            return;
-        };
-        if !run_acts(&mut c, script, stop) {
-            return;
-        }
-    }
 }
 
 /// Parses one request at the start of `buf`: `Some((request, bytes used))`, or `None` when

@@ -12,7 +12,7 @@
 //! same script, so one port can answer both `http://` and `https://`.
 #![allow(dead_code)]
 
-use crate::support::{parse_request, Req};
+use crate::support::{Conn, ConnScript, Loopback, Recorded, Req, Scripts, Slot, Wire};
 use h1client::rustls;
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
@@ -22,11 +22,9 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::{Acceptor, WebPkiClientVerifier};
 use rustls::{RootCertStore, ServerConfig, ServerConnection};
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 // ---------------------------------------------------------------------------------------------
 // certificates
@@ -308,39 +306,34 @@ pub struct TlsConnLog {
     pub requests: Vec<Req>,
 }
 
-#[derive(Default)]
-struct Shared {
-    conns: Vec<TlsConnLog>,
-}
-
-enum Mode {
-    Conns(std::vec::IntoIter<Vec<TAct>>),
-    Responses(Arc<Mutex<std::vec::IntoIter<Vec<TAct>>>>),
+impl Recorded for TlsConnLog {
+    fn raw(&mut self) -> &mut Vec<u8> {
+        &mut self.raw
+    }
+    fn requests(&mut self) -> &mut Vec<Req> {
+        &mut self.requests
+    }
+    fn ended(&mut self, how: String) {
+        self.end = Some(how);
+    }
 }
 
 /// The TLS server: dropped, it stops.
 pub struct TlsServer {
     pub addr: SocketAddr,
-    shared: Arc<Mutex<Shared>>,
-    stop: Arc<AtomicBool>,
-    accept: Option<JoinHandle<()>>,
+    inner: Loopback<TlsConnLog>,
 }
 
 impl TlsServer {
     /// One script per connection, in accept order; connections beyond the scripts are closed.
     pub fn conns(config: Arc<ServerConfig>, scripts: Vec<Vec<TAct>>) -> TlsServer {
-        TlsServer::start("127.0.0.1:0", config, Mode::Conns(scripts.into_iter())).unwrap()
+        TlsServer::start("127.0.0.1:0", config, Scripts::per_connection(scripts)).unwrap()
     }
 
     /// Every connection loops "read a request, run the next response script"; scripts are used
     /// in global request order, and a connection is closed (with close_notify) when they run out.
     pub fn responses(config: Arc<ServerConfig>, scripts: Vec<Vec<TAct>>) -> TlsServer {
-        TlsServer::start(
-            "127.0.0.1:0",
-            config,
-            Mode::Responses(Arc::new(Mutex::new(scripts.into_iter()))),
-        )
-        .unwrap()
+        TlsServer::start("127.0.0.1:0", config, Scripts::per_request(scripts)).unwrap()
     }
 
     /// Like [`TlsServer::responses`], with scripts that may name the server's own address (a
@@ -348,11 +341,7 @@ impl TlsServer {
     pub fn responses_for(config: Arc<ServerConfig>, make: impl FnOnce(SocketAddr) -> Vec<Vec<TAct>>) -> TlsServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let scripts = make(listener.local_addr().unwrap());
-        TlsServer::start_on(
-            listener,
-            config,
-            Mode::Responses(Arc::new(Mutex::new(scripts.into_iter()))),
-        )
+        TlsServer::start_on(listener, config, Scripts::per_request(scripts))
     }
 
     /// Answers every request with `200 OK` and this body.
@@ -363,52 +352,22 @@ impl TlsServer {
 
     /// Like [`TlsServer::conns`] on `[::1]`; `None` when IPv6 loopback is unavailable.
     pub fn conns_v6(config: Arc<ServerConfig>, scripts: Vec<Vec<TAct>>) -> Option<TlsServer> {
-        TlsServer::start("[::1]:0", config, Mode::Conns(scripts.into_iter())).ok()
+        TlsServer::start("[::1]:0", config, Scripts::per_connection(scripts)).ok()
     }
 
-    fn start(bind: &str, config: Arc<ServerConfig>, mode: Mode) -> io::Result<TlsServer> {
-        Ok(TlsServer::start_on(TcpListener::bind(bind)?, config, mode))
+    fn start(bind: &str, config: Arc<ServerConfig>, scripts: Scripts<TAct>) -> io::Result<TlsServer> {
+        Ok(TlsServer::start_on(TcpListener::bind(bind)?, config, scripts))
     }
 
-    fn start_on(listener: TcpListener, config: Arc<ServerConfig>, mut mode: Mode) -> TlsServer {
-        let addr = listener.local_addr().unwrap();
-        let shared = Arc::new(Mutex::new(Shared::default()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (sh, st) = (shared.clone(), stop.clone());
-        let accept = thread::spawn(move || {
-            let mut workers = Vec::new();
-            for stream in listener.incoming() {
-                if st.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let index = {
-                    let mut s = sh.lock().unwrap();
-                    s.conns.push(TlsConnLog::default());
-                    s.conns.len() - 1
-                };
-                let (sh, st, config) = (sh.clone(), st.clone(), config.clone());
-                let scripts = match &mut mode {
-                    Mode::Conns(scripts) => match scripts.next() {
-                        Some(script) => Scripts::One(script),
-                        None => {
-                            drop(stream);
-                            continue;
-                        }
-                    },
-                    Mode::Responses(scripts) => Scripts::Shared(scripts.clone()),
-                };
-                workers.push(thread::spawn(move || serve(stream, config, scripts, index, &sh, &st)));
-            }
-            for w in workers {
-                let _ = w.join();
-            }
+    fn start_on(listener: TcpListener, config: Arc<ServerConfig>, mut scripts: Scripts<TAct>) -> TlsServer {
+        let inner = Loopback::start(listener, move || {
+            let script = scripts.next_connection()?;
+            let config = config.clone();
+            Some(move |tcp, slot| serve(tcp, config, script, slot))
         });
         TlsServer {
-            addr,
-            shared,
-            stop,
-            accept: Some(accept),
+            addr: inner.addr,
+            inner,
         }
     }
 
@@ -424,229 +383,137 @@ impl TlsServer {
 
     /// What the server saw, per connection in accept order.
     pub fn log(&self) -> Vec<TlsConnLog> {
-        self.shared.lock().unwrap().conns.clone()
+        self.inner.logs().clone()
     }
 
     /// Connections accepted.
     pub fn connections(&self) -> usize {
-        self.shared.lock().unwrap().conns.len()
+        self.inner.connections()
     }
 
     /// Handshakes completed.
     pub fn handshakes(&self) -> usize {
-        self.shared
-            .lock()
-            .unwrap()
-            .conns
-            .iter()
-            .filter(|c| c.handshake_done)
-            .count()
+        self.inner.logs().iter().filter(|c| c.handshake_done).count()
     }
 
     /// Requests received, over all connections in accept order.
     pub fn requests(&self) -> Vec<Req> {
-        self.shared
-            .lock()
-            .unwrap()
-            .conns
-            .iter()
-            .flat_map(|c| c.requests.clone())
-            .collect()
+        self.inner.logs().iter().flat_map(|c| c.requests.clone()).collect()
     }
-}
-
-impl Drop for TlsServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(h) = self.accept.take() {
-            let _ = h.join();
-        }
-    }
-}
-
-enum Scripts {
-    One(Vec<TAct>),
-    Shared(Arc<Mutex<std::vec::IntoIter<Vec<TAct>>>>),
 }
 
 /// The connection, TLS or plain.
-enum Io {
+pub enum Io {
     Tls(Box<rustls::StreamOwned<ServerConnection, TcpStream>>),
     Plain(TcpStream),
 }
 
-impl Io {
+impl Read for Io {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Io::Tls(s) => s.read(buf),
+            Io::Plain(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Io {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Io::Tls(s) => s.write(buf),
+            Io::Plain(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Io::Tls(s) => s.flush(),
+            Io::Plain(s) => s.flush(),
+        }
+    }
+}
+
+impl Wire for Io {
     fn tcp(&self) -> &TcpStream {
         match self {
             Io::Tls(s) => &s.sock,
             Io::Plain(s) => s,
         }
     }
+    fn eof_name(&self) -> &'static str {
+        match self {
+            Io::Tls(_) => "close_notify",
+            Io::Plain(_) => "eof",
+        }
+    }
 }
 
-struct Conn<'a> {
-    io: Io,
-    buf: Vec<u8>,
-    index: usize,
-    shared: &'a Mutex<Shared>,
-    stop: &'a AtomicBool,
-}
+type TlsConn = Conn<Io, TlsConnLog>;
 
-impl Conn<'_> {
-    fn record(&self, f: impl FnOnce(&mut TlsConnLog)) {
-        f(&mut self.shared.lock().unwrap().conns[self.index]);
-    }
-
-    /// Reads more bytes (recording them); false at EOF, on error, when the deadline passes or
-    /// when the server stops.
-    fn more(&mut self, deadline: Instant) -> bool {
-        let mut chunk = [0u8; 65536];
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() || self.stop.load(Ordering::SeqCst) {
+/// Encrypts `b` (leaves it as it is on a plain connection) and writes the bytes one at a time.
+fn trickle(c: &mut TlsConn, b: &[u8], pause: Duration) -> bool {
+    let wire = match &mut c.io {
+        Io::Tls(s) => {
+            if s.conn.writer().write_all(b).is_err() {
                 return false;
             }
-            let _ = self
-                .io
-                .tcp()
-                .set_read_timeout(Some(left.min(Duration::from_millis(50))));
-            let r = match &mut self.io {
-                Io::Tls(s) => s.read(&mut chunk),
-                Io::Plain(s) => s.read(&mut chunk),
-            };
-            match r {
-                Ok(0) => {
-                    let end = if matches!(self.io, Io::Tls(_)) {
-                        "close_notify"
-                    } else {
-                        "eof"
-                    };
-                    self.record(|c| c.end = Some(end.to_string()));
-                    return false;
-                }
-                Ok(n) => {
-                    self.buf.extend_from_slice(&chunk[..n]);
-                    self.record(|c| c.raw.extend_from_slice(&chunk[..n]));
-                    return true;
-                }
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => continue,
-                Err(e) => {
-                    self.record(|c| c.end = Some(e.to_string()));
-                    return false;
-                }
-            }
-        }
-    }
-
-    fn read_request(&mut self) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            match parse_request(&self.buf, false) {
-                Some((mut req, used)) => {
-                    self.buf.drain(..used);
-                    req.conn = self.index;
-                    self.record(|c| c.requests.push(req));
-                    return true;
-                }
-                None => {
-                    if !self.more(deadline) {
-                        return false;
-                    }
-                }
-            }
-        }
-    }
-
-    fn write_all(&mut self, b: &[u8]) -> bool {
-        let _ = self.io.tcp().set_write_timeout(Some(Duration::from_secs(10)));
-        match &mut self.io {
-            Io::Tls(s) => s.write_all(b).and_then(|()| s.flush()).is_ok(),
-            Io::Plain(s) => s.write_all(b).is_ok(),
-        }
-    }
-
-    /// Encrypts `b` (plain text on a plain connection) and writes the bytes one at a time.
-    fn trickle(&mut self, b: &[u8], pause: Duration) -> bool {
-        let wire = match &mut self.io {
-            Io::Tls(s) => {
-                if s.conn.writer().write_all(b).is_err() {
-                    return false;
-                }
-                let mut wire = Vec::new();
-                while s.conn.wants_write() {
-                    if s.conn.write_tls(&mut wire).is_err() {
-                        return false;
-                    }
-                }
-                wire
-            }
-            Io::Plain(_) => b.to_vec(),
-        };
-        let mut tcp = self.io.tcp();
-        for byte in wire {
-            if self.stop.load(Ordering::SeqCst) || tcp.write_all(&[byte]).is_err() {
-                return false;
-            }
-            thread::sleep(pause);
-        }
-        true
-    }
-
-    /// Ends the connection: with `close_notify` or without, then FIN; then reads what the client
-    /// still sends for a moment (so that unread data does not turn the FIN into a reset).
-    fn close(&mut self, notify: bool) {
-        if let Io::Tls(s) = &mut self.io {
-            if notify {
-                s.conn.send_close_notify();
-            }
+            let mut wire = Vec::new();
             while s.conn.wants_write() {
-                if s.conn.write_tls(&mut s.sock).is_err() {
-                    break;
+                if s.conn.write_tls(&mut wire).is_err() {
+                    return false;
                 }
             }
+            wire
         }
-        let _ = self.io.tcp().shutdown(Shutdown::Write);
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while self.more(deadline) {}
-    }
+        Io::Plain(_) => b.to_vec(),
+    };
+    c.trickle_raw(&wire, pause)
 }
 
-/// Runs actions; false when the connection is finished.
-fn run_acts(c: &mut Conn<'_>, script: Vec<TAct>) -> bool {
+/// Ends the connection: with `close_notify` or without, then FIN (and reads what the client
+/// still sends for a moment).
+fn close(c: &mut TlsConn, notify: bool) {
+    if let Io::Tls(s) = &mut c.io {
+        if notify {
+            s.conn.send_close_notify();
+        }
+        while s.conn.wants_write() {
+            if s.conn.write_tls(&mut s.sock).is_err() {
+                break;
+            }
+        }
+    }
+    c.shutdown();
+}
+
+/// Runs the steps; false when the connection is finished.
+fn run_acts(c: &mut TlsConn, script: Vec<TAct>) -> bool {
     for act in script {
-        if c.stop.load(Ordering::SeqCst) {
+        if c.slot.stopped() {
             return false;
         }
-        match act {
-            TAct::Read => {
-                if !c.read_request() {
-                    return false;
-                }
+        let open = match act {
+            TAct::Read => c.read_request(false),
+            TAct::Send(b) => c.send(&b),
+            TAct::Trickle(b, pause) => trickle(c, &b, pause),
+            TAct::Sleep(d) => {
+                c.slot.sleep(d);
+                true
             }
-            TAct::Send(b) => {
-                if !c.write_all(&b) {
-                    return false;
-                }
-            }
-            TAct::Trickle(b, pause) => {
-                if !c.trickle(&b, pause) {
-                    return false;
-                }
-            }
-            TAct::Sleep(d) => thread::sleep(d),
             TAct::Drain(d) => {
-                let deadline = Instant::now() + d;
-                while c.more(deadline) {}
+                c.drain(d);
+                true
             }
             TAct::Close => {
-                c.close(true);
-                return false;
+                close(c, true);
+                false
             }
             TAct::CloseNoNotify => {
-                c.close(false);
-                return false;
+                close(c, false);
+                false
             }
+        };
+        if !open {
+            return false;
         }
     }
     true
@@ -656,10 +523,8 @@ fn run_acts(c: &mut Conn<'_>, script: Vec<TAct>) -> bool {
 fn handshake(
     mut tcp: TcpStream,
     config: Arc<ServerConfig>,
-    index: usize,
-    shared: &Mutex<Shared>,
+    slot: &Slot<TlsConnLog>,
 ) -> Option<rustls::StreamOwned<ServerConnection, TcpStream>> {
-    let record = |f: &dyn Fn(&mut TlsConnLog)| f(&mut shared.lock().unwrap().conns[index]);
     let mut acceptor = Acceptor::default();
     let accepted = loop {
         match acceptor.read_tls(&mut tcp) {
@@ -671,7 +536,7 @@ fn handshake(
             Ok(None) => continue,
             Err((e, mut alert)) => {
                 let _ = alert.write_all(&mut tcp);
-                record(&|c| c.handshake_error = Some(e.to_string()));
+                slot.record(|c| c.handshake_error = Some(e.to_string()));
                 return None;
             }
         }
@@ -682,84 +547,51 @@ fn handshake(
         list.map(|p| String::from_utf8_lossy(p).into_owned())
             .collect::<Vec<_>>()
     });
-    record(&|c| {
+    slot.record(|c| {
         c.hello = true;
-        c.sni = sni.clone();
-        c.alpn = alpn.clone();
+        c.sni = sni;
+        c.alpn = alpn;
     });
     let mut conn = match accepted.into_connection(config) {
         Ok(conn) => conn,
         Err((e, mut alert)) => {
             let _ = alert.write_all(&mut tcp);
-            record(&|c| c.handshake_error = Some(e.to_string()));
+            slot.record(|c| c.handshake_error = Some(e.to_string()));
             return None;
         }
     };
     while conn.is_handshaking() {
         if let Err(e) = conn.complete_io(&mut tcp) {
-            record(&|c| c.handshake_error = Some(e.to_string()));
+            slot.record(|c| c.handshake_error = Some(e.to_string()));
             return None;
         }
     }
     let version = conn.protocol_version().map(|v| format!("{v:?}"));
     let client_certs = conn.peer_certificates().map_or(0, <[_]>::len);
-    record(&|c| {
+    slot.record(|c| {
         c.handshake_done = true;
-        c.version = version.clone();
+        c.version = version;
         c.client_certs = client_certs;
     });
     Some(rustls::StreamOwned::new(conn, tcp))
 }
 
-fn serve(
-    tcp: TcpStream,
-    config: Arc<ServerConfig>,
-    scripts: Scripts,
-    index: usize,
-    shared: &Mutex<Shared>,
-    stop: &AtomicBool,
-) {
+fn serve(tcp: TcpStream, config: Arc<ServerConfig>, script: ConnScript<TAct>, slot: Slot<TlsConnLog>) {
     let _ = tcp.set_nodelay(true);
     let _ = tcp.set_read_timeout(Some(Duration::from_secs(10)));
     let _ = tcp.set_write_timeout(Some(Duration::from_secs(10)));
     // A TLS connection starts with a handshake record (content type 22).
     let mut first = [0u8; 1];
     let is_tls = matches!(tcp.peek(&mut first), Ok(1) if first[0] == 0x16);
-    shared.lock().unwrap().conns[index].tls = is_tls;
+    slot.record(|c| c.tls = is_tls);
     let io = if is_tls {
-        match handshake(tcp, config, index, shared) {
+        match handshake(tcp, config, &slot) {
             Some(s) => Io::Tls(Box::new(s)),
             None => return,
         }
     } else {
         Io::Plain(tcp)
     };
-    let mut c = Conn {
-        io,
-        buf: Vec::new(),
-        index,
-        shared,
-        stop,
-    };
-    match scripts {
-        Scripts::One(script) => {
-            if run_acts(&mut c, script) {
-                let deadline = Instant::now() + Duration::from_secs(30);
-                while c.more(deadline) {}
-            }
-        }
-        Scripts::Shared(scripts) => loop {
-            if !c.read_request() {
-                return;
-            }
-            let next = scripts.lock().unwrap().next();
-            let Some(script) = next else {
-                c.close(true);
-                return;
-            };
-            if !run_acts(&mut c, script) {
-                return;
-            }
-        },
-    }
+    // out of scripts: closed properly, with close_notify
+    script.serve(&mut Conn::new(io, slot), run_acts, |c| close(c, true));
 }
