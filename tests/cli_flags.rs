@@ -5,6 +5,8 @@
 #[path = "support/proxy.rs"]
 mod proxy_support;
 mod support;
+#[path = "support/tls.rs"]
+mod tls_support;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -405,8 +407,6 @@ fn http1_1_url_and_disable_flags_are_accepted() {
     let reqs = server.requests();
     assert_eq!((reqs[0].target.as_str(), reqs[1].target.as_str()), ("/a", "/b"));
     assert!(reqs[0].head.starts_with(b"GET /a HTTP/1.1\r\n"));
-    // --http1.0 needs the library: refused as unknown for now
-    assert_eq!(code(&cli(&["-s", "--http1.0", &server.url("/")])), Some(2));
 }
 
 #[test]
@@ -1353,5 +1353,321 @@ fn progress_bar_flag_draws_a_line_of_hashes() {
     let server = one(resp("200 OK", &[], &body));
     let (code, screen) = cli_on_terminal(&["-s", "--progress-bar", "-o", path.to_str().unwrap(), &server.url("/")]);
     assert_eq!((code, screen.as_str()), (Some(0), ""));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// --http1.0
+
+#[test]
+fn http1_0_sends_http_1_0_requests_and_refuses_a_body_of_unknown_length() {
+    let server = Server::responses((0..5).map(|_| vec![send(ok("x"))]).collect());
+    let out = cli(&["-sS", "-0", &server.url("/zero"), &server.url("/again")]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let out = cli(&["-sS", "--http1.0", "-d", "a=1", &server.url("/post")]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    // the last of --http1.0 and --http1.1 wins
+    let out = cli(&["-sS", "--http1.0", "--http1.1", &server.url("/last")]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let reqs = server.requests();
+    assert!(reqs[0].head.starts_with(b"GET /zero HTTP/1.0\r\n"), "{reqs:?}");
+    assert_eq!(reqs[0].header("connection"), None, "as curl: no Connection header");
+    assert!(reqs[1].head.starts_with(b"GET /again HTTP/1.0\r\n"));
+    assert_ne!(reqs[0].conn, reqs[1].conn, "an HTTP/1.0 connection is not kept");
+    assert!(reqs[2].head.starts_with(b"POST /post HTTP/1.0\r\n"));
+    assert_eq!(
+        (reqs[2].header("content-length"), reqs[2].body.as_slice()),
+        (Some("3"), &b"a=1"[..])
+    );
+    assert!(reqs[3].head.starts_with(b"GET /last HTTP/1.1\r\n"));
+
+    // a body of unknown length (standard input) cannot be framed: curl's exit 25, and nothing
+    // is sent; a file has its length
+    let server = Server::responses(vec![vec![send(ok("put"))]]);
+    let out = cli_stdin(&["-sS", "-0", "-T", "-", &server.url("/up")], b"data");
+    assert_eq!(code(&out), Some(25), "{}", stderr(&out));
+    assert_eq!(server.connections(), 0);
+    let dir = temp_dir("http10");
+    let file = dir.join("f.txt");
+    std::fs::write(&file, "file").unwrap();
+    let out = cli(&["-sS", "-0", "-T", file.to_str().unwrap(), &server.url("/up")]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let req = &server.requests()[0];
+    assert!(req.head.starts_with(b"PUT /up HTTP/1.0\r\n"));
+    assert_eq!(req.body, b"file");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// --resolve, --connect-to, -4, -6
+
+#[test]
+fn resolve_gives_a_name_the_addresses_given() {
+    let server = Server::always("hi");
+    let port = server.addr.port();
+    let url = format!("http://name.invalid:{port}/r");
+    let entry = format!("name.invalid:{port}:127.0.0.1");
+    for entries in [
+        vec![entry.clone()],
+        // several addresses (an IPv6 one in brackets), the '+' form, upper case
+        vec![format!("+NAME.invalid:{port}:[::1],127.0.0.1")],
+        // a later entry replaces an earlier one
+        vec![format!("name.invalid:{port}:192.0.2.1"), entry.clone()],
+        // a wildcard for the port
+        vec![format!("*:{port}:127.0.0.1")],
+        vec![format!("*:{port}:192.0.2.1"), entry.clone()],
+    ] {
+        let mut args = vec!["-sS", "--connect-timeout", "5"];
+        for e in &entries {
+            args.extend(["--resolve", e.as_str()]);
+        }
+        args.push(&url);
+        let out = cli(&args);
+        assert_eq!(
+            (code(&out), stdout(&out).as_str()),
+            (Some(0), "hi"),
+            "{entries:?}: {}",
+            stderr(&out)
+        );
+    }
+    let reqs = server.requests();
+    assert!(reqs
+        .iter()
+        .all(|r| r.header("host") == Some(format!("name.invalid:{port}").as_str())));
+    // -v tells
+    let out = cli(&["-v", "--resolve", &entry, &url]);
+    assert!(
+        stderr(&out).contains(&format!("* Added name.invalid:{port}:127.0.0.1 to DNS cache")),
+        "{}",
+        stderr(&out)
+    );
+    // -HOST:PORT drops the entry: the name is looked up (.invalid never resolves)
+    let out = cli(&[
+        "-s",
+        "--resolve",
+        &entry,
+        "--resolve",
+        &format!("-name.invalid:{port}"),
+        &url,
+    ]);
+    assert_eq!(code(&out), Some(6));
+    // entries curl cannot read: its exit 49, before anything is sent
+    let before = server.connections();
+    for bad in [
+        format!("name.invalid:{port}:not-an-address"),
+        format!("name.invalid:{port}"),
+        format!("name.invalid:{port}:"),
+        "name.invalid:99999:127.0.0.1".to_string(),
+    ] {
+        let out = cli(&["-sS", "--resolve", &bad, &url]);
+        assert_eq!(code(&out), Some(49), "{bad}");
+        assert!(
+            stderr(&out).contains(&format!("Couldn't parse CURLOPT_RESOLVE entry '{bad}'")),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(server.connections(), before);
+}
+
+#[test]
+fn connect_to_connects_elsewhere_and_keeps_the_host() {
+    let server = Server::always("to");
+    let port = server.addr.port();
+    let ok_with = |rules: &[String], url: &str, host: &str| {
+        let mut args = vec!["-sS".to_string(), "--connect-timeout".into(), "5".into()];
+        for r in rules {
+            args.extend(["--connect-to".to_string(), r.clone()]);
+        }
+        args.push(url.into());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = cli(&args);
+        assert_eq!(
+            (code(&out), stdout(&out).as_str()),
+            (Some(0), "to"),
+            "{rules:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(
+            server.requests().last().unwrap().header("host"),
+            Some(host),
+            "{rules:?}"
+        );
+    };
+    ok_with(
+        &[format!("elsewhere.invalid:80:127.0.0.1:{port}")],
+        "http://elsewhere.invalid/c",
+        "elsewhere.invalid",
+    );
+    // empty HOST1 and PORT1 match any; an empty HOST2 keeps the host, an empty PORT2 the port
+    ok_with(
+        &[format!("::127.0.0.1:{port}")],
+        "http://any.invalid:1234/",
+        "any.invalid:1234",
+    );
+    ok_with(&[format!("127.0.0.1:1::{port}")], "http://127.0.0.1:1/", "127.0.0.1:1");
+    ok_with(&["::127.0.0.1".into()], &server.url("/"), &format!("127.0.0.1:{port}"));
+    // the first rule that matches, skipping those that change nothing or cannot match
+    ok_with(
+        &[
+            "garbage".into(),
+            "other.invalid:80:192.0.2.1:1".into(),
+            "elsewhere.invalid:80:".into(),
+            "nomatch.invalid:80:x:bad-port".into(),
+            format!("elsewhere.invalid:80:127.0.0.1:{port}"),
+            "elsewhere.invalid:80:192.0.2.1:2".into(),
+        ],
+        "http://elsewhere.invalid/",
+        "elsewhere.invalid",
+    );
+    // the new host's name goes through --resolve
+    let out = cli(&[
+        "-sS",
+        "--connect-to",
+        &format!("a.invalid:80:b.invalid:{port}"),
+        "--resolve",
+        &format!("b.invalid:{port}:127.0.0.1"),
+        "http://a.invalid/",
+    ]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert_eq!(server.requests().last().unwrap().header("host"), Some("a.invalid"));
+    // the rule that applies has a target curl cannot use: exit 49, nothing sent
+    let before = server.connections();
+    let out = cli(&["-sS", "--connect-to", "a.invalid:80:127.0.0.1:bad", "http://a.invalid/"]);
+    assert_eq!(code(&out), Some(49));
+    assert!(
+        stderr(&out).contains("No valid port number in connect to host string (bad)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(server.connections(), before);
+}
+
+/// A server on `[::1]` answering `n` connections with `response`; `None` without IPv6 loopback.
+fn v6_server(n: usize, response: Vec<u8>) -> Option<(u16, thread::JoinHandle<Vec<String>>)> {
+    let listener = TcpListener::bind("[::1]:0").ok()?;
+    let port = listener.local_addr().ok()?.port();
+    let handle = thread::spawn(move || {
+        let mut heads = Vec::new();
+        for _ in 0..n {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            stream.write_all(&response).unwrap();
+            heads.push(String::from_utf8_lossy(&head).into_owned());
+        }
+        heads
+    });
+    Some((port, handle))
+}
+
+#[test]
+fn ipv4_and_ipv6_flags_keep_to_one_address_family() {
+    let server = Server::always("v4");
+    let port = server.addr.port();
+    let name = format!("http://name.invalid:{port}/");
+    let both = format!("name.invalid:{port}:::1,127.0.0.1");
+    let v4_only = format!("name.invalid:{port}:127.0.0.1");
+    let literal = server.url("/");
+    for (args, want) in [
+        (vec!["-4", &literal], 0),
+        (vec!["--ipv4", "--resolve", &both, &name], 0),
+        // an address of the other family: curl fails to connect (7)
+        (vec!["-6", &literal], 7),
+        // a name without an address of the family: curl's "could not resolve" (6)
+        (vec!["--ipv6", "--resolve", &v4_only, &name], 6),
+        // the last of -4 and -6 wins
+        (vec!["-6", "-4", &name, "--resolve", &v4_only], 0),
+    ] {
+        let out = cli(&[&["-sS"][..], args.as_slice()].concat());
+        assert_eq!(code(&out), Some(want), "{args:?}: {}", stderr(&out));
+        if want == 0 {
+            assert_eq!(stdout(&out), "v4");
+        }
+    }
+    let Some((port6, handle)) = v6_server(2, ok("v6")) else {
+        eprintln!("no IPv6 loopback: the -6 half is skipped");
+        return;
+    };
+    let v6_url = format!("http://[::1]:{port6}/");
+    let out = cli(&["-sS", "-4", &v6_url]);
+    assert_eq!(code(&out), Some(7), "{}", stderr(&out));
+    let out = cli(&["-sS", "-6", &v6_url]);
+    assert_eq!((code(&out), stdout(&out).as_str()), (Some(0), "v6"), "{}", stderr(&out));
+    let named = format!("http://name.invalid:{port6}/");
+    let out = cli(&[
+        "-sS",
+        "-6",
+        "--resolve",
+        &format!("name.invalid:{port6}:127.0.0.1,[::1]"),
+        &named,
+    ]);
+    assert_eq!((code(&out), stdout(&out).as_str()), (Some(0), "v6"), "{}", stderr(&out));
+    let heads = handle.join().unwrap();
+    assert!(
+        heads[1].contains(&format!("\r\nHost: name.invalid:{port6}\r\n")),
+        "{heads:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// --tlsv1.x, --tls-max
+
+#[test]
+fn tls_version_flags_bound_the_versions_offered() {
+    use tls_support::{certs, tsend, ServerOpts, TlsServer, Versions};
+    let dir = temp_dir("tls-versions");
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, &certs().ca_pem).unwrap();
+    let ca = ca.to_str().unwrap();
+    let serve = |v: Versions| {
+        let config = ServerOpts::new(&certs().localhost).versions(v).build();
+        TlsServer::responses(config, (0..4).map(|_| vec![tsend(ok("tls"))]).collect())
+    };
+    for (versions, flags, want, negotiated) in [
+        (Versions::Both, &[][..], 0, Some("TLSv1_3")),
+        (Versions::Both, &["--tls-max", "1.2"], 0, Some("TLSv1_2")),
+        (Versions::Both, &["--tlsv1.3"], 0, Some("TLSv1_3")),
+        (Versions::Both, &["--tlsv1.2", "--tls-max", "1.3"], 0, Some("TLSv1_3")),
+        // a minimum below 1.2 is raised to 1.2, as curl built with rustls does
+        (Versions::Tls12, &["-1"], 0, Some("TLSv1_2")),
+        (Versions::Tls12, &["--tlsv1"], 0, Some("TLSv1_2")),
+        (Versions::Tls12, &["--tlsv1.0"], 0, Some("TLSv1_2")),
+        (
+            Versions::Tls12,
+            &["--tlsv1.1", "--tls-max", "default"],
+            0,
+            Some("TLSv1_2"),
+        ),
+        (Versions::Tls12, &["--tlsv1.3"], 35, None),
+        (Versions::Tls13, &["--tls-max", "1.2"], 35, None),
+    ] {
+        let server = serve(versions);
+        let url = server.url("/");
+        let out = cli(&[&["-sS", "-m", "10", "--cacert", ca][..], flags, &[url.as_str()]].concat());
+        assert_eq!(code(&out), Some(want), "{versions:?} {flags:?}: {}", stderr(&out));
+        assert_eq!(server.log()[0].version.as_deref(), negotiated, "{versions:?} {flags:?}");
+    }
+    // nothing left to offer: exit 35 before connecting, for https only
+    for flags in [
+        &["--tls-max", "1.1"][..],
+        &["--tls-max", "1.0"],
+        &["--tlsv1.3", "--tls-max", "1.2"],
+    ] {
+        let server = serve(Versions::Both);
+        let url = server.url("/");
+        let out = cli(&[&["-sS", "--cacert", ca][..], flags, &[url.as_str()]].concat());
+        assert_eq!(code(&out), Some(35), "{flags:?}");
+        assert!(stderr(&out).contains("--tls-max"), "{}", stderr(&out));
+        assert_eq!(server.connections(), 0, "{flags:?}");
+        let plain = Server::always("plain");
+        let url = plain.url("/");
+        let out = cli(&[&["-sS"][..], flags, &[url.as_str()]].concat());
+        assert_eq!((code(&out), stdout(&out).as_str()), (Some(0), "plain"), "{flags:?}");
+    }
+    assert_eq!(code(&cli(&["-s", "--tls-max", "1.4", "https://localhost/"])), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -8,7 +8,7 @@
 //! |---|---|
 //! | `args.rs`, `units.rs` | the flags and their values |
 //! | `session.rs` | the run: for each URL, its tries (`retry.rs`), its output kept or not, `-w` |
-//! | `agent.rs` | the `Agent` the flags describe |
+//! | `agent.rs`, `routes.rs` | the `Agent` the flags describe; `--resolve` and `--connect-to` |
 //! | `request.rs`, `data.rs`, `form.rs`, `netrc.rs` | the request: URL, method, headers, credentials, body |
 //! | `transfer.rs` | one try: send, check the response as curl does, copy the body |
 //! | `record.rs`, `trace.rs` | the trace callback: heads as they arrive, `-D`, `-v`, `--trace-ascii`, what `-w` reports |
@@ -35,6 +35,7 @@ mod rate;
 mod record;
 mod request;
 mod retry;
+mod routes;
 mod session;
 mod stdin;
 mod trace;
