@@ -1,5 +1,5 @@
 //! The [`Agent`] the flags describe: timeouts, redirects, TLS trust and versions, proxy, where
-//! to connect (`--resolve`, `--connect-to`, `-4`/`-6`), HTTP/1.0, trace callback.
+//! to connect (`--resolve`, `--connect-to`, `-4`/`-6`), HTTP/1.0, the cookie jar, trace callback.
 
 use crate::args::{Args, TlsVer};
 use crate::record::{Recorder, Shows};
@@ -7,11 +7,18 @@ use crate::trace::TraceAscii;
 use h1client::Agent;
 use std::sync::Arc;
 
-pub fn build(a: &Args, recorder: Option<Arc<Recorder>>) -> Result<Agent, (i32, String)> {
+/// The agent. `jar`: the cookies to start with when curl's cookie engine is on (`None`: no
+/// cookie is kept, as in curl without `-b FILE` or `-c`).
+pub fn build(
+    a: &Args,
+    recorder: Option<Arc<Recorder>>,
+    jar: Option<cookie_store::CookieStore>,
+) -> Result<Agent, (i32, String)> {
     let mut b = Agent::builder()
         .max_redirects(if a.location { a.max_redirs.unwrap_or(50) } else { 0 })
         // curl's --compressed: only then is Accept-Encoding sent and the body decoded
-        .decompress(a.compressed);
+        .decompress(a.compressed)
+        .cookie_store(jar);
     if a.http10 {
         b = b.http_version(h1client::HttpVersion::Http10);
     }

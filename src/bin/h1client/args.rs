@@ -78,6 +78,14 @@ pub struct Args {
     pub tls_min: Option<TlsVer>,
     /// `--tls-max`: the newest TLS version (`None`: no maximum, curl's `default`).
     pub tls_max: Option<TlsVer>,
+    /// `-b NAME=VALUE…`: strings sent as they are in the `Cookie` header, in order.
+    pub cookies: Vec<String>,
+    /// `-b FILE`: cookie files to read (`-`: standard input); they turn the cookie engine on.
+    pub cookie_files: Vec<String>,
+    /// `-c FILE`: where the cookies go at the end (`-`: standard output); turns the engine on.
+    pub cookie_jar: Option<String>,
+    /// `-j`: session cookies read from `-b` files are dropped.
+    pub junk_session_cookies: bool,
 }
 
 /// A TLS version as curl's flags name it. rustls speaks 1.2 and 1.3 only.
@@ -178,6 +186,12 @@ Request:
      --url URL            a URL (like one given without a flag)
      --http1.1            HTTP/1.1 (the default)
  -0, --http1.0            HTTP/1.0 (a body of unknown length cannot be sent)
+ -b, --cookie DATA|FILE   send cookies: DATA with '=' ('N=V; N2=V2') as given, else
+                          read FILE (Netscape format; '-': stdin; '@FILE' forces a
+                          file), which also turns the cookie engine on
+ -c, --cookie-jar FILE    write every cookie to FILE at the end (Netscape format;
+                          '-': stdout); turns the cookie engine on
+ -j, --junk-session-cookies  drop the session cookies read from -b files
 Response:
  -o, --output FILE        write the body to FILE (one per URL; kept as it was on failure)
  -O, --remote-name        write the body to a file named like the URL's last segment
@@ -271,6 +285,9 @@ fn long_name(c: char) -> Option<&'static str> {
         '1' => "tlsv1",
         '4' => "ipv4",
         '6' => "ipv6",
+        'b' => "cookie",
+        'c' => "cookie-jar",
+        'j' => "junk-session-cookies",
         'h' => "help",
         'V' => "version",
         _ => return None,
@@ -373,6 +390,9 @@ const KNOWN: &[&str] = &[
     "url",
     "http1.1",
     "http1.0",
+    "cookie",
+    "cookie-jar",
+    "junk-session-cookies",
     "output",
     "remote-name",
     "remote-header-name",
@@ -466,6 +486,17 @@ fn request_flag(a: &mut Args, flag: &Flag, p: &mut lexopt::Parser) -> Result<boo
         // the last of --http1.0 and --http1.1 wins, as in curl
         "http1.1" => a.http10 = false,
         "http1.0" => a.http10 = true,
+        "cookie" => {
+            // curl: a value with '=' is cookie data, anything else (or '@' first) a file
+            let v = value(p, flag)?;
+            match v.strip_prefix('@') {
+                Some(file) => a.cookie_files.push(file.to_string()),
+                None if v.contains('=') => a.cookies.push(v),
+                None => a.cookie_files.push(v),
+            }
+        }
+        "cookie-jar" => a.cookie_jar = Some(value(p, flag)?),
+        "junk-session-cookies" => a.junk_session_cookies = true,
         _ => return Ok(false),
     }
     Ok(true)
@@ -735,6 +766,17 @@ mod tests {
                 "{args:?}"
             );
         }
+    }
+
+    #[test]
+    fn cookie_values_are_data_or_files_as_curl_decides() {
+        let a = run(&[
+            "-b", "a=1; b=2", "-b", "jar.txt", "-b", "@we=ird", "-b", "", "-cout", "-j", "u",
+        ]);
+        assert_eq!(a.cookies, ["a=1; b=2"]);
+        assert_eq!(a.cookie_files, ["jar.txt", "we=ird", ""]);
+        assert_eq!(a.cookie_jar.as_deref(), Some("out"));
+        assert!(a.junk_session_cookies);
     }
 
     #[test]
