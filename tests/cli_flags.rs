@@ -5,6 +5,8 @@
 #[path = "support/proxy.rs"]
 mod proxy_support;
 mod support;
+#[path = "support/tls.rs"]
+mod tls_support;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -405,8 +407,6 @@ fn http1_1_url_and_disable_flags_are_accepted() {
     let reqs = server.requests();
     assert_eq!((reqs[0].target.as_str(), reqs[1].target.as_str()), ("/a", "/b"));
     assert!(reqs[0].head.starts_with(b"GET /a HTTP/1.1\r\n"));
-    // --http1.0 needs the library: refused as unknown for now
-    assert_eq!(code(&cli(&["-s", "--http1.0", &server.url("/")])), Some(2));
 }
 
 #[test]
@@ -1353,5 +1353,739 @@ fn progress_bar_flag_draws_a_line_of_hashes() {
     let server = one(resp("200 OK", &[], &body));
     let (code, screen) = cli_on_terminal(&["-s", "--progress-bar", "-o", path.to_str().unwrap(), &server.url("/")]);
     assert_eq!((code, screen.as_str()), (Some(0), ""));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// --http1.0
+
+#[test]
+fn http1_0_sends_http_1_0_requests_and_refuses_a_body_of_unknown_length() {
+    let server = Server::responses((0..5).map(|_| vec![send(ok("x"))]).collect());
+    let out = cli(&["-sS", "-0", &server.url("/zero"), &server.url("/again")]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let out = cli(&["-sS", "--http1.0", "-d", "a=1", &server.url("/post")]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    // the last of --http1.0 and --http1.1 wins
+    let out = cli(&["-sS", "--http1.0", "--http1.1", &server.url("/last")]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let reqs = server.requests();
+    assert!(reqs[0].head.starts_with(b"GET /zero HTTP/1.0\r\n"), "{reqs:?}");
+    assert_eq!(reqs[0].header("connection"), None, "as curl: no Connection header");
+    assert!(reqs[1].head.starts_with(b"GET /again HTTP/1.0\r\n"));
+    assert_ne!(reqs[0].conn, reqs[1].conn, "an HTTP/1.0 connection is not kept");
+    assert!(reqs[2].head.starts_with(b"POST /post HTTP/1.0\r\n"));
+    assert_eq!(
+        (reqs[2].header("content-length"), reqs[2].body.as_slice()),
+        (Some("3"), &b"a=1"[..])
+    );
+    assert!(reqs[3].head.starts_with(b"GET /last HTTP/1.1\r\n"));
+
+    // a body of unknown length (standard input) cannot be framed: curl's exit 25, and nothing
+    // is sent; a file has its length
+    let server = Server::responses(vec![vec![send(ok("put"))]]);
+    let out = cli_stdin(&["-sS", "-0", "-T", "-", &server.url("/up")], b"data");
+    assert_eq!(code(&out), Some(25), "{}", stderr(&out));
+    assert_eq!(server.connections(), 0);
+    let dir = temp_dir("http10");
+    let file = dir.join("f.txt");
+    std::fs::write(&file, "file").unwrap();
+    let out = cli(&["-sS", "-0", "-T", file.to_str().unwrap(), &server.url("/up")]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let req = &server.requests()[0];
+    assert!(req.head.starts_with(b"PUT /up HTTP/1.0\r\n"));
+    assert_eq!(req.body, b"file");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// --resolve, --connect-to, -4, -6
+
+#[test]
+fn resolve_gives_a_name_the_addresses_given() {
+    let server = Server::always("hi");
+    let port = server.addr.port();
+    let url = format!("http://name.invalid:{port}/r");
+    let entry = format!("name.invalid:{port}:127.0.0.1");
+    for entries in [
+        vec![entry.clone()],
+        // several addresses (an IPv6 one in brackets), the '+' form, upper case
+        vec![format!("+NAME.invalid:{port}:[::1],127.0.0.1")],
+        // a later entry replaces an earlier one
+        vec![format!("name.invalid:{port}:192.0.2.1"), entry.clone()],
+        // a wildcard for the port
+        vec![format!("*:{port}:127.0.0.1")],
+        vec![format!("*:{port}:192.0.2.1"), entry.clone()],
+    ] {
+        let mut args = vec!["-sS", "--connect-timeout", "5"];
+        for e in &entries {
+            args.extend(["--resolve", e.as_str()]);
+        }
+        args.push(&url);
+        let out = cli(&args);
+        assert_eq!(
+            (code(&out), stdout(&out).as_str()),
+            (Some(0), "hi"),
+            "{entries:?}: {}",
+            stderr(&out)
+        );
+    }
+    let reqs = server.requests();
+    assert!(reqs
+        .iter()
+        .all(|r| r.header("host") == Some(format!("name.invalid:{port}").as_str())));
+    // -v tells
+    let out = cli(&["-v", "--resolve", &entry, &url]);
+    assert!(
+        stderr(&out).contains(&format!("* Added name.invalid:{port}:127.0.0.1 to DNS cache")),
+        "{}",
+        stderr(&out)
+    );
+    // -HOST:PORT drops the entry: the name is looked up (.invalid never resolves)
+    let out = cli(&[
+        "-s",
+        "--resolve",
+        &entry,
+        "--resolve",
+        &format!("-name.invalid:{port}"),
+        &url,
+    ]);
+    assert_eq!(code(&out), Some(6));
+    // entries curl cannot read: its exit 49, before anything is sent
+    let before = server.connections();
+    for bad in [
+        format!("name.invalid:{port}:not-an-address"),
+        format!("name.invalid:{port}"),
+        format!("name.invalid:{port}:"),
+        "name.invalid:99999:127.0.0.1".to_string(),
+    ] {
+        let out = cli(&["-sS", "--resolve", &bad, &url]);
+        assert_eq!(code(&out), Some(49), "{bad}");
+        assert!(
+            stderr(&out).contains(&format!("Couldn't parse CURLOPT_RESOLVE entry '{bad}'")),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(server.connections(), before);
+}
+
+#[test]
+fn connect_to_connects_elsewhere_and_keeps_the_host() {
+    let server = Server::always("to");
+    let port = server.addr.port();
+    let ok_with = |rules: &[String], url: &str, host: &str| {
+        let mut args = vec!["-sS".to_string(), "--connect-timeout".into(), "5".into()];
+        for r in rules {
+            args.extend(["--connect-to".to_string(), r.clone()]);
+        }
+        args.push(url.into());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = cli(&args);
+        assert_eq!(
+            (code(&out), stdout(&out).as_str()),
+            (Some(0), "to"),
+            "{rules:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(
+            server.requests().last().unwrap().header("host"),
+            Some(host),
+            "{rules:?}"
+        );
+    };
+    ok_with(
+        &[format!("elsewhere.invalid:80:127.0.0.1:{port}")],
+        "http://elsewhere.invalid/c",
+        "elsewhere.invalid",
+    );
+    // empty HOST1 and PORT1 match any; an empty HOST2 keeps the host, an empty PORT2 the port
+    ok_with(
+        &[format!("::127.0.0.1:{port}")],
+        "http://any.invalid:1234/",
+        "any.invalid:1234",
+    );
+    ok_with(&[format!("127.0.0.1:1::{port}")], "http://127.0.0.1:1/", "127.0.0.1:1");
+    ok_with(&["::127.0.0.1".into()], &server.url("/"), &format!("127.0.0.1:{port}"));
+    // the first rule that matches, skipping those that change nothing or cannot match
+    ok_with(
+        &[
+            "garbage".into(),
+            "other.invalid:80:192.0.2.1:1".into(),
+            "elsewhere.invalid:80:".into(),
+            "nomatch.invalid:80:x:bad-port".into(),
+            format!("elsewhere.invalid:80:127.0.0.1:{port}"),
+            "elsewhere.invalid:80:192.0.2.1:2".into(),
+        ],
+        "http://elsewhere.invalid/",
+        "elsewhere.invalid",
+    );
+    // the new host's name goes through --resolve
+    let out = cli(&[
+        "-sS",
+        "--connect-to",
+        &format!("a.invalid:80:b.invalid:{port}"),
+        "--resolve",
+        &format!("b.invalid:{port}:127.0.0.1"),
+        "http://a.invalid/",
+    ]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert_eq!(server.requests().last().unwrap().header("host"), Some("a.invalid"));
+    // the rule that applies has a target curl cannot use: exit 49, nothing sent
+    let before = server.connections();
+    let out = cli(&["-sS", "--connect-to", "a.invalid:80:127.0.0.1:bad", "http://a.invalid/"]);
+    assert_eq!(code(&out), Some(49));
+    assert!(
+        stderr(&out).contains("No valid port number in connect to host string (bad)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(server.connections(), before);
+}
+
+/// A server on `[::1]` answering `n` connections with `response`; `None` without IPv6 loopback.
+fn v6_server(n: usize, response: Vec<u8>) -> Option<(u16, thread::JoinHandle<Vec<String>>)> {
+    let listener = TcpListener::bind("[::1]:0").ok()?;
+    let port = listener.local_addr().ok()?.port();
+    let handle = thread::spawn(move || {
+        let mut heads = Vec::new();
+        for _ in 0..n {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            stream.write_all(&response).unwrap();
+            heads.push(String::from_utf8_lossy(&head).into_owned());
+        }
+        heads
+    });
+    Some((port, handle))
+}
+
+#[test]
+fn ipv4_and_ipv6_flags_keep_to_one_address_family() {
+    let server = Server::always("v4");
+    let port = server.addr.port();
+    let name = format!("http://name.invalid:{port}/");
+    let both = format!("name.invalid:{port}:::1,127.0.0.1");
+    let v4_only = format!("name.invalid:{port}:127.0.0.1");
+    let literal = server.url("/");
+    for (args, want) in [
+        (vec!["-4", &literal], 0),
+        (vec!["--ipv4", "--resolve", &both, &name], 0),
+        // an address of the other family: curl fails to connect (7)
+        (vec!["-6", &literal], 7),
+        // a name without an address of the family: curl's "could not resolve" (6)
+        (vec!["--ipv6", "--resolve", &v4_only, &name], 6),
+        // the last of -4 and -6 wins
+        (vec!["-6", "-4", &name, "--resolve", &v4_only], 0),
+    ] {
+        let out = cli(&[&["-sS"][..], args.as_slice()].concat());
+        assert_eq!(code(&out), Some(want), "{args:?}: {}", stderr(&out));
+        if want == 0 {
+            assert_eq!(stdout(&out), "v4");
+        }
+    }
+    let Some((port6, handle)) = v6_server(2, ok("v6")) else {
+        eprintln!("no IPv6 loopback: the -6 half is skipped");
+        return;
+    };
+    let v6_url = format!("http://[::1]:{port6}/");
+    let out = cli(&["-sS", "-4", &v6_url]);
+    assert_eq!(code(&out), Some(7), "{}", stderr(&out));
+    let out = cli(&["-sS", "-6", &v6_url]);
+    assert_eq!((code(&out), stdout(&out).as_str()), (Some(0), "v6"), "{}", stderr(&out));
+    let named = format!("http://name.invalid:{port6}/");
+    let out = cli(&[
+        "-sS",
+        "-6",
+        "--resolve",
+        &format!("name.invalid:{port6}:127.0.0.1,[::1]"),
+        &named,
+    ]);
+    assert_eq!((code(&out), stdout(&out).as_str()), (Some(0), "v6"), "{}", stderr(&out));
+    let heads = handle.join().unwrap();
+    assert!(
+        heads[1].contains(&format!("\r\nHost: name.invalid:{port6}\r\n")),
+        "{heads:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// --tlsv1.x, --tls-max
+
+#[test]
+fn tls_version_flags_bound_the_versions_offered() {
+    use tls_support::{certs, tsend, ServerOpts, TlsServer, Versions};
+    let dir = temp_dir("tls-versions");
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, &certs().ca_pem).unwrap();
+    let ca = ca.to_str().unwrap();
+    let serve = |v: Versions| {
+        let config = ServerOpts::new(&certs().localhost).versions(v).build();
+        TlsServer::responses(config, (0..4).map(|_| vec![tsend(ok("tls"))]).collect())
+    };
+    for (versions, flags, want, negotiated) in [
+        (Versions::Both, &[][..], 0, Some("TLSv1_3")),
+        (Versions::Both, &["--tls-max", "1.2"], 0, Some("TLSv1_2")),
+        (Versions::Both, &["--tlsv1.3"], 0, Some("TLSv1_3")),
+        (Versions::Both, &["--tlsv1.2", "--tls-max", "1.3"], 0, Some("TLSv1_3")),
+        // a minimum below 1.2 is raised to 1.2, as curl built with rustls does
+        (Versions::Tls12, &["-1"], 0, Some("TLSv1_2")),
+        (Versions::Tls12, &["--tlsv1"], 0, Some("TLSv1_2")),
+        (Versions::Tls12, &["--tlsv1.0"], 0, Some("TLSv1_2")),
+        (
+            Versions::Tls12,
+            &["--tlsv1.1", "--tls-max", "default"],
+            0,
+            Some("TLSv1_2"),
+        ),
+        (Versions::Tls12, &["--tlsv1.3"], 35, None),
+        (Versions::Tls13, &["--tls-max", "1.2"], 35, None),
+    ] {
+        let server = serve(versions);
+        let url = server.url("/");
+        let out = cli(&[&["-sS", "-m", "10", "--cacert", ca][..], flags, &[url.as_str()]].concat());
+        assert_eq!(code(&out), Some(want), "{versions:?} {flags:?}: {}", stderr(&out));
+        assert_eq!(server.log()[0].version.as_deref(), negotiated, "{versions:?} {flags:?}");
+    }
+    // nothing left to offer: exit 35 before connecting, for https only
+    for flags in [
+        &["--tls-max", "1.1"][..],
+        &["--tls-max", "1.0"],
+        &["--tlsv1.3", "--tls-max", "1.2"],
+    ] {
+        let server = serve(Versions::Both);
+        let url = server.url("/");
+        let out = cli(&[&["-sS", "--cacert", ca][..], flags, &[url.as_str()]].concat());
+        assert_eq!(code(&out), Some(35), "{flags:?}");
+        assert!(stderr(&out).contains("--tls-max"), "{}", stderr(&out));
+        assert_eq!(server.connections(), 0, "{flags:?}");
+        let plain = Server::always("plain");
+        let url = plain.url("/");
+        let out = cli(&[&["-sS"][..], flags, &[url.as_str()]].concat());
+        assert_eq!((code(&out), stdout(&out).as_str()), (Some(0), "plain"), "{flags:?}");
+    }
+    assert_eq!(code(&cli(&["-s", "--tls-max", "1.4", "https://localhost/"])), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// -b, -c, -j
+
+/// The cookies of every kind a server sets (for a host `www.example.test`).
+fn cookie_variety() -> Vec<u8> {
+    resp(
+        "200 OK",
+        &[
+            "Set-Cookie: host=1",
+            "Set-Cookie: tail=2; Domain=example.test; Path=/",
+            "Set-Cookie: sess=3; Path=/",
+            "Set-Cookie: ho=5; HttpOnly",
+            "Set-Cookie: persist=6; Max-Age=3600; Path=/p",
+            "Set-Cookie: exp=7; Expires=Wed, 01 Jan 2031 00:00:00 GMT",
+            "Set-Cookie: quoted=\"q v\"",
+            "Set-Cookie: gone=8; Max-Age=0",
+            "Set-Cookie: other=9; Domain=elsewhere.test",
+        ],
+        b"set",
+    )
+}
+
+/// A secure cookie: http to 127.0.0.1 is a secure context for curl and the jar alike.
+fn secure_cookie() -> Vec<u8> {
+    resp("200 OK", &["Set-Cookie: sec=4; Secure; Path=/"], b"sec")
+}
+
+/// A cookie file's lines without the comments (`#HttpOnly_` lines are cookies), the expiry
+/// of `persist` (set with `Max-Age=3600`) checked to be an hour after `start` and replaced by
+/// `T`.
+fn cookie_lines(text: &str, start: u64) -> Vec<String> {
+    let now = unix_now();
+    let mut lines: Vec<String> = text
+        .lines()
+        .filter(|l| !l.is_empty() && (!l.starts_with('#') || l.starts_with("#HttpOnly_")))
+        .map(|l| {
+            let mut fields: Vec<&str> = l.split('\t').collect();
+            if fields.get(5) == Some(&"persist") {
+                let at: u64 = fields[4].parse().unwrap();
+                assert!((start + 3600..=now + 3601).contains(&at), "{l}: {start}");
+                fields[4] = "T";
+            }
+            fields.join("\t")
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+const JAR_HEADER: &str = "# Netscape HTTP Cookie File\n\
+                          # https://curl.se/docs/http-cookies.html\n\
+                          # This file was generated by h1client! Edit at your own risk.\n\n";
+
+#[test]
+fn cookie_jar_is_written_in_the_netscape_format() {
+    let server = Server::responses(vec![vec![send(cookie_variety())], vec![send(secure_cookie())]]);
+    let port = server.addr.port();
+    let dir = temp_dir("cookie-jar");
+    let jar = dir.join("jar.txt");
+    let start = unix_now();
+    let out = cli(&[
+        "-sS",
+        "-c",
+        jar.to_str().unwrap(),
+        "--resolve",
+        &format!("www.example.test:{port}:127.0.0.1"),
+        &format!("http://www.example.test:{port}/set"),
+        &server.url("/secure"),
+    ]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&jar).unwrap();
+    let persist = text.lines().find(|l| l.contains("\tpersist\t")).unwrap();
+    let at: u64 = persist.split('\t').nth(4).unwrap().parse().unwrap();
+    assert!((start + 3600..=unix_now() + 3601).contains(&at), "{persist}");
+    // sorted by domain, path and name
+    let want = format!(
+        "{JAR_HEADER}\
+         127.0.0.1\tFALSE\t/\tTRUE\t0\tsec\t4\n\
+         .example.test\tTRUE\t/\tFALSE\t0\ttail\t2\n\
+         www.example.test\tFALSE\t/\tFALSE\t1924992000\texp\t7\n\
+         #HttpOnly_www.example.test\tFALSE\t/\tFALSE\t0\tho\t5\n\
+         www.example.test\tFALSE\t/\tFALSE\t0\thost\t1\n\
+         www.example.test\tFALSE\t/\tFALSE\t0\tquoted\t\"q v\"\n\
+         www.example.test\tFALSE\t/\tFALSE\t0\tsess\t3\n\
+         www.example.test\tFALSE\t/p\tFALSE\t{at}\tpersist\t6\n"
+    );
+    assert_eq!(text, want);
+
+    // -c -: standard output, after the body; with no cookie, the header alone
+    let server = Server::responses(vec![vec![send(secure_cookie())], vec![send(ok("none"))]]);
+    let out = cli(&["-sS", "-c", "-", &server.url("/")]);
+    assert_eq!(
+        stdout(&out),
+        format!("sec{JAR_HEADER}127.0.0.1\tFALSE\t/\tTRUE\t0\tsec\t4\n")
+    );
+    let out = cli(&["-sS", "-c", "-", &server.url("/")]);
+    assert_eq!(stdout(&out), format!("none{JAR_HEADER}"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A cookie file with every kind of line curl reads, or skips, for 127.0.0.1.
+const COOKIE_FILE: &str = "# Netscape HTTP Cookie File\n\
+    127.0.0.1\tFALSE\t/\tFALSE\t0\tsess\ts1\n\
+    #HttpOnly_127.0.0.1\tFALSE\t/\tFALSE\t2000000000\tho\th1\n\
+    127.0.0.1\tFALSE\t/\tFALSE\t1000\told\tgone\n\
+    127.0.0.1\tFALSE\t/\tFALSE\t0\tempty\n\
+    127.0.0.1\tFALSE\tFALSE\t0\tnopath\tnp\r\n\
+    .127.0.0.1\tTRUE\t/\tFALSE\t0\ttailip\tt\n\
+    127.0.0.1\tFALSE\t/other\tFALSE\t0\telsewhere\te\n\
+    127.0.0.1\tFALSE\t/\tTRUE\t0\tsecure\ts\n\
+    Set-Cookie: hdr=h; Domain=127.0.0.1\n\
+    Set-Cookie: hdr2=h2\n\
+    other.test\tFALSE\t/\tFALSE\t0\tother\to\n\
+    127.0.0.1\tFALSE\t/\tFALSE\t0\ttoo\tmany\tfields\n\
+    bad line\n";
+
+/// The `name=value` pairs of a request's Cookie header, sorted.
+fn cookie_pairs(req: &support::Req) -> Vec<String> {
+    let mut pairs: Vec<String> = req
+        .header("cookie")
+        .unwrap_or_default()
+        .split(';')
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+#[test]
+fn cookie_files_are_read_as_curl_reads_them_and_round_trip() {
+    let dir = temp_dir("cookie-file");
+    let file = dir.join("cookies.txt");
+    std::fs::write(&file, COOKIE_FILE).unwrap();
+    let path = file.to_str().unwrap();
+    let server = Server::responses(vec![
+        vec![send(resp("200 OK", &["Set-Cookie: new=n; Path=/"], b""))],
+        vec![send(ok(""))],
+        vec![send(ok(""))],
+        vec![send(ok(""))],
+    ]);
+    let out = cli(&["-sS", "-b", path, "-c", path, &server.url("/x")]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let reqs = server.requests();
+    assert_eq!(
+        cookie_pairs(&reqs[0]),
+        // not hdr2: a Set-Cookie line without Domain is never sent, as curl documents
+        [
+            "empty=",
+            "hdr=h",
+            "ho=h1",
+            "nopath=np",
+            "secure=s",
+            "sess=s1",
+            "tailip=t"
+        ]
+    );
+    let written = std::fs::read_to_string(&file).unwrap();
+    let want = format!(
+        "{JAR_HEADER}\
+         127.0.0.1\tFALSE\t/\tFALSE\t0\tempty\t\n\
+         127.0.0.1\tFALSE\t/\tFALSE\t0\thdr\th\n\
+         #HttpOnly_127.0.0.1\tFALSE\t/\tFALSE\t2000000000\tho\th1\n\
+         127.0.0.1\tFALSE\t/\tFALSE\t0\tnew\tn\n\
+         127.0.0.1\tFALSE\t/\tFALSE\t0\tnopath\tnp\n\
+         127.0.0.1\tFALSE\t/\tTRUE\t0\tsecure\ts\n\
+         127.0.0.1\tFALSE\t/\tFALSE\t0\tsess\ts1\n\
+         .127.0.0.1\tTRUE\t/\tFALSE\t0\ttailip\tt\n\
+         127.0.0.1\tFALSE\t/other\tFALSE\t0\telsewhere\te\n\
+         other.test\tFALSE\t/\tFALSE\t0\tother\to\n"
+    );
+    assert_eq!(written, want);
+    // the file written reads back the same
+    let out = cli(&["-sS", "-b", path, "-c", path, &server.url("/x")]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), want);
+    assert_eq!(cookie_pairs(&server.requests()[1]).len(), 8, "with new=n");
+
+    // -j: the session cookies of the files are dropped (those that arrive later are kept)
+    std::fs::write(&file, COOKIE_FILE).unwrap();
+    let out = cli(&["-sS", "-j", "-b", path, "-c", "-", &server.url("/x")]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert_eq!(cookie_pairs(&server.requests()[2]), ["ho=h1"]);
+    assert_eq!(
+        stdout(&out),
+        format!("{JAR_HEADER}#HttpOnly_127.0.0.1\tFALSE\t/\tFALSE\t2000000000\tho\th1\n")
+    );
+    // from standard input
+    let out = cli_stdin(&["-sS", "-b", "-", &server.url("/x")], COOKIE_FILE.as_bytes());
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert_eq!(cookie_pairs(&server.requests()[3]).len(), 7);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A redirect chain over two names of one server: a.test sets cookies on two redirects, the
+/// second to b.test, which sets its own.
+fn redirect_chain(port: u16) -> Vec<Vec<Act>> {
+    vec![
+        vec![send(resp(
+            "302 Found",
+            &["Location: /next", "Set-Cookie: r1=1; Path=/"],
+            b"",
+        ))],
+        vec![send(resp(
+            "302 Found",
+            &[&format!("Location: http://b.test:{port}/other"), "Set-Cookie: r2=2"],
+            b"",
+        ))],
+        vec![send(resp("200 OK", &["Set-Cookie: b=3"], b"b"))],
+        vec![send(ok("again"))],
+    ]
+}
+
+#[test]
+fn the_cookie_engine_keeps_cookies_across_redirects_and_urls() {
+    let dir = temp_dir("cookie-redirects");
+    let jar = dir.join("jar.txt");
+    let run = |extra: &[&str]| {
+        let server = Server::responses_for(|addr| redirect_chain(addr.port()));
+        let port = server.addr.port();
+        let resolve_a = format!("a.test:{port}:127.0.0.1");
+        let resolve_b = format!("b.test:{port}:127.0.0.1");
+        let start = format!("http://a.test:{port}/start");
+        let again = format!("http://a.test:{port}/again");
+        let args = [
+            &["-sS", "-L", "--resolve", &resolve_a, "--resolve", &resolve_b][..],
+            extra,
+            &[start.as_str(), again.as_str()],
+        ]
+        .concat();
+        let out = cli(&args);
+        assert_eq!(code(&out), Some(0), "{extra:?}: {}", stderr(&out));
+        // in the order sent (the requests are kept per connection)
+        let reqs = server.requests();
+        ["/start", "/next", "/other", "/again"].map(|t| cookie_pairs(reqs.iter().find(|r| r.target == t).unwrap()))
+    };
+    // a -b file that does not exist is no error, and turns the engine on
+    let missing = dir.join("missing.txt");
+    for extra in [
+        &["-b", missing.to_str().unwrap()][..],
+        &["-b", ""],
+        &["-c", jar.to_str().unwrap()],
+    ] {
+        let sent = run(extra);
+        let none: Vec<String> = Vec::new();
+        assert_eq!(sent[0], none, "{extra:?}");
+        assert_eq!(sent[1], ["r1=1"], "{extra:?}");
+        assert_eq!(sent[2], none, "{extra:?}: a.test's cookies stay on a.test");
+        assert_eq!(sent[3], ["r1=1", "r2=2"], "{extra:?}");
+    }
+    let text = std::fs::read_to_string(&jar).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "{JAR_HEADER}\
+             a.test\tFALSE\t/\tFALSE\t0\tr1\t1\n\
+             a.test\tFALSE\t/\tFALSE\t0\tr2\t2\n\
+             b.test\tFALSE\t/\tFALSE\t0\tb\t3\n"
+        )
+    );
+    // without the engine, no cookie is kept
+    let sent = run(&[]);
+    assert!(sent.iter().all(Vec::is_empty), "{sent:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn cookie_data_is_sent_as_given_after_the_jar_cookies() {
+    let dir = temp_dir("cookie-data");
+    let file = dir.join("cookies.txt");
+    std::fs::write(&file, "127.0.0.1\tFALSE\t/\tFALSE\t0\tjar\tj\n").unwrap();
+    let server = Server::always("");
+    let url = server.url("/");
+    let header = |args: &[&str]| {
+        let out = cli(&[args, &[url.as_str()]].concat());
+        assert_eq!(code(&out), Some(0), "{args:?}: {}", stderr(&out));
+        server.requests().last().unwrap().header("cookie").map(str::to_string)
+    };
+    // several -b data are joined with ';', as curl joins them
+    assert_eq!(
+        header(&["-b", "a=1; b=2", "-b", "c=3"]).as_deref(),
+        Some("a=1; b=2;c=3")
+    );
+    assert_eq!(
+        header(&["-b", "x=9", "-b", file.to_str().unwrap()]).as_deref(),
+        Some("jar=j; x=9")
+    );
+    // a Cookie header given with -H wins
+    assert_eq!(
+        header(&["-b", "x=9", "-H", "Cookie: mine=1"]).as_deref(),
+        Some("mine=1")
+    );
+    // '@' names a file even with '='
+    let odd = dir.join("a=b");
+    std::fs::write(&odd, "127.0.0.1\tFALSE\t/\tFALSE\t0\tfrom\tfile\n").unwrap();
+    let at = format!("@{}", odd.to_str().unwrap());
+    assert_eq!(header(&["-b", &at]).as_deref(), Some("from=file"));
+
+    // after a redirect: to the same origin the data goes again; to another origin it does not
+    // (RFC 9110 §15.4: the library drops Cookie there; curl would send it)
+    let server = Server::responses_for(|addr| redirect_chain(addr.port()));
+    let port = server.addr.port();
+    let out = cli(&[
+        "-sS",
+        "-L",
+        "-b",
+        "d=4",
+        "--resolve",
+        &format!("a.test:{port}:127.0.0.1"),
+        "--resolve",
+        &format!("b.test:{port}:127.0.0.1"),
+        &format!("http://a.test:{port}/start"),
+    ]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let reqs = server.requests();
+    let headers = ["/start", "/next", "/other"].map(|t| reqs.iter().find(|r| r.target == t).unwrap().header("cookie"));
+    assert_eq!(headers, [Some("d=4"), Some("d=4"), None]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_cookie_jar_is_written_even_when_the_transfer_fails() {
+    let dir = temp_dir("cookie-fail");
+    let file = dir.join("in.txt");
+    std::fs::write(&file, "127.0.0.1\tFALSE\t/\tFALSE\t0\tkept\tk\n").unwrap();
+    let jar = dir.join("out.txt");
+    let refused = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/", l.local_addr().unwrap())
+    };
+    let out = cli(&[
+        "-s",
+        "-b",
+        file.to_str().unwrap(),
+        "-c",
+        jar.to_str().unwrap(),
+        &refused,
+    ]);
+    assert_eq!(code(&out), Some(7));
+    assert_eq!(
+        std::fs::read_to_string(&jar).unwrap(),
+        format!("{JAR_HEADER}127.0.0.1\tFALSE\t/\tFALSE\t0\tkept\tk\n")
+    );
+    // a jar that cannot be written: a warning, the exit code unchanged (as curl)
+    let server = Server::always("ok");
+    let unwritable = dir.join("no-such-dir").join("jar.txt");
+    let out = cli(&["-c", unwritable.to_str().unwrap(), &server.url("/")]);
+    assert_eq!(code(&out), Some(0));
+    assert!(stderr(&out).contains("failed to save cookies"), "{}", stderr(&out));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// curl on the PATH, if it is there.
+fn curl_available() -> bool {
+    Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn cookie_files_match_those_curl_writes() {
+    if !curl_available() {
+        eprintln!("curl is not installed: the comparison is skipped");
+        return;
+    }
+    let dir = temp_dir("cookie-curl");
+    let input = dir.join("in.txt");
+    // curl 7.88 sends a domain-less Set-Cookie line to address hosts (not documented)
+    std::fs::write(&input, COOKIE_FILE.replace("Set-Cookie: hdr2=h2\n", "")).unwrap();
+    let input = input.to_str().unwrap();
+    // each tool against its own server giving the same answers
+    let run = |tool: &str, flags: &[&str], jar: &Path| -> Vec<support::Req> {
+        let server = Server::responses(vec![
+            vec![send(cookie_variety())],
+            vec![send(secure_cookie())],
+            vec![send(resp("200 OK", &["Set-Cookie: new=n; Path=/"], b""))],
+        ]);
+        let port = server.addr.port();
+        let resolve = format!("www.example.test:{port}:127.0.0.1");
+        let set = format!("http://www.example.test:{port}/set");
+        let (secure, plain) = (server.url("/secure"), server.url("/x"));
+        let args = [
+            &["-s", "-c", jar.to_str().unwrap(), "--resolve", &resolve][..],
+            flags,
+            &[set.as_str(), secure.as_str(), plain.as_str()],
+        ]
+        .concat();
+        let mut c = if tool == "curl" {
+            Command::new("curl")
+        } else {
+            command(None, &[])
+        };
+        let out = c.args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{tool} {args:?}");
+        server.requests()
+    };
+    for flags in [&[][..], &["-b", input], &["-j", "-b", input]] {
+        let start = unix_now();
+        let (curl_jar, our_jar) = (dir.join("curl.txt"), dir.join("ours.txt"));
+        let curl_sent = run("curl", flags, &curl_jar);
+        let our_sent = run("h1client", flags, &our_jar);
+        let read = |p: &Path| cookie_lines(&std::fs::read_to_string(p).unwrap(), start);
+        assert_eq!(read(&our_jar), read(&curl_jar), "{flags:?}");
+        for (ours, theirs) in our_sent.iter().zip(&curl_sent) {
+            assert_eq!(cookie_pairs(ours), cookie_pairs(theirs), "{flags:?} {}", ours.target);
+        }
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

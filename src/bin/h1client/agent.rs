@@ -1,16 +1,31 @@
-//! The [`Agent`] the flags describe: timeouts, redirects, TLS trust, proxy, trace callback.
+//! The [`Agent`] the flags describe: timeouts, redirects, TLS trust and versions, proxy, where
+//! to connect (`--resolve`, `--connect-to`, `-4`/`-6`), HTTP/1.0, the cookie jar, trace callback.
 
-use crate::args::Args;
+use crate::args::{Args, TlsVer};
 use crate::record::{Recorder, Shows};
 use crate::trace::TraceAscii;
 use h1client::Agent;
 use std::sync::Arc;
 
-pub fn build(a: &Args, recorder: Option<Arc<Recorder>>) -> Result<Agent, (i32, String)> {
+/// The agent. `jar`: the cookies to start with when curl's cookie engine is on (`None`: no
+/// cookie is kept, as in curl without `-b FILE` or `-c`).
+pub fn build(
+    a: &Args,
+    recorder: Option<Arc<Recorder>>,
+    jar: Option<cookie_store::CookieStore>,
+) -> Result<Agent, (i32, String)> {
     let mut b = Agent::builder()
         .max_redirects(if a.location { a.max_redirs.unwrap_or(50) } else { 0 })
         // curl's --compressed: only then is Accept-Encoding sent and the body decoded
-        .decompress(a.compressed);
+        .decompress(a.compressed)
+        .cookie_store(jar);
+    if a.http10 {
+        b = b.http_version(h1client::HttpVersion::Http10);
+    }
+    if let Some(v) = a.ip_version {
+        b = b.ip_version(v);
+    }
+    b = routes(a, b)?;
     if let Some(t) = a.expect100_timeout {
         b = b.expect_continue_timeout(t);
     }
@@ -120,6 +135,89 @@ fn tls(a: &Args, mut b: h1client::AgentBuilder) -> Result<h1client::AgentBuilder
     }
     if a.insecure {
         b = b.danger_accept_invalid_certs(true);
+    }
+    if a.tls_min.is_some() || a.tls_max.is_some() {
+        let (oldest, newest) = tls_range(a);
+        b = b.tls_versions(oldest, newest);
+    }
+    Ok(b)
+}
+
+/// The TLS versions to offer. rustls speaks 1.2 and 1.3: an older minimum (`--tlsv1`,
+/// `--tlsv1.0`, `--tlsv1.1`) is raised to 1.2, as curl built with rustls does; an older maximum
+/// (`--tls-max 1.0`, `1.1`) leaves nothing to offer, and then so does a minimum above the
+/// maximum: the library fails the first `https` request before it connects (curl's exit 35).
+fn tls_range(a: &Args) -> (h1client::TlsVersion, h1client::TlsVersion) {
+    use h1client::TlsVersion::{Tls12, Tls13};
+    let oldest = if a.tls_min == Some(TlsVer::V13) { Tls13 } else { Tls12 };
+    match a.tls_max {
+        None | Some(TlsVer::V13) => (oldest, Tls13),
+        Some(TlsVer::V12) => (oldest, Tls12),
+        Some(TlsVer::V10 | TlsVer::V11) => (Tls13, Tls12),
+    }
+}
+
+/// Why no TLS version can be offered, when none can.
+pub fn tls_range_problem(a: &Args) -> Option<String> {
+    let name = |v: TlsVer| match v {
+        TlsVer::V10 => "1.0",
+        TlsVer::V11 => "1.1",
+        TlsVer::V12 => "1.2",
+        TlsVer::V13 => "1.3",
+    };
+    match (a.tls_min, a.tls_max) {
+        (_, Some(max @ (TlsVer::V10 | TlsVer::V11))) => Some(format!(
+            "--tls-max {}: TLS versions before 1.2 are not spoken here (rustls)",
+            name(max)
+        )),
+        (Some(min), Some(max)) if min > max => Some(format!(
+            "--tls-max {} is older than the minimum, TLS {}",
+            name(max),
+            name(min)
+        )),
+        _ => None,
+    }
+}
+
+/// `--resolve` and `--connect-to`. The wildcard `--resolve '*:PORT:…'` applies to the hosts
+/// of the URLs given and of the `-x` proxy.
+fn routes(a: &Args, mut b: h1client::AgentBuilder) -> Result<h1client::AgentBuilder, (i32, String)> {
+    let mut hosts: Vec<(String, u16)> = Vec::new();
+    if a.resolve.iter().any(|r| r.trim_start_matches('+').starts_with("*:")) {
+        let proxy = a.proxy.as_deref().filter(|p| !p.is_empty()).map(|p| {
+            if p.contains("://") {
+                with_default_proxy_port(p)
+            } else {
+                format!("http://{}", with_default_proxy_port(p))
+            }
+        });
+        for url in a
+            .urls
+            .iter()
+            .cloned()
+            .filter_map(|u| crate::request::normalize_url(&u).ok())
+            .chain(proxy)
+        {
+            if let Ok(url) = h1client::Url::parse(&url) {
+                if let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) {
+                    hosts.push((host.to_string(), port));
+                }
+            }
+        }
+    }
+    for entry in crate::routes::resolve_entries(&a.resolve, &hosts)? {
+        let addrs: Vec<String> = entry.addrs.iter().map(ToString::to_string).collect();
+        crate::note(
+            a,
+            &format!("Added {}:{}:{} to DNS cache", entry.host, entry.port, addrs.join(",")),
+        );
+        b = b.resolve(&entry.host, entry.port, &entry.addrs);
+    }
+    for rule in crate::routes::connect_rules(&a.connect_to) {
+        // a rule whose target is unusable fails the transfers it matches (transfer.rs)
+        if let Ok((to_host, to_port)) = &rule.to {
+            b = b.connect_to(&rule.host, rule.port, to_host, *to_port);
+        }
     }
     Ok(b)
 }

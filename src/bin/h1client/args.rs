@@ -66,6 +66,35 @@ pub struct Args {
     pub retry_max_time: Option<Duration>,
     pub retry_all_errors: bool,
     pub retry_connrefused: bool,
+    /// `-0`/`--http1.0` (the last of `--http1.0` and `--http1.1` wins).
+    pub http10: bool,
+    /// `--resolve` entries, in order.
+    pub resolve: Vec<String>,
+    /// `--connect-to` rules, in order.
+    pub connect_to: Vec<String>,
+    /// `-4`/`-6` (the last wins).
+    pub ip_version: Option<h1client::IpVersion>,
+    /// `-1`/`--tlsv1`/`--tlsv1.x`: the oldest TLS version (the last wins).
+    pub tls_min: Option<TlsVer>,
+    /// `--tls-max`: the newest TLS version (`None`: no maximum, curl's `default`).
+    pub tls_max: Option<TlsVer>,
+    /// `-b NAME=VALUE…`: strings sent as they are in the `Cookie` header, in order.
+    pub cookies: Vec<String>,
+    /// `-b FILE`: cookie files to read (`-`: standard input); they turn the cookie engine on.
+    pub cookie_files: Vec<String>,
+    /// `-c FILE`: where the cookies go at the end (`-`: standard output); turns the engine on.
+    pub cookie_jar: Option<String>,
+    /// `-j`: session cookies read from `-b` files are dropped.
+    pub junk_session_cookies: bool,
+}
+
+/// A TLS version as curl's flags name it. rustls speaks 1.2 and 1.3 only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TlsVer {
+    V10,
+    V11,
+    V12,
+    V13,
 }
 
 /// One `-o`/`-O`.
@@ -155,7 +184,14 @@ Request:
      --netrc-optional     the same, when the file exists
      --netrc-file FILE    credentials from FILE
      --url URL            a URL (like one given without a flag)
-     --http1.1            HTTP/1.1 (the only version spoken)
+     --http1.1            HTTP/1.1 (the default)
+ -0, --http1.0            HTTP/1.0 (a body of unknown length cannot be sent)
+ -b, --cookie DATA|FILE   send cookies: DATA with '=' ('N=V; N2=V2') as given, else
+                          read FILE (Netscape format; '-': stdin; '@FILE' forces a
+                          file), which also turns the cookie engine on
+ -c, --cookie-jar FILE    write every cookie to FILE at the end (Netscape format;
+                          '-': stdout); turns the cookie engine on
+ -j, --junk-session-cookies  drop the session cookies read from -b files
 Response:
  -o, --output FILE        write the body to FILE (one per URL; kept as it was on failure)
  -O, --remote-name        write the body to a file named like the URL's last segment
@@ -192,6 +228,15 @@ Connection:
  -U, --proxy-user U:P     credentials for the -x proxy
      --noproxy LIST       hosts that bypass the proxy (comma list, '*' for all)
      --unix-socket PATH   connect through this unix domain socket
+     --resolve HOST:PORT:ADDR[,ADDR]...  use these addresses for HOST:PORT
+                          ('*' as HOST: any host on PORT; -HOST:PORT drops an entry)
+     --connect-to HOST1:PORT1:HOST2:PORT2  connect to HOST2:PORT2 instead of
+                          HOST1:PORT1 (empty: any / unchanged)
+ -4, --ipv4               connect over IPv4 only
+ -6, --ipv6               connect over IPv6 only
+ -1, --tlsv1              TLS 1.0 or later (1.2 is the oldest spoken here)
+     --tlsv1.0, --tlsv1.1, --tlsv1.2, --tlsv1.3  TLS that version or later
+     --tls-max VERSION    the newest TLS version: 1.0, 1.1, 1.2, 1.3 or default
 Output on the terminal:
  -v, --verbose            show the exchange on stderr
      --trace-ascii FILE   write every byte exchanged, annotated, to FILE ('-': stdout)
@@ -236,6 +281,13 @@ fn long_name(c: char) -> Option<&'static str> {
         'S' => "show-error",
         '#' => "progress-bar",
         'q' => "disable",
+        '0' => "http1.0",
+        '1' => "tlsv1",
+        '4' => "ipv4",
+        '6' => "ipv6",
+        'b' => "cookie",
+        'c' => "cookie-jar",
+        'j' => "junk-session-cookies",
         'h' => "help",
         'V' => "version",
         _ => return None,
@@ -337,6 +389,10 @@ const KNOWN: &[&str] = &[
     "netrc-file",
     "url",
     "http1.1",
+    "http1.0",
+    "cookie",
+    "cookie-jar",
+    "junk-session-cookies",
     "output",
     "remote-name",
     "remote-header-name",
@@ -368,6 +424,16 @@ const KNOWN: &[&str] = &[
     "proxy-user",
     "noproxy",
     "unix-socket",
+    "resolve",
+    "connect-to",
+    "ipv4",
+    "ipv6",
+    "tlsv1",
+    "tlsv1.0",
+    "tlsv1.1",
+    "tlsv1.2",
+    "tlsv1.3",
+    "tls-max",
     "verbose",
     "trace-ascii",
     "silent",
@@ -417,8 +483,20 @@ fn request_flag(a: &mut Args, flag: &Flag, p: &mut lexopt::Parser) -> Result<boo
         "netrc-optional" => a.netrc = Some(Netrc::Optional),
         "netrc-file" => a.netrc_file = Some(value(p, flag)?),
         "url" => a.urls.push(value(p, flag)?),
-        // HTTP/1.1 is what this client speaks
-        "http1.1" => {}
+        // the last of --http1.0 and --http1.1 wins, as in curl
+        "http1.1" => a.http10 = false,
+        "http1.0" => a.http10 = true,
+        "cookie" => {
+            // curl: a value with '=' is cookie data, anything else (or '@' first) a file
+            let v = value(p, flag)?;
+            match v.strip_prefix('@') {
+                Some(file) => a.cookie_files.push(file.to_string()),
+                None if v.contains('=') => a.cookies.push(v),
+                None => a.cookie_files.push(v),
+            }
+        }
+        "cookie-jar" => a.cookie_jar = Some(value(p, flag)?),
+        "junk-session-cookies" => a.junk_session_cookies = true,
         _ => return Ok(false),
     }
     Ok(true)
@@ -485,6 +563,29 @@ fn connection_flag(a: &mut Args, flag: &Flag, p: &mut lexopt::Parser) -> Result<
         "proxy-user" => a.proxy_user = Some(value(p, flag)?),
         "noproxy" => a.noproxy = Some(value(p, flag)?),
         "unix-socket" => a.unix_socket = Some(value(p, flag)?),
+        "resolve" => a.resolve.push(value(p, flag)?),
+        "connect-to" => a.connect_to.push(value(p, flag)?),
+        "ipv4" => a.ip_version = Some(h1client::IpVersion::V4),
+        "ipv6" => a.ip_version = Some(h1client::IpVersion::V6),
+        "tlsv1" | "tlsv1.0" => a.tls_min = Some(TlsVer::V10),
+        "tlsv1.1" => a.tls_min = Some(TlsVer::V11),
+        "tlsv1.2" => a.tls_min = Some(TlsVer::V12),
+        "tlsv1.3" => a.tls_min = Some(TlsVer::V13),
+        "tls-max" => {
+            let v = value(p, flag)?;
+            a.tls_max = match v.as_str() {
+                "default" => None,
+                "1.0" => Some(TlsVer::V10),
+                "1.1" => Some(TlsVer::V11),
+                "1.2" => Some(TlsVer::V12),
+                "1.3" => Some(TlsVer::V13),
+                _ => {
+                    return Err(Stop::Usage(format!(
+                        "option --tls-max: expected 1.0, 1.1, 1.2, 1.3 or default, got {v:?}"
+                    )))
+                }
+            };
+        }
         _ => return Ok(false),
     }
     Ok(true)
@@ -581,7 +682,8 @@ mod tests {
             }
             let flag = format!("--{name}");
             // each flag with a value, then a URL: a flag without a value takes none
-            let parsed = parse([flag.as_str(), "1", "http://h/"].iter().map(OsString::from));
+            let value = if *name == "tls-max" { "1.2" } else { "1" };
+            let parsed = parse([flag.as_str(), value, "http://h/"].iter().map(OsString::from));
             assert!(matches!(parsed, Parsed::Run(_)), "{flag}");
         }
     }
@@ -667,6 +769,47 @@ mod tests {
     }
 
     #[test]
+    fn cookie_values_are_data_or_files_as_curl_decides() {
+        let a = run(&[
+            "-b", "a=1; b=2", "-b", "jar.txt", "-b", "@we=ird", "-b", "", "-cout", "-j", "u",
+        ]);
+        assert_eq!(a.cookies, ["a=1; b=2"]);
+        assert_eq!(a.cookie_files, ["jar.txt", "we=ird", ""]);
+        assert_eq!(a.cookie_jar.as_deref(), Some("out"));
+        assert!(a.junk_session_cookies);
+    }
+
+    #[test]
+    fn version_and_address_flags_keep_the_last_one() {
+        let a = run(&["-0", "-4", "-6", "--tlsv1.3", "-1", "--tls-max", "1.2", "u"]);
+        assert!(a.http10);
+        assert_eq!(a.ip_version, Some(h1client::IpVersion::V6));
+        assert_eq!((a.tls_min, a.tls_max), (Some(TlsVer::V10), Some(TlsVer::V12)));
+        let a = run(&[
+            "--http1.0",
+            "--http1.1",
+            "--tls-max",
+            "1.1",
+            "--tls-max",
+            "default",
+            "u",
+        ]);
+        assert!(!a.http10);
+        assert_eq!(a.tls_max, None);
+        let a = run(&[
+            "--resolve",
+            "h:1:127.0.0.1",
+            "--connect-to",
+            "::x:2",
+            "--resolve",
+            "-h:1",
+            "u",
+        ]);
+        assert_eq!(a.resolve, ["h:1:127.0.0.1", "-h:1"]);
+        assert_eq!(a.connect_to, ["::x:2"]);
+    }
+
+    #[test]
     fn usage_errors_exit_2() {
         for args in [
             &[][..],
@@ -682,7 +825,8 @@ mod tests {
             &["-I", "-T", "f", "u"],
             &["-T", "f", "-d", "x", "u"],
             &["-f", "--fail-with-body", "u"],
-            &["--http1.0", "u"],
+            &["--tls-max", "1.4", "u"],
+            &["--tls-max", "", "u"],
         ] {
             assert!(usage_error(args), "{args:?} should be a usage error");
         }

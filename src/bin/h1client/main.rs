@@ -8,7 +8,8 @@
 //! |---|---|
 //! | `args.rs`, `units.rs` | the flags and their values |
 //! | `session.rs` | the run: for each URL, its tries (`retry.rs`), its output kept or not, `-w` |
-//! | `agent.rs` | the `Agent` the flags describe |
+//! | `agent.rs`, `routes.rs` | the `Agent` the flags describe; `--resolve` and `--connect-to` |
+//! | `cookies.rs` | curl's cookie engine on the library's jar: `-b`, `-c`, `-j` |
 //! | `request.rs`, `data.rs`, `form.rs`, `netrc.rs` | the request: URL, method, headers, credentials, body |
 //! | `transfer.rs` | one try: send, check the response as curl does, copy the body |
 //! | `record.rs`, `trace.rs` | the trace callback: heads as they arrive, `-D`, `-v`, `--trace-ascii`, what `-w` reports |
@@ -25,6 +26,7 @@
 
 mod agent;
 mod args;
+mod cookies;
 mod data;
 mod exit_codes;
 mod form;
@@ -35,6 +37,7 @@ mod rate;
 mod record;
 mod request;
 mod retry;
+mod routes;
 mod session;
 mod stdin;
 mod trace;
@@ -69,6 +72,8 @@ fn run(a: &Args) -> i32 {
     for (i, url) in a.urls.iter().enumerate() {
         last = session.run_url(i, url);
     }
+    // -c: the cookies are written whatever became of the transfers, as curl writes them
+    session.save_cookies();
     last
 }
 

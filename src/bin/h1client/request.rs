@@ -2,7 +2,7 @@
 //!
 //! Headers the user gives with `-H` win over those flags make (`Content-Type` over `-d` and
 //! `--json`, `Accept` over `--json`, `Range` over `-r`/`-C`, `Referer` over `-e`,
-//! `Authorization` over every credential), as in curl. Credentials, strongest first:
+//! `Authorization` over every credential, `Cookie` over `-b` data), as in curl. Credentials, strongest first:
 //! `-H 'Authorization: …'`, `--oauth2-bearer`, `-u`, `.netrc` (`-n`), the URL's userinfo.
 
 use crate::args::Args;
@@ -92,6 +92,14 @@ pub fn builder(s: &Session<'_>, t: &Target, resume: Option<u64>) -> Result<Reque
     }
     if !given("authorization") {
         req = credentials(s, req, &t.url)?;
+    }
+    // -b data: after the jar's cookies, unless -H gives the Cookie header (curl)
+    if let (Some(data), false) = (&s.cookie_data, given("cookie")) {
+        let value = match crate::cookies::jar_header(&s.agent, &t.url) {
+            Some(jar) => format!("{jar}; {data}"),
+            None => data.clone(),
+        };
+        req = req.header("Cookie", value);
     }
     Ok(req)
 }

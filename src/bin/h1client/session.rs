@@ -8,7 +8,7 @@ use crate::record::{Recorder, Shows, Stats};
 use crate::retry::{Decision, Ended, Retry};
 use crate::transfer::{self, Outcome};
 use crate::write_out::{self, Report};
-use crate::{agent, data, netrc, request};
+use crate::{agent, cookies, data, netrc, request};
 use h1client::{Agent, Url};
 use std::io;
 use std::path::PathBuf;
@@ -24,6 +24,9 @@ pub struct Session<'a> {
     /// The `.netrc` file's text, or why it could not be read (with `-n` or `--netrc-file`).
     netrc: Option<Result<String, String>>,
     write_out: Option<String>,
+    /// The `-b` data, joined as curl joins them: every request's `Cookie` header carries it
+    /// after the jar's cookies.
+    pub cookie_data: Option<String>,
 }
 
 impl<'a> Session<'a> {
@@ -45,7 +48,8 @@ impl<'a> Session<'a> {
             dump: None,
             trace: None,
         })));
-        let agent = agent::build(a, tracing.then(|| recorder.clone()))?;
+        let jar = cookies::engine(a).then(|| cookies::load(a));
+        let agent = agent::build(a, tracing.then(|| recorder.clone()), jar)?;
         let netrc = (a.netrc.is_some() || a.netrc_file.is_some()).then(|| {
             let path = netrc::path(a.netrc_file.as_deref()).ok_or("no home directory to find .netrc in")?;
             std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
@@ -57,7 +61,19 @@ impl<'a> Session<'a> {
             data,
             netrc,
             write_out,
+            cookie_data: (!a.cookies.is_empty()).then(|| a.cookies.join(";")),
         })
+    }
+
+    /// `-c`: writes the jar. A jar that cannot be written does not change the exit code (curl
+    /// only mentions it with `-v`; here it is a warning).
+    pub fn save_cookies(&self) {
+        let Some(path) = &self.args.cookie_jar else {
+            return;
+        };
+        if let Err(e) = cookies::save(&self.agent, path) {
+            crate::warn(self.args, &format!("failed to save cookies in {path}: {e}"));
+        }
     }
 
     /// `--netrc-file` alone reads the file as `-n` does.

@@ -66,10 +66,11 @@ fn run(
     o.method = target.method.clone();
     s.recorder.set_url(&target.url);
     o.replayable = upload != Some("-") && !crate::form::reads_stdin(&a.form);
+    connect_to_check(a, &target.url)?;
     let req = request::builder(s, &target, resume)?;
     let resp = send(s, req, &target, upload, deadline)?.map_err(|e| {
         o.refused = exit_codes::is_refused(&e);
-        (exit_codes::for_error(a, &e), e.to_string())
+        (exit_codes::for_error(a, &e), message(a, &e))
     })?;
     if let Some(e) = s.recorder.take_write_error() {
         return Err((23, format!("failed writing the output: {e}")));
@@ -91,6 +92,31 @@ fn run(
         return Err((22, format!("The requested URL returned error: {status}")));
     }
     Ok(())
+}
+
+/// The `--connect-to` rule that applies to `url` has a target curl cannot use (exit 49).
+fn connect_to_check(a: &Args, url: &str) -> Result<(), (i32, String)> {
+    if a.connect_to.is_empty() {
+        return Ok(());
+    }
+    let Ok(url) = h1client::Url::parse(url) else {
+        return Ok(());
+    };
+    let rules = crate::routes::connect_rules(&a.connect_to);
+    let host = url.host_str().unwrap_or_default();
+    match crate::routes::rule_for(&rules, host, url.port_or_known_default().unwrap_or(0)) {
+        Some(crate::routes::ConnectTo { to: Err(why), .. }) => Err((crate::routes::SYNTAX, why.clone())),
+        _ => Ok(()),
+    }
+}
+
+/// The error's message, or why no TLS version could be offered (the library fails the first
+/// `https` request then, before connecting: curl's exit 35, which the kind `Tls` gives).
+fn message(a: &Args, e: &h1client::Error) -> String {
+    match crate::agent::tls_range_problem(a) {
+        Some(why) if e.kind() == h1client::ErrorKind::Tls => why,
+        _ => e.to_string(),
+    }
 }
 
 /// Sends the request with its body: `-F`, `-T`, `-d`, or none. The outer error is one found
