@@ -17,7 +17,7 @@
 //! | [Calling h1client from async code](#calling-h1client-from-async-code) | `tokio::task::spawn_blocking`, and why a deadline matters there |
 //! | [Timeouts for unattended programs](#timeouts-for-unattended-programs) | [`timeout`](crate::AgentBuilder::timeout), [`timeout_connect`](crate::AgentBuilder::timeout_connect), [`timeout_read`](crate::AgentBuilder::timeout_read): what each bounds, zero and huge values |
 //!
-//! Coming from another client? The next chapter maps Python `requests`,
+//! Coming from another client? The [next chapter](super::_09_migrating) maps Python `requests`,
 //! ureq and `reqwest::blocking` calls to these.
 //!
 //! ## Download a file, with progress
