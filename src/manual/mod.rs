@@ -20,6 +20,11 @@
 //!    each, the defence, and the test that proves it.
 //! 6. [Defaults](_06_defaults): every limit and switch, its default, and why.
 //! 7. [What is left out](_07_left_out), deliberately.
+//! 8. [Recipes](_08_recipes): downloading with progress, a JSON API client with typed errors,
+//!    retries with backoff, uploads, proxies, client certificates, calling from async code,
+//!    timeouts for unattended programs — each a runnable example.
+//! 9. [Migrating](_09_migrating) from Python `requests`, ureq 2, ureq 3 and `reqwest::blocking`:
+//!    the calls side by side, and the differences in behaviour to know.
 //!
 //! ## Where to find the answers
 //!
@@ -59,6 +64,10 @@ pub mod _05_threats;
 pub mod _06_defaults;
 #[path = "left_out.rs"]
 pub mod _07_left_out;
+#[path = "recipes.rs"]
+pub mod _08_recipes;
+#[path = "migrating.rs"]
+pub mod _09_migrating;
 
 // The chapters' former names, so that links written before the numbering (`manual::threats`)
 // still resolve. Hidden; to be removed once nothing links to them.
