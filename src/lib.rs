@@ -79,7 +79,7 @@
 )]
 #![deny(missing_docs)]
 #![warn(rustdoc::broken_intra_doc_links)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 #[doc(hidden)]
@@ -102,7 +102,7 @@ pub use error::{Error, ErrorKind, Result, Step};
 pub use proto::request::Version as HttpVersion;
 pub use trace::Event;
 pub use transport::connect::IpVersion;
-pub use transport::proxy::Proxy;
+pub use transport::proxy::{Proxy, ProxyKind};
 pub use url::Url;
 
 /// TLS configuration: the rustls crate this build uses (to build a

@@ -141,31 +141,31 @@ pub enum Event<'a> {
 }
 
 /// The type of a trace callback.
-pub type TraceFn = dyn Fn(&Event<'_>) + Send + Sync;
+pub(crate) type TraceFn = dyn Fn(&Event<'_>) + Send + Sync;
 
 /// A handle on the (optional) trace callback; cheap to clone.
 #[derive(Clone, Default)]
-pub struct Tracer(Option<Arc<TraceFn>>);
+pub(crate) struct Tracer(Option<Arc<TraceFn>>);
 
 impl Tracer {
     /// A tracer that ignores everything.
-    pub fn none() -> Tracer {
+    pub(crate) fn none() -> Tracer {
         Tracer(None)
     }
 
     /// A tracer calling `f`.
-    pub fn new(f: Arc<TraceFn>) -> Tracer {
+    pub(crate) fn new(f: Arc<TraceFn>) -> Tracer {
         Tracer(Some(f))
     }
 
     /// Is a callback installed?
-    pub fn is_on(&self) -> bool {
+    pub(crate) fn is_on(&self) -> bool {
         self.0.is_some()
     }
 
     /// Calls the callback with the event made by `make`; `make` runs only when a callback is
     /// installed.
-    pub fn emit<'a>(&self, make: impl FnOnce() -> Event<'a>) {
+    pub(crate) fn emit<'a>(&self, make: impl FnOnce() -> Event<'a>) {
         if let Some(f) = &self.0 {
             f(&make());
         }

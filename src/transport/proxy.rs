@@ -19,8 +19,16 @@ use crate::error::{Error, ErrorKind, Result, Step};
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr};
 
-/// The protocol spoken to a proxy.
+/// The protocol spoken to a proxy: the scheme of its URL.
+///
+/// ```
+/// use h1client::{Proxy, ProxyKind};
+/// assert_eq!(Proxy::new("socks5h://127.0.0.1:1080")?.kind(), ProxyKind::Socks5h);
+/// assert_eq!(Proxy::new("127.0.0.1:3128")?.kind(), ProxyKind::Http);
+/// # Ok::<(), h1client::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ProxyKind {
     /// An HTTP proxy: absolute-form requests, CONNECT tunnels for https.
     Http,
@@ -150,8 +158,8 @@ impl Proxy {
         self.credentials.as_ref().map(|(u, p)| (u.as_str(), p.as_str()))
     }
 
-    /// The identity that goes into pool keys.
-    pub fn key(&self) -> &str {
+    /// The identity that goes into pool keys (with the password: never shown).
+    pub(crate) fn key(&self) -> &str {
         &self.key
     }
 

@@ -155,6 +155,7 @@ pub struct TrustSettings {
     /// bundle).
     pub only_extra_roots: bool,
     /// Trust the operating system's store too (feature `native-roots`).
+    #[cfg_attr(not(feature = "native-roots"), allow(dead_code))]
     pub native_roots: bool,
     /// Accept any certificate (`danger_accept_invalid_certs`).
     pub accept_invalid_certs: bool,
