@@ -58,7 +58,7 @@
 //! | `brotli` | no | `Accept-Encoding: br` and decoding of such bodies |
 //! | `charset` | no | [`Response::text`] in any WHATWG charset |
 //! | `json` | no | `RequestBuilder::send_json` and `Response::json` |
-//! | `http` | no | conversions from and to the `http` crate's `Request` and `Response` |
+//! | `http` | no | `Agent::run` for an `http::Request`, and `http::Response` from a [`Response`] (the `http` crate, re-exported) |
 //! | `cli` | no | the `h1client` command-line program |
 //!
 //! Without default features the only dependencies are `url` and `httparse`.
@@ -95,10 +95,14 @@ mod transport;
 
 pub use client::agent::{Agent, AgentBuilder};
 pub use client::body::{BodyReader, Progress};
+#[cfg(feature = "http")]
+pub use client::http_interop::SendBody;
 pub use client::multipart::{self, Multipart, Part};
 pub use client::request::{IntoUrl, RequestBuilder};
 pub use client::response::{Hop, Response};
 pub use error::{Error, ErrorKind, Result, Step};
+#[cfg(feature = "http")]
+pub use http;
 pub use proto::request::Version as HttpVersion;
 pub use trace::Event;
 pub use transport::connect::IpVersion;

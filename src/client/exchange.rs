@@ -37,6 +37,15 @@ pub(crate) struct Request {
     pub content_type: Option<&'static str>,
     pub timeout: Option<Duration>,
     pub body_limit: Option<u64>,
+    /// The HTTP version to send, when not the agent's.
+    pub version: Option<crate::HttpVersion>,
+}
+
+impl Request {
+    /// The HTTP version this request is sent with.
+    fn version(&self, engine: &Engine) -> crate::HttpVersion {
+        self.version.unwrap_or(engine.config.http_version)
+    }
 }
 
 /// What every attempt of one request shares, decided once.
@@ -93,7 +102,7 @@ pub(crate) fn exchange(engine: &Engine, request: &Request, body: &mut Body<'_>, 
     let head = RequestHead {
         method: &request.method,
         target: &route.target,
-        version: config.http_version,
+        version: request.version(engine),
         host: Some(HostHeader {
             host: url.host_str().unwrap_or_default(),
             port: url.port(),
@@ -163,7 +172,7 @@ fn plan(engine: &Engine, request: &Request, body: &Body<'_>, framing: BodyFramin
         })
     };
     // An HTTP/1.0 request without `keep-alive` ends its connection (RFC 9112 §9.3).
-    let http10 = engine.config.http_version == crate::HttpVersion::Http10;
+    let http10 = request.version(engine) == crate::HttpVersion::Http10;
     let asked_close = connection_option(b"close") || (http10 && !connection_option(b"keep-alive"));
     Plan {
         framing,

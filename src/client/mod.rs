@@ -34,6 +34,8 @@ pub(crate) mod decode;
 pub(crate) mod engine;
 pub(crate) mod exchange;
 pub(crate) mod expect;
+#[cfg(feature = "http")]
+pub(crate) mod http_interop;
 pub mod multipart;
 pub(crate) mod open;
 pub(crate) mod redirect;

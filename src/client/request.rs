@@ -125,6 +125,8 @@ pub struct RequestBuilder {
     invalid: Option<Error>,
     /// Send `Expect: 100-continue` if there is a body.
     expect_continue: bool,
+    /// The HTTP version, when not the agent's (set from an `http::Request`).
+    pub(crate) version: Option<crate::HttpVersion>,
 }
 
 impl fmt::Debug for RequestBuilder {
@@ -204,6 +206,7 @@ impl RequestBuilder {
             content_type: None,
             invalid: None,
             expect_continue: false,
+            version: None,
         }
     }
 
@@ -385,6 +388,7 @@ impl RequestBuilder {
             content_type: self.content_type,
             timeout: self.timeout,
             body_limit: self.body_limit,
+            version: self.version,
         };
         run::run(&self.engine, request, body)
     }

@@ -120,6 +120,12 @@ impl Response {
         self.body.head()
     }
 
+    /// Every header field with its value's bytes as received.
+    #[cfg(feature = "http")]
+    pub(crate) fn raw_headers(&self) -> impl Iterator<Item = (&str, &[u8])> + '_ {
+        self.head_parts().into_iter().flat_map(|(h, buf)| h.raw_headers(buf))
+    }
+
     /// The status code: `200`, `404`, …
     ///
     /// ```
