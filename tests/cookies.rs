@@ -199,3 +199,54 @@ fn a_server_cannot_grow_the_jar_past_the_rfc_6265_limits() {
         &header[..20]
     );
 }
+
+#[test]
+fn cookies_go_longest_path_first_in_the_same_order_every_time() {
+    // RFC 6265 §5.4 step 2: longer paths first; equal paths by name, so the header is stable.
+    let server = Server::responses(vec![
+        vec![Act::Send(resp(
+            "200 OK",
+            &[
+                "Set-Cookie: z=1; Path=/",
+                "Set-Cookie: deep=2; Path=/app/deep",
+                "Set-Cookie: mid=3; Path=/app",
+                "Set-Cookie: a=4; Path=/",
+            ],
+            b"",
+        ))],
+        vec![send(ok(""))],
+    ]);
+    let agent = Agent::new();
+    agent.get(server.url("/login")).call().unwrap();
+    agent.get(server.url("/app/deep/page")).call().unwrap();
+    assert_eq!(server.requests()[1].header("cookie"), Some("deep=2; mid=3; a=4; z=1"));
+}
+
+#[test]
+fn a_secure_cookie_over_plain_http_is_refused_except_from_loopback() {
+    // RFC 6265bis §5.7: a `Secure` cookie set over http could replace one an https page relies
+    // on. `shop.test` is not loopback by name (it is resolved to 127.0.0.1 here).
+    let server = Server::responses(vec![
+        vec![Act::Send(resp(
+            "200 OK",
+            &["Set-Cookie: sec=1; Secure", "Set-Cookie: plain=2"],
+            b"",
+        ))],
+        vec![send(ok(""))],
+        vec![Act::Send(resp("200 OK", &["Set-Cookie: sec=1; Secure"], b""))],
+    ]);
+    let port = server.addr.port();
+    let agent = Agent::builder()
+        .resolve("shop.test", port, &["127.0.0.1".parse().unwrap()])
+        .build();
+    agent.get(format!("http://shop.test:{port}/")).call().unwrap();
+    agent.get(format!("http://shop.test:{port}/")).call().unwrap();
+    assert_eq!(server.requests()[1].header("cookie"), Some("plain=2"));
+    let names: Vec<String> = agent
+        .with_cookie_store(|store| store.iter_any().map(|c| c.name().to_string()).collect())
+        .unwrap_or_default();
+    assert_eq!(names, ["plain"], "the Secure one was not kept");
+    agent.get(server.url("/")).call().unwrap();
+    let kept = agent.with_cookie_store(|store| store.iter_any().any(|c| c.name() == "sec"));
+    assert_eq!(kept, Some(true), "from 127.0.0.1 it is kept");
+}

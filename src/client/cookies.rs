@@ -71,8 +71,15 @@ impl Jar {
     /// The `Cookie` header value for a request to `url`, if any cookie applies.
     pub(crate) fn header_for(&self, url: &Url) -> Option<String> {
         let store = self.lock();
+        let mut cookies = store.matches(url);
+        // Longer paths first (RFC 6265 §5.4, step 2); the jar keeps no creation time, so the
+        // name orders the rest, and the header is the same from one run to the next.
+        cookies.sort_by(|a, b| {
+            let path = |c: &Cookie<'_>| String::from(&c.path);
+            path(b).len().cmp(&path(a).len()).then_with(|| a.name().cmp(b.name()))
+        });
         let mut value = String::new();
-        for (name, val) in store.get_request_values(url) {
+        for (name, val) in cookies.iter().map(|c| c.name_value()) {
             if !value.is_empty() {
                 value.push_str("; ");
             }
@@ -96,12 +103,28 @@ impl Jar {
             let Ok(cookie) = Cookie::parse(value, url) else {
                 continue;
             };
+            // A `Secure` cookie set over plain http could overwrite one an https page relies
+            // on: refused, except from loopback (RFC 6265bis §5.7, "potentially trustworthy").
+            if cookie.secure() == Some(true) && !is_trustworthy(url) {
+                continue;
+            }
             if is_new(&store, &cookie) && !make_room(&mut store, &domain_of(&cookie)) {
                 continue;
             }
             let _ = store.insert(cookie.into_owned(), url);
         }
     }
+}
+
+/// Is `url` an origin a `Secure` cookie may come from: https, or a loopback host?
+fn is_trustworthy(url: &Url) -> bool {
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => crate::transport::connect::is_localhost(name),
+        None => false,
+    };
+    url.scheme() == "https" || loopback
 }
 
 /// The longest `Set-Cookie` value kept (RFC 6265 §6.1).

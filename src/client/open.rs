@@ -206,10 +206,34 @@ fn addresses(
     };
     addrs.retain(|a| config.ip_version.allows(a));
     if addrs.is_empty() {
-        let message = format!("no address of the {:?} family was found", config.ip_version);
-        return Err(Error::new(ErrorKind::Dns, step, message));
+        // An address of the other family cannot be connected to (curl's exit 7); a name
+        // without an address of the family has none to give (curl's 6).
+        let (kind, step, message) = match host {
+            Host::Ip(ip) => (
+                ErrorKind::Connect,
+                connect_step(step),
+                format!(
+                    "{ip} is not an address of the {:?} family the agent keeps to",
+                    config.ip_version
+                ),
+            ),
+            Host::Name(_) => (
+                ErrorKind::Dns,
+                step,
+                format!("no address of the {:?} family was found", config.ip_version),
+            ),
+        };
+        return Err(Error::new(kind, step, message));
     }
     Ok(addrs)
+}
+
+/// The connect step that follows a resolve step.
+fn connect_step(resolve: Step) -> Step {
+    match resolve {
+        Step::ResolveProxy => Step::ConnectProxy,
+        _ => Step::Connect,
+    }
 }
 
 /// Resolves and connects (`steps`: for the origin or for the proxy), by `connecting`.
