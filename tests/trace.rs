@@ -142,3 +142,37 @@ fn closing_is_explained_by_the_closed_event() {
         "closed: the server sent Connection: close"
     );
 }
+
+#[test]
+fn a_stale_connection_is_closed_then_the_request_retried_on_a_new_one() {
+    // The server reads the second request on the kept connection and closes it unanswered: a
+    // GET may go again (RFC 9112 §9.3.1), and the trace says the old connection went first.
+    let server = Server::conns(vec![
+        vec![Act::Read, send(ok("one")), Act::Read, Act::Close],
+        vec![Act::Read, send(ok("two"))],
+    ]);
+    let (builder, log) = recording();
+    let agent = builder.build();
+    assert_eq!(agent.get(server.url("/1")).call().unwrap().text().unwrap(), "one");
+    assert_eq!(agent.get(server.url("/2")).call().unwrap().text().unwrap(), "two");
+    let got = log.lock().unwrap().clone();
+    let at = got
+        .iter()
+        .position(|e| e == "reused")
+        .expect("the connection was reused");
+    let next: Vec<&str> = got[at + 1..at + 6]
+        .iter()
+        .map(|e| e.split(':').next().unwrap_or(e))
+        .collect();
+    assert_eq!(
+        next,
+        [
+            "request head GET /2 HTTP/1.1",
+            "closed",
+            "retry",
+            "connecting",
+            "connected"
+        ],
+        "{got:#?}"
+    );
+}

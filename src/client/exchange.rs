@@ -129,6 +129,7 @@ pub(crate) fn exchange(engine: &Engine, request: &Request, body: &mut Body<'_>, 
             Ok(answer) => return finish(engine, answer, &plan, io).map_err(with_origin),
             Err((e, failure)) if !fresh_only && retry::may_resend(plan.policy, failure) => {
                 let reason = e.to_string();
+                config.tracer.emit(|| Event::Closed { reason: &reason });
                 config.tracer.emit(|| Event::Retry { reason: &reason });
                 fresh_only = true;
             }
