@@ -213,3 +213,8 @@ pub fn delete(url: impl IntoUrl) -> RequestBuilder {
 pub fn patch(url: impl IntoUrl) -> RequestBuilder {
     default_agent().patch(url)
 }
+
+/// The README's Rust blocks, compiled as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
