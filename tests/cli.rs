@@ -1,37 +1,16 @@
 //! The `h1client` command line: curl's flags, curl's output, curl's exit codes.
 
+#[path = "support/cli.rs"]
+mod cli_support;
 mod support;
 
+use cli_support::{cli, cli_on_terminal, cli_stdin, one};
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::time::Duration;
 use support::{ok, resp, send, Act, Server};
 
 const KEEP: Act = Act::Drain(Duration::from_secs(5));
-
-fn cli(args: &[&str]) -> Output {
-    cli_stdin(args, b"")
-}
-
-fn cli_stdin(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_h1client"))
-        .args(args)
-        .env_remove("http_proxy")
-        .env_remove("HTTP_PROXY")
-        .env_remove("all_proxy")
-        .env_remove("ALL_PROXY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn one(response: Vec<u8>) -> Server {
-    Server::conns(vec![vec![Act::Read, Act::Send(response), Act::Close]])
-}
 
 #[test]
 fn body_goes_to_stdout_unmodified() {
@@ -621,40 +600,6 @@ fn form_flags_send_multipart() {
     let out = cli(&["-s", "-F", "f=@/nonexistent/h1client", &server.url("/")]);
     assert_eq!(out.status.code(), Some(26));
     std::fs::remove_dir_all(&dir).unwrap();
-}
-
-/// Runs the CLI with a pseudo-terminal as its stdin, stdout and stderr (Python's pty module),
-/// and returns what the terminal showed.
-fn cli_on_terminal(args: &[&str]) -> (Option<i32>, String) {
-    const RUN: &str = r#"
-import os, pty, sys
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[1], sys.argv[1:])
-out = b""
-while True:
-    try:
-        data = os.read(fd, 65536)
-    except OSError:
-        break
-    if not data:
-        break
-    out += data
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(out)
-sys.exit(os.waitstatus_to_exitcode(status))
-"#;
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(RUN)
-        .arg(env!("CARGO_BIN_EXE_h1client"))
-        .args(args)
-        .env("TERM", "xterm")
-        .env_remove("http_proxy")
-        .env_remove("HTTP_PROXY")
-        .output()
-        .expect("python3 runs");
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 #[test]

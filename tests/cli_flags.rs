@@ -2,90 +2,22 @@
 //! (`tests/cli.rs`), and how the CLI holds up against slow inputs, huge values, endless
 //! redirects and transfers cut short.
 
+#[path = "support/cli.rs"]
+mod cli_support;
 #[path = "support/proxy.rs"]
 mod proxy_support;
 mod support;
 #[path = "support/tls.rs"]
 mod tls_support;
 
+use cli_support::*;
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 use support::{ok, resp, send, Act, Server};
-
-const BIN: &str = env!("CARGO_BIN_EXE_h1client");
-
-/// The CLI without the environment's proxies or .netrc, in `dir` when given.
-fn command(dir: Option<&Path>, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.args(args);
-    for var in [
-        "http_proxy",
-        "HTTP_PROXY",
-        "https_proxy",
-        "HTTPS_PROXY",
-        "all_proxy",
-        "ALL_PROXY",
-        "NETRC",
-    ] {
-        c.env_remove(var);
-    }
-    if let Some(dir) = dir {
-        c.current_dir(dir);
-    }
-    c
-}
-
-fn run_with(mut c: Command, stdin: &[u8]) -> Output {
-    let mut child = c
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn cli(args: &[&str]) -> Output {
-    run_with(command(None, args), b"")
-}
-
-fn cli_in(dir: &Path, args: &[&str]) -> Output {
-    run_with(command(Some(dir), args), b"")
-}
-
-fn cli_stdin(args: &[&str], stdin: &[u8]) -> Output {
-    run_with(command(None, args), stdin)
-}
-
-fn code(o: &Output) -> Option<i32> {
-    o.status.code()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// One connection: read a request, send `response`, close.
-fn one(response: Vec<u8>) -> Server {
-    Server::conns(vec![vec![Act::Read, Act::Send(response), Act::Close]])
-}
-
-/// An empty directory of this test's own.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("h1client-flags-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// The names in a directory, sorted.
 fn listing(dir: &Path) -> Vec<String> {
@@ -1303,39 +1235,6 @@ fn limit_rate_keeps_downloads_and_uploads_to_the_average() {
     assert_eq!(code(&out), Some(28));
     assert!(started.elapsed() < Duration::from_secs(3));
     std::fs::remove_dir_all(&dir).unwrap();
-}
-
-/// Runs the CLI on a pseudo-terminal (Python's pty module); returns what the terminal showed.
-fn cli_on_terminal(args: &[&str]) -> (Option<i32>, String) {
-    const RUN: &str = r#"
-import os, pty, sys
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[1], sys.argv[1:])
-out = b""
-while True:
-    try:
-        data = os.read(fd, 65536)
-    except OSError:
-        break
-    if not data:
-        break
-    out += data
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(out)
-sys.exit(os.waitstatus_to_exitcode(status))
-"#;
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(RUN)
-        .arg(BIN)
-        .args(args)
-        .env("TERM", "xterm")
-        .env_remove("http_proxy")
-        .env_remove("HTTP_PROXY")
-        .output()
-        .expect("python3 runs");
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 #[test]

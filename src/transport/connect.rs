@@ -550,6 +550,7 @@ mod tests {
     #[test]
     fn a_silent_address_is_raced_after_the_attempt_delay() {
         let Some((_hole, _fillers, silent)) = black_hole("127.0.0.1:0") else {
+            eprintln!("skipped: this kernel answers connections to a full accept queue");
             return;
         };
         let good = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -576,6 +577,7 @@ mod tests {
     #[test]
     fn connect_timeout_bounds_all_attempts_together_and_lists_addresses() {
         let Some((_hole, _fillers, silent)) = black_hole("127.0.0.1:0") else {
+            eprintln!("skipped: this kernel answers connections to a full accept queue");
             return;
         };
         let deadline = Some(Deadline::after(Duration::from_millis(300), "connect timeout"));
@@ -586,6 +588,7 @@ mod tests {
         assert!(err.to_string().contains("connect timeout of 300ms expired"), "{err}");
 
         let Some((_hole2, _fillers2, silent2)) = black_hole("127.0.0.1:0") else {
+            eprintln!("skipped: this kernel answers connections to a full accept queue");
             return;
         };
         let err = connect(
@@ -630,5 +633,31 @@ mod tests {
         for name in ["localhost.example", "notlocalhost"] {
             assert!(!is_localhost(name), "{name}");
         }
+    }
+
+    #[test]
+    fn agent_connect_timeout_and_deadline_stop_a_connect_that_hangs() {
+        let Some((_hole, _fillers, silent)) = black_hole("127.0.0.1:0") else {
+            eprintln!("skipped: a full accept queue did not leave a connect hanging here");
+            return;
+        };
+        let url = format!("http://{silent}/");
+        let t0 = Instant::now();
+        let err = crate::Agent::builder()
+            .timeout_connect(Duration::from_millis(300))
+            .build()
+            .get(&url)
+            .call()
+            .unwrap_err();
+        assert!(t0.elapsed() < Duration::from_secs(2));
+        assert_eq!((err.kind(), err.step()), (ErrorKind::Timeout, Step::Connect));
+        let err = crate::Agent::builder()
+            .timeout(Duration::from_millis(300))
+            .build()
+            .get(&url)
+            .call()
+            .unwrap_err();
+        assert_eq!((err.kind(), err.step()), (ErrorKind::Timeout, Step::Connect));
+        assert!(err.to_string().contains("request timeout of 300ms expired"), "{err}");
     }
 }
