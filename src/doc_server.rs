@@ -23,8 +23,18 @@ pub struct DocServer {
 impl DocServer {
     /// Starts a server that answers the n-th request it reads with `responses[n]`, then closes
     /// the connection that asked for one more.
-    #[allow(clippy::expect_used)] // for the examples only: without a loopback port they cannot run anyway
     pub fn start(responses: &[&[u8]]) -> DocServer {
+        DocServer::spawn(responses, false)
+    }
+
+    /// Like [`start`](Self::start), but closes each connection after writing its response: for
+    /// a body that runs until the connection closes, or one the server cuts short.
+    pub fn start_closing(responses: &[&[u8]]) -> DocServer {
+        DocServer::spawn(responses, true)
+    }
+
+    #[allow(clippy::expect_used)] // for the examples only: without a loopback port they cannot run anyway
+    fn spawn(responses: &[&[u8]], close: bool) -> DocServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port for the doc server");
         let base = format!("http://{}", listener.local_addr().expect("its address"));
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -34,7 +44,7 @@ impl DocServer {
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let (log, responses) = (log.clone(), responses.clone());
-                thread::spawn(move || serve(stream, &log, &responses));
+                thread::spawn(move || serve(stream, &log, &responses, close));
             }
         });
         DocServer { base, requests }
@@ -52,7 +62,7 @@ impl DocServer {
     }
 }
 
-fn serve(mut stream: TcpStream, log: &Mutex<Vec<Vec<u8>>>, responses: &Mutex<Vec<Vec<u8>>>) {
+fn serve(mut stream: TcpStream, log: &Mutex<Vec<Vec<u8>>>, responses: &Mutex<Vec<Vec<u8>>>, close: bool) {
     let mut buf = Vec::new();
     loop {
         let Some(len) = next_request(&mut stream, &mut buf) else {
@@ -64,7 +74,7 @@ fn serve(mut stream: TcpStream, log: &Mutex<Vec<Vec<u8>>>, responses: &Mutex<Vec
         let Some(response) = responses.lock().unwrap_or_else(|p| p.into_inner()).pop() else {
             return;
         };
-        if stream.write_all(&response).is_err() {
+        if stream.write_all(&response).is_err() || close {
             return;
         }
     }

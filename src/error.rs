@@ -27,9 +27,32 @@ use std::fmt;
 use std::io;
 
 /// A `Result` whose error is this crate's [`Error`].
+///
+/// ```
+/// fn fetch(url: &str) -> h1client::Result<String> {
+///     h1client::get(url).call()?.text()
+/// }
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"]);
+/// assert_eq!(fetch(&server.url("/greeting"))?, "hello");
+/// # Ok::<(), h1client::Error>(())
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What kind of failure an [`Error`] is.
+/// What kind of failure an [`Error`] is: what a program matches on to decide what to do.
+///
+/// ```
+/// # let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+/// # let url = format!("http://{}/", closed.local_addr().unwrap());
+/// # drop(closed);
+/// use h1client::ErrorKind;
+/// let err = h1client::get(&url).call().unwrap_err(); // nobody listens there
+/// let advice = match err.kind() {
+///     ErrorKind::Connect | ErrorKind::Timeout => "try again later",
+///     ErrorKind::InvalidUrl | ErrorKind::InvalidRequest => "fix the request",
+///     _ => "give up",
+/// };
+/// assert_eq!(advice, "try again later");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -78,6 +101,15 @@ pub enum ErrorKind {
 }
 
 /// The phase of the exchange in which an [`Error`] happened.
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start_closing(&[b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello"]);
+/// use h1client::Step;
+/// let resp = h1client::get(&server.url("/file")).call()?; // the head came whole
+/// let err = resp.text().unwrap_err(); // the body did not: 5 of 10 bytes
+/// assert_eq!(err.step(), Step::ReceiveBody);
+/// # Ok::<(), h1client::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Step {
@@ -257,21 +289,51 @@ impl Error {
     }
 
     /// What kind of failure this is.
+    ///
+    /// ```
+    /// let err = h1client::get("ftp://127.0.0.1/file").call().unwrap_err();
+    /// assert_eq!(err.kind(), h1client::ErrorKind::InvalidUrl);
+    /// ```
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind
     }
 
     /// In which phase of the exchange it happened.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// let err = h1client::get(&server.url("/"))
+    ///     .header("X-Note", "two\r\nlines")
+    ///     .call()
+    ///     .unwrap_err();
+    /// assert_eq!(err.step(), h1client::Step::Request); // refused before anything was sent
+    /// assert!(server.requests().is_empty());
+    /// ```
     pub fn step(&self) -> Step {
         self.inner.step
     }
 
     /// The host (`name:port`) the failure concerns, when there is one.
+    ///
+    /// ```
+    /// let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    /// let addr = closed.local_addr().unwrap();
+    /// drop(closed);
+    /// let err = h1client::get(&format!("http://{addr}/")).call().unwrap_err();
+    /// assert_eq!(err.host(), Some(addr.to_string().as_str()));
+    /// ```
     pub fn host(&self) -> Option<&str> {
         self.inner.host.as_deref()
     }
 
     /// The HTTP status, for [`ErrorKind::Status`] errors.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"]);
+    /// let err = h1client::get(&server.url("/")).call()?.error_for_status().unwrap_err();
+    /// assert_eq!(err.status(), Some(503));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn status(&self) -> Option<u16> {
         self.inner.status
     }
@@ -310,6 +372,13 @@ impl Error {
     }
 
     /// The kind of the underlying [`io::Error`], when the cause is one.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start_closing(&[b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello"]);
+    /// let err = h1client::get(&server.url("/file")).call()?.bytes().unwrap_err();
+    /// assert_eq!(err.io_kind(), Some(std::io::ErrorKind::UnexpectedEof)); // the body was cut short
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn io_kind(&self) -> Option<io::ErrorKind> {
         self.inner
             .source
@@ -361,6 +430,15 @@ impl Error {
     }
 
     /// True when a deadline caused this error.
+    ///
+    /// ```
+    /// # let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    /// # let url = format!("http://{}/", silent.local_addr().unwrap());
+    /// use std::time::Duration;
+    /// // a server that takes the connection and never answers
+    /// let err = h1client::get(&url).timeout(Duration::from_millis(100)).call().unwrap_err();
+    /// assert!(err.is_timeout());
+    /// ```
     pub fn is_timeout(&self) -> bool {
         self.inner.kind == ErrorKind::Timeout
     }

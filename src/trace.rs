@@ -36,6 +36,34 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// One step of a request, as it happens.
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"]);
+/// use h1client::Event;
+/// use std::sync::{Arc, Mutex};
+///
+/// let steps = Arc::new(Mutex::new(Vec::new()));
+/// let log = steps.clone();
+/// let agent = h1client::Agent::builder()
+///     .trace(move |event: &Event<'_>| {
+///         let step = match event {
+///             Event::Connected { .. } => "connected".to_string(),
+///             Event::RequestHead { .. } => "request sent".to_string(),
+///             Event::Framing { kind, .. } => format!("body framed as {kind:?}"),
+///             Event::BodyDone { bytes } => format!("{bytes} bytes received"),
+///             Event::Pooled => "connection kept".to_string(),
+///             _ => return,
+///         };
+///         log.lock().unwrap().push(step);
+///     })
+///     .build();
+/// agent.get(&server.url("/")).call()?.text()?;
+/// assert_eq!(
+///     *steps.lock().unwrap(),
+///     ["connected", "request sent", "body framed as Length(5)", "5 bytes received", "connection kept"]
+/// );
+/// # Ok::<(), h1client::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Event<'a> {

@@ -31,6 +31,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// How far a download has come, for [`BodyReader::copy_to_with_progress`].
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nfile data"]);
+/// let mut body = h1client::get(&server.url("/file")).call()?.into_reader();
+/// let mut percent = 0;
+/// body.copy_to_with_progress(&mut std::io::sink(), |p: h1client::Progress| {
+///     if let Some(total) = p.expected {
+///         percent = p.received * 100 / total;
+///     }
+/// })?;
+/// assert_eq!(percent, 100);
+/// # Ok::<(), h1client::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Progress {
@@ -59,6 +72,19 @@ enum State {
 /// For progress, [`received`](Self::received) and [`expected_len`](Self::expected_len) count the
 /// same bytes (those that crossed the network), and so do [`delivered`](Self::delivered) and
 /// [`received`](Self::received) when the body is not decoded.
+///
+/// A body cut short is an error, never a short success:
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start_closing(&[b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello"]);
+/// use std::io::Read;
+/// let mut body = h1client::get(&server.url("/file")).call()?.into_reader();
+/// let mut out = Vec::new();
+/// let err = body.read_to_end(&mut out).unwrap_err(); // 5 of 10 bytes came, then the server closed
+/// assert_eq!(out, b"hello");
+/// assert_eq!(h1client::Error::from(err).kind(), h1client::ErrorKind::Io);
+/// # Ok::<(), h1client::Error>(())
+/// ```
 pub struct BodyReader {
     conn: Option<HttpConn>,
     pool: Option<Arc<Pool<HttpConn>>>,
@@ -248,6 +274,16 @@ impl BodyReader {
     }
 
     /// Bytes given to the caller so far: the body as you read it (decoded, when it is).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world"]);
+    /// use std::io::Read;
+    /// let mut body = h1client::get(&server.url("/")).call()?.into_reader();
+    /// let mut first = [0u8; 5];
+    /// body.read_exact(&mut first)?;
+    /// assert_eq!(body.delivered(), 5);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn delivered(&self) -> u64 {
         self.delivered
     }
@@ -255,6 +291,16 @@ impl BodyReader {
     /// Body bytes taken from the connection so far: after removing the chunked framing, before
     /// content decoding — the bytes `Content-Length` counts. Equal to
     /// [`delivered`](Self::delivered) when the body is not decoded.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[
+    /// #     b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+    /// # ]);
+    /// let mut body = h1client::get(&server.url("/")).call()?.into_reader();
+    /// body.copy_to(&mut std::io::sink())?;
+    /// assert_eq!(body.received(), 11); // the data only: chunk sizes and CRLFs are not counted
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn received(&self) -> u64 {
         self.received
     }
@@ -262,16 +308,48 @@ impl BodyReader {
     /// The total of [`received`](Self::received) when the framing announced it
     /// (`Content-Length`), else `None`. For a decoded body this is the compressed length: the
     /// decoded length is not known until the end.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[
+    /// #     b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+    /// #     b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+    /// # ]);
+    /// let sized = h1client::get(&server.url("/sized")).call()?.into_reader();
+    /// assert_eq!(sized.expected_len(), Some(5));
+    /// let chunked = h1client::get(&server.url("/chunked")).call()?.into_reader();
+    /// assert_eq!(chunked.expected_len(), None);
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn expected_len(&self) -> Option<u64> {
         self.expected
     }
 
     /// Is the body content-decoded as it is read?
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[
+    /// #     b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 29\r\n\r\n\
+    /// #       \x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xcb\x48\xcd\xc9\xc9\xd7\x51\xc8\x40\xa2\x00\x9f\xa1\xca\x09\x13\x00\x00\x00",
+    /// # ]);
+    /// let body = h1client::get(&server.url("/")).call()?.into_reader(); // Content-Encoding: gzip
+    /// // decoded when h1client is built with the `gzip` feature; given as received otherwise
+    /// assert_eq!(body.is_decoded(), cfg!(feature = "gzip"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn is_decoded(&self) -> bool {
         self.decoder.is_some()
     }
 
     /// Has the body been read to its end (or failed)?
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"]);
+    /// let mut body = h1client::get(&server.url("/")).call()?.into_reader();
+    /// assert!(!body.is_done());
+    /// body.copy_to(&mut std::io::sink())?;
+    /// assert!(body.is_done());
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn is_done(&self) -> bool {
         matches!(self.state, State::Done)
             && self
@@ -283,6 +361,17 @@ impl BodyReader {
     /// The trailer fields of a chunked body (RFC 9112 §7.1.2), once the body has been read to its
     /// end (for a decoded body too: its end is the end of the chunked body); empty before, and
     /// for other framings.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[
+    /// #     b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Checksum: 42\r\n\r\n",
+    /// # ]);
+    /// let mut body = h1client::get(&server.url("/")).call()?.into_reader();
+    /// assert!(body.trailers().is_empty()); // they follow the body
+    /// body.copy_to(&mut std::io::sink())?;
+    /// assert_eq!(body.trailers(), [("X-Checksum".to_string(), "42".to_string())]);
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn trailers(&self) -> &[(String, String)] {
         &self.trailers
     }
@@ -330,7 +419,24 @@ impl BodyReader {
         e
     }
 
-    /// Reads body bytes into `out`; the typed form of `Read::read`.
+    /// Reads body bytes into `out`; the typed form of `Read::read`. Returns 0 at the end of the
+    /// body.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world"]);
+    /// let mut body = h1client::get(&server.url("/")).call()?.into_reader();
+    /// let mut buf = [0u8; 4];
+    /// let mut out = Vec::new();
+    /// loop {
+    ///     let n = body.read_body(&mut buf)?; // an h1client::Error, not an io::Error
+    ///     if n == 0 {
+    ///         break;
+    ///     }
+    ///     out.extend_from_slice(&buf[..n]);
+    /// }
+    /// assert_eq!(out, b"hello world");
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn read_body(&mut self, out: &mut [u8]) -> Result<usize> {
         if let Some((kind, message)) = &self.failed {
             return Err(Error::new(

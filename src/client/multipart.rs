@@ -66,6 +66,15 @@ use std::path::Path;
 
 /// A `multipart/form-data` body being built. Send it with
 /// [`RequestBuilder::send_multipart`](crate::RequestBuilder::send_multipart).
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+/// use h1client::Multipart;
+/// let form = Multipart::new().text("name", "ada").text("lang", "rust");
+/// h1client::post(&server.url("/profile")).send_multipart(form)?;
+/// assert!(server.requests()[0].contains("Content-Disposition: form-data; name=\"lang\"\r\n\r\nrust\r\n"));
+/// # Ok::<(), h1client::Error>(())
+/// ```
 #[must_use]
 pub struct Multipart {
     boundary: String,
@@ -90,6 +99,17 @@ impl Default for Multipart {
 }
 
 /// One part of a form: its content, and optionally a file name and a content type.
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"]);
+/// use h1client::{Multipart, Part};
+/// let csv = Part::bytes(b"a,b\n1,2\n".to_vec()).file_name("table.csv").content_type("text/csv");
+/// h1client::post(&server.url("/import")).send_multipart(Multipart::new().part("data", csv))?;
+/// assert!(server.requests()[0].contains(
+///     "Content-Disposition: form-data; name=\"data\"; filename=\"table.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\n1,2\n\r\n"
+/// ));
+/// # Ok::<(), h1client::Error>(())
+/// ```
 #[must_use]
 pub struct Part {
     source: Source,
@@ -127,11 +147,29 @@ impl Part {
 
     /// A text value (sent as UTF-8, without a `Content-Type`: RFC 7578 §4.4 makes that
     /// `text/plain`).
+    ///
+    /// ```
+    /// use h1client::{Multipart, Part};
+    /// use std::io::Read;
+    /// let form = Multipart::new().part("greeting", Part::text("héllo"));
+    /// let mut body = String::new();
+    /// form.into_reader().read_to_string(&mut body)?;
+    /// assert!(body.contains("name=\"greeting\"\r\n\r\nhéllo\r\n")); // no Content-Type line
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn text(value: impl Into<String>) -> Part {
         Part::new(Source::Bytes(value.into().into_bytes()))
     }
 
-    /// Bytes in memory.
+    /// Bytes in memory. Their length is known, so a form of such parts is sent with
+    /// `Content-Length`.
+    ///
+    /// ```
+    /// use h1client::{Multipart, Part};
+    /// let png = vec![0x89, b'P', b'N', b'G'];
+    /// let form = Multipart::new().part("logo", Part::bytes(png).file_name("logo.png"));
+    /// assert!(form.content_length().is_some());
+    /// ```
     pub fn bytes(data: impl Into<Vec<u8>>) -> Part {
         Part::new(Source::Bytes(data.into()))
     }
@@ -141,6 +179,14 @@ impl Part {
     /// `text/plain`, `.html`, `.png`, `.jpg`, `.gif`, `.svg`, `.pdf`, `.xml`), else
     /// `application/octet-stream`. A regular file is sent with the length it has now; a pipe or
     /// device is read to its end (and the form is then sent chunked).
+    ///
+    /// A file that cannot be opened is an [`ErrorKind::LocalIo`] error, at once:
+    ///
+    /// ```
+    /// use h1client::{ErrorKind, Part};
+    /// let err = Part::file("/no/such/dir/report.pdf").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::LocalIo);
+    /// ```
     pub fn file(path: impl AsRef<Path>) -> Result<Part> {
         let path = path.as_ref();
         let fail = |e: io::Error| {
@@ -158,22 +204,70 @@ impl Part {
     }
 
     /// A stream of unknown length (the form is then sent chunked).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// use h1client::{Multipart, Part};
+    /// let log = std::io::Cursor::new(b"line 1\nline 2\n".to_vec()); // or a pipe, a socket…
+    /// let form = Multipart::new().part("log", Part::reader(log).file_name("app.log"));
+    /// assert_eq!(form.content_length(), None);
+    /// h1client::post(&server.url("/logs")).send_multipart(form)?;
+    /// assert!(server.requests()[0].contains("Transfer-Encoding: chunked\r\n"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn reader(reader: impl Read + Send + 'static) -> Part {
         Part::new(Source::Reader(Box::new(reader), None))
     }
 
     /// A stream of exactly `len` bytes (an error when the form is sent if it gives fewer).
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// use h1client::{Multipart, Part};
+    /// let data = std::io::Cursor::new(b"0123456789".to_vec());
+    /// let form = Multipart::new().part("blob", Part::reader_sized(data, 10));
+    /// let len = form.content_length().unwrap();
+    /// h1client::post(&server.url("/blobs")).send_multipart(form)?;
+    /// assert!(server.requests()[0].contains(&format!("Content-Length: {len}\r\n")));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn reader_sized(reader: impl Read + Send + 'static, len: u64) -> Part {
         Part::new(Source::Reader(Box::new(reader), Some(len)))
     }
 
-    /// The `filename` parameter: the receiver treats the part as a file upload.
+    /// The `filename` parameter: the receiver treats the part as a file upload. `"`, CR and LF
+    /// are percent-encoded, as browsers do.
+    ///
+    /// ```
+    /// use h1client::{Multipart, Part};
+    /// use std::io::Read;
+    /// let form = Multipart::new().part("doc", Part::text("…").file_name("say \"hi\".txt"));
+    /// let mut body = String::new();
+    /// form.into_reader().read_to_string(&mut body)?;
+    /// assert!(body.contains("name=\"doc\"; filename=\"say %22hi%22.txt\"\r\n"));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn file_name(mut self, name: impl Into<String>) -> Part {
         self.file_name = Some(name.into());
         self
     }
 
-    /// The part's `Content-Type` (`image/png`, `application/json; charset=utf-8`, …).
+    /// The part's `Content-Type` (`image/png`, `application/json; charset=utf-8`, …). A value
+    /// with a CR, an LF or another control byte makes the form an
+    /// [`ErrorKind::InvalidRequest`] error when it is sent, and nothing is sent.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// use h1client::{ErrorKind, Multipart, Part};
+    /// let json = Part::text(r#"{"id":7}"#).content_type("application/json");
+    /// h1client::post(&server.url("/")).send_multipart(Multipart::new().part("meta", json))?;
+    /// assert!(server.requests()[0].contains("name=\"meta\"\r\nContent-Type: application/json\r\n"));
+    ///
+    /// let bad = Part::text("x").content_type("text/plain\r\nX-Injected: 1");
+    /// let err = h1client::post(&server.url("/")).send_multipart(Multipart::new().part("x", bad)).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn content_type(mut self, content_type: impl Into<String>) -> Part {
         self.content_type = Some(content_type.into());
         self
@@ -246,6 +340,11 @@ fn escape_name(out: &mut Vec<u8>, name: &str) {
 
 impl Multipart {
     /// An empty form with a fresh random boundary.
+    ///
+    /// ```
+    /// use h1client::Multipart;
+    /// assert_ne!(Multipart::new().boundary(), Multipart::new().boundary());
+    /// ```
     pub fn new() -> Multipart {
         Multipart {
             boundary: random_boundary(),
@@ -255,16 +354,49 @@ impl Multipart {
     }
 
     /// Adds a text field.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// use h1client::Multipart;
+    /// h1client::post(&server.url("/search")).send_multipart(Multipart::new().text("q", "rust"))?;
+    /// assert!(server.requests()[0].contains("Content-Disposition: form-data; name=\"q\"\r\n\r\nrust\r\n"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn text(self, name: impl Into<String>, value: impl Into<String>) -> Multipart {
         self.part(name, Part::text(value))
     }
 
     /// Adds a file field (see [`Part::file`]); an error if the file cannot be opened.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"]);
+    /// # let dir = std::env::temp_dir().join(format!("h1client-doc-file-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("report.txt");
+    /// # std::fs::write(&path, b"all good\n").unwrap();
+    /// use h1client::Multipart;
+    /// let form = Multipart::new().file("report", &path)?; // path: …/report.txt
+    /// h1client::post(&server.url("/reports")).send_multipart(form)?;
+    /// assert!(server.requests()[0].contains(
+    ///     "name=\"report\"; filename=\"report.txt\"\r\nContent-Type: text/plain\r\n\r\nall good\n\r\n"
+    /// ));
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn file(self, name: impl Into<String>, path: impl AsRef<Path>) -> Result<Multipart> {
         Ok(self.part(name, Part::file(path)?))
     }
 
     /// Adds a part.
+    ///
+    /// ```
+    /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+    /// use h1client::{Multipart, Part};
+    /// let avatar = Part::bytes(vec![0x89, b'P', b'N', b'G']).file_name("me.png").content_type("image/png");
+    /// h1client::put(&server.url("/avatar")).send_multipart(Multipart::new().part("avatar", avatar))?;
+    /// assert!(server.requests()[0].contains("filename=\"me.png\"\r\nContent-Type: image/png\r\n"));
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn part(mut self, name: impl Into<String>, part: Part) -> Multipart {
         if let Some(ct) = &part.content_type {
             if let Err(e) = crate::proto::request::check_value("Content-Type", ct) {
@@ -275,17 +407,49 @@ impl Multipart {
         self
     }
 
-    /// The boundary between parts.
+    /// The boundary between parts: `h1client-` and 32 random hex digits.
+    ///
+    /// ```
+    /// use h1client::Multipart;
+    /// use std::io::Read;
+    /// let form = Multipart::new().text("a", "1");
+    /// let boundary = form.boundary().to_string();
+    /// let mut body = String::new();
+    /// form.into_reader().read_to_string(&mut body)?;
+    /// assert!(body.starts_with(&format!("--{boundary}\r\n")));
+    /// assert!(body.ends_with(&format!("--{boundary}--\r\n")));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn boundary(&self) -> &str {
         &self.boundary
     }
 
     /// The `Content-Type` of the body: `multipart/form-data; boundary=…`.
+    ///
+    /// ```
+    /// use h1client::Multipart;
+    /// let form = Multipart::new();
+    /// assert_eq!(form.content_type(), format!("multipart/form-data; boundary={}", form.boundary()));
+    /// ```
     pub fn content_type(&self) -> String {
         format!("multipart/form-data; boundary={}", self.boundary)
     }
 
     /// The length of the whole body, when every part's length is known.
+    ///
+    /// ```
+    /// use h1client::{Multipart, Part};
+    /// use std::io::Read;
+    /// let form = Multipart::new().text("a", "1");
+    /// let len = form.content_length();
+    /// let mut body = Vec::new();
+    /// form.into_reader().read_to_end(&mut body)?;
+    /// assert_eq!(len, Some(body.len() as u64));
+    ///
+    /// let streamed = Multipart::new().part("log", Part::reader(std::io::empty()));
+    /// assert_eq!(streamed.content_length(), None); // sent chunked
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn content_length(&self) -> Option<u64> {
         let mut total = self.closing().len() as u64;
         for (name, part) in &self.parts {
@@ -341,7 +505,22 @@ impl Multipart {
         Ok(self)
     }
 
-    /// The body as a stream, in constant memory (file parts are read as it is read).
+    /// The body as a stream, in constant memory (file parts are read as it is read): to send it
+    /// some other way, or to look at it.
+    ///
+    /// ```
+    /// use h1client::Multipart;
+    /// use std::io::Read;
+    /// let form = Multipart::new().text("title", "holiday");
+    /// let b = form.boundary().to_string();
+    /// let mut body = String::new();
+    /// form.into_reader().read_to_string(&mut body)?;
+    /// assert_eq!(
+    ///     body,
+    ///     format!("--{b}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nholiday\r\n--{b}--\r\n")
+    /// );
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn into_reader(self) -> MultipartReader {
         let mut segments = VecDeque::new();
         let mut pending: Vec<u8> = Vec::new();
@@ -380,6 +559,19 @@ enum Segment {
 }
 
 /// A multipart body as a stream (see [`Multipart::into_reader`]).
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+/// use h1client::Multipart;
+/// let form = Multipart::new().text("q", "rust");
+/// let (content_type, len) = (form.content_type(), form.content_length().unwrap());
+/// let reader: h1client::multipart::MultipartReader = form.into_reader();
+/// h1client::post(&server.url("/search"))
+///     .header("Content-Type", &content_type)
+///     .send_reader_sized(reader, len)?;
+/// assert!(server.requests()[0].contains(&format!("Content-Type: {content_type}\r\n")));
+/// # Ok::<(), h1client::Error>(())
+/// ```
 pub struct MultipartReader {
     segments: VecDeque<Segment>,
 }

@@ -52,6 +52,14 @@ use url::Url;
 /// ```
 pub trait IntoUrl: sealed::Sealed {
     /// The URL, parsed and checked; an [`ErrorKind::InvalidUrl`] error otherwise.
+    ///
+    /// ```
+    /// use h1client::{ErrorKind, IntoUrl};
+    /// let url = "http://127.0.0.1:8080/a b?q=1".into_url()?;
+    /// assert_eq!(url.path(), "/a%20b");
+    /// assert_eq!("ftp://127.0.0.1/".into_url().unwrap_err().kind(), ErrorKind::InvalidUrl);
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     fn into_url(self) -> Result<Url>;
 }
 

@@ -52,6 +52,17 @@ pub struct Response {
 
 /// One redirect on the way to a response: the URL that answered with it and its status (see
 /// [`Response::history`]).
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[
+/// #     b"HTTP/1.1 301 Moved Permanently\r\nLocation: /new\r\nContent-Length: 0\r\n\r\n",
+/// #     b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+/// # ]);
+/// let resp = h1client::get(&server.url("/old")).call()?;
+/// let hop: &h1client::Hop = &resp.history()[0];
+/// assert_eq!((hop.url.path(), hop.status), ("/old", 301));
+/// # Ok::<(), h1client::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Hop {

@@ -32,16 +32,63 @@
 //!   so a server cannot make the client read megabytes of nothing per byte of body;
 //! - every line ends in CRLF, and chunk data is followed by exactly CRLF;
 //! - the trailer section is kept (readable after the body) and limited in size.
+//!
+//! ```
+//! use h1client::proto::chunked::{chunk_size_line, ChunkedDecoder, LAST_CHUNK};
+//!
+//! // framing a body to send
+//! let mut wire = Vec::new();
+//! for piece in [&b"hello"[..], b" world"] {
+//!     wire.extend_from_slice(chunk_size_line(piece.len(), &mut [0; 18]));
+//!     wire.extend_from_slice(piece);
+//!     wire.extend_from_slice(b"\r\n");
+//! }
+//! wire.extend_from_slice(LAST_CHUNK);
+//! assert_eq!(wire, b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+//!
+//! // and decoding it
+//! let mut out = [0u8; 32];
+//! let (used, n) = ChunkedDecoder::new(1024).decode(&wire, &mut out)?;
+//! assert_eq!((used, &out[..n]), (wire.len(), &b"hello world"[..]));
+//! # Ok::<(), h1client::proto::Error>(())
+//! ```
 
 use super::{is_tchar, Error};
 
 type Result<T> = std::result::Result<T, Error>;
 
 /// Most bytes a chunk-size line may hold (size, extensions, CRLF).
+///
+/// ```
+/// use h1client::proto::{chunked::{ChunkedDecoder, MAX_CHUNK_LINE}, Error};
+/// let mut line = b"5;ext=".to_vec();
+/// line.resize(MAX_CHUNK_LINE + 1, b'x'); // an extension that never ends
+/// let err = ChunkedDecoder::new(1024).decode(&line, &mut [0; 16]).unwrap_err();
+/// assert_eq!(err, Error::ChunkLineTooLong { limit: MAX_CHUNK_LINE });
+/// ```
 pub const MAX_CHUNK_LINE: usize = 4096;
 
 /// Bytes of chunk extensions a body may carry before they count against its data: beyond
 /// these, extensions may not outweigh the chunk data received so far.
+///
+/// ```
+/// use h1client::proto::{chunked::{ChunkedDecoder, FREE_EXTENSION_BYTES}, Error};
+/// // chunks of one data byte, each carrying 4000 bytes of extension
+/// let chunk = format!("1;e={}\r\na\r\n", "x".repeat(4000));
+/// let mut decoder = ChunkedDecoder::new(1024);
+/// let (mut data, mut refused) = (0, None);
+/// for _ in 0..100 {
+///     match decoder.decode(chunk.as_bytes(), &mut [0; 8]) {
+///         Ok((_, n)) => data += n as u64,
+///         Err(e) => {
+///             refused = Some(e);
+///             break;
+///         }
+///     }
+/// }
+/// assert_eq!(refused, Some(Error::ChunkExtensionsTooLarge { limit: FREE_EXTENSION_BYTES + data }));
+/// assert_eq!(data, 16); // refused at the 17th chunk
+/// ```
 pub const FREE_EXTENSION_BYTES: u64 = 64 * 1024;
 
 /// Most hex digits in a chunk size: 16 digits are 64 bits.
@@ -96,7 +143,22 @@ enum State {
     Done,
 }
 
-/// Decodes a chunked body (see the module documentation).
+/// Decodes a chunked body (see the module documentation). Input may come in any pieces.
+///
+/// ```
+/// use h1client::proto::chunked::ChunkedDecoder;
+/// let mut decoder = ChunkedDecoder::new(1024);
+/// let mut body = Vec::new();
+/// for piece in [&b"5\r\nhel"[..], b"lo\r\n0\r", b"\n\r\n"] {
+///     let mut out = [0u8; 16];
+///     let (used, n) = decoder.decode(piece, &mut out)?;
+///     assert_eq!(used, piece.len());
+///     body.extend_from_slice(&out[..n]);
+/// }
+/// assert_eq!(body, b"hello");
+/// assert!(decoder.is_done());
+/// # Ok::<(), h1client::proto::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ChunkedDecoder {
     state: State,
@@ -137,6 +199,14 @@ fn is_quotable(b: u8) -> bool {
 
 impl ChunkedDecoder {
     /// A decoder for one body; the trailer section may take at most `max_trailer_bytes`.
+    ///
+    /// ```
+    /// use h1client::proto::{chunked::ChunkedDecoder, Error};
+    /// let mut decoder = ChunkedDecoder::new(8);
+    /// let body = b"0\r\nX-Signature: 0123456789abcdef\r\n\r\n";
+    /// let err = decoder.decode(body, &mut [0; 16]).unwrap_err();
+    /// assert_eq!(err, Error::TrailersTooLarge { limit: 8 });
+    /// ```
     pub fn new(max_trailer_bytes: usize) -> ChunkedDecoder {
         ChunkedDecoder {
             state: State::Size { value: 0, digits: 0 },
@@ -149,6 +219,16 @@ impl ChunkedDecoder {
     }
 
     /// Has the whole chunked body, trailers included, been decoded?
+    ///
+    /// ```
+    /// use h1client::proto::chunked::ChunkedDecoder;
+    /// let mut decoder = ChunkedDecoder::new(1024);
+    /// decoder.decode(b"0\r\n", &mut [])?;
+    /// assert!(!decoder.is_done()); // the empty line that ends the trailer section is missing
+    /// decoder.decode(b"\r\n", &mut [])?;
+    /// assert!(decoder.is_done());
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn is_done(&self) -> bool {
         self.state == State::Done
     }
@@ -156,6 +236,15 @@ impl ChunkedDecoder {
     /// Bytes of chunk data that can be taken straight from the input without framing in
     /// between (0 when the decoder is not inside chunk data). Lets a reader receive data directly
     /// into the caller's buffer and then report it with [`ChunkedDecoder::consume_data`].
+    ///
+    /// ```
+    /// use h1client::proto::chunked::ChunkedDecoder;
+    /// let mut decoder = ChunkedDecoder::new(1024);
+    /// assert_eq!(decoder.data_remaining(), 0);
+    /// decoder.decode(b"1f4\r\n", &mut [])?; // a chunk of 500 bytes starts
+    /// assert_eq!(decoder.data_remaining(), 500);
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn data_remaining(&self) -> u64 {
         match self.state {
             State::Data(n) => n,
@@ -165,6 +254,19 @@ impl ChunkedDecoder {
 
     /// Records that `n` bytes of chunk data (at most [`data_remaining`](Self::data_remaining))
     /// were taken directly.
+    ///
+    /// ```
+    /// use h1client::proto::chunked::ChunkedDecoder;
+    /// let mut decoder = ChunkedDecoder::new(1024);
+    /// decoder.decode(b"5\r\n", &mut [])?;
+    /// let mut out = [0u8; 5];
+    /// out.copy_from_slice(b"hello"); // as if read from the socket straight into `out`
+    /// decoder.consume_data(5);
+    /// assert_eq!(decoder.data_remaining(), 0);
+    /// decoder.decode(b"\r\n0\r\n\r\n", &mut [])?;
+    /// assert!(decoder.is_done());
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn consume_data(&mut self, n: u64) {
         if let State::Data(left) = self.state {
             let n = n.min(left);
@@ -176,6 +278,15 @@ impl ChunkedDecoder {
 
     /// The trailer section as received (`Name: value\r\n` lines ending with an empty line), empty
     /// if there were none. Complete once [`is_done`](Self::is_done).
+    ///
+    /// ```
+    /// use h1client::proto::chunked::{trailer_fields, ChunkedDecoder};
+    /// let mut decoder = ChunkedDecoder::new(1024);
+    /// decoder.decode(b"2\r\nhi\r\n0\r\nX-Sum: 7\r\n\r\n", &mut [0; 8])?;
+    /// assert_eq!(decoder.trailers(), b"X-Sum: 7\r\n\r\n");
+    /// assert_eq!(trailer_fields(decoder.trailers()).next(), Some(("X-Sum", &b"7"[..])));
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn trailers(&self) -> &[u8] {
         &self.trailers
     }
@@ -203,6 +314,15 @@ impl ChunkedDecoder {
     /// produced)` as [`decode`](Self::decode) does; bytes after `consumed` were not part of the
     /// body (they follow its end). Lets a reader receive raw chunked bytes straight into the
     /// caller's buffer with one read and strip the framing there, instead of one read per chunk.
+    ///
+    /// ```
+    /// use h1client::proto::chunked::ChunkedDecoder;
+    /// let mut buf = *b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\nHTTP/1.1 200 OK";
+    /// let (used, n) = ChunkedDecoder::new(1024).decode_in_place(&mut buf)?;
+    /// assert_eq!(&buf[..n], b"hello world");
+    /// assert_eq!(&buf[used..], b"HTTP/1.1 200 OK"); // not part of the body
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn decode_in_place(&mut self, buf: &mut [u8]) -> Result<(usize, usize)> {
         self.run(&mut InPlace(buf))
     }
@@ -517,10 +637,26 @@ pub fn trailer_fields(section: &[u8]) -> impl Iterator<Item = (&str, &[u8])> {
 }
 
 /// The end of a chunked body we send: the last chunk and an empty trailer section.
+///
+/// ```
+/// use h1client::proto::chunked::{ChunkedDecoder, LAST_CHUNK};
+/// let mut decoder = ChunkedDecoder::new(1024);
+/// let (used, n) = decoder.decode(LAST_CHUNK, &mut [])?;
+/// assert_eq!((used, n), (LAST_CHUNK.len(), 0));
+/// assert!(decoder.is_done()); // an empty body, complete
+/// # Ok::<(), h1client::proto::Error>(())
+/// ```
 pub const LAST_CHUNK: &[u8] = b"0\r\n\r\n";
 
 /// Writes the size line for a chunk of `len` bytes (`1a2b\r\n`) into `out`, returning the part
 /// used.
+///
+/// ```
+/// use h1client::proto::chunked::chunk_size_line;
+/// let mut line = [0u8; 18];
+/// assert_eq!(chunk_size_line(4096, &mut line), b"1000\r\n");
+/// assert_eq!(chunk_size_line(0, &mut line), b"0\r\n");
+/// ```
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // our own length, into a fixed array: at most 16 digits fit in 16 slots
 pub fn chunk_size_line(len: usize, out: &mut [u8; 18]) -> &[u8] {
     let mut i = 16;

@@ -24,6 +24,15 @@ use std::fmt;
 /// Response-side variants (a head, its framing, a chunked body) mean the peer's bytes are not
 /// valid HTTP/1.1; request-side variants (the last group) mean a request cannot be written as
 /// given. `Display` is one sentence ending with the RFC section.
+///
+/// ```
+/// use h1client::proto::{framing, Error};
+/// let get = framing::RequestFacts { head: false, connect: false };
+/// let headers = [("Content-Length", &b"5"[..]), ("Content-Length", &b"6"[..])];
+/// let err = framing::decide(get, 200, 1, headers.into_iter()).unwrap_err();
+/// assert_eq!(err, Error::ConflictingContentLength { first: 5, second: 6 });
+/// assert_eq!(err.to_string(), "conflicting Content-Length values 5 and 6 (RFC 9112 §6.3)");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
@@ -259,6 +268,13 @@ impl std::error::Error for Error {}
 
 impl Error {
     /// Is this about a request to be sent (the caller's input), rather than bytes received?
+    ///
+    /// ```
+    /// use h1client::proto::{request::check_name, response, Error};
+    /// assert!(check_name("X Bad").unwrap_err().is_request_error());
+    /// let not_http = response::check_start(b"SSH-2.0-OpenSSH_9.2\r\n").unwrap_err();
+    /// assert!(!not_http.is_request_error());
+    /// ```
     pub fn is_request_error(&self) -> bool {
         matches!(
             self,

@@ -45,6 +45,15 @@ use std::fmt;
 type Result<T> = std::result::Result<T, Error>;
 
 /// How the body is delimited.
+///
+/// ```
+/// use h1client::proto::framing::{decide, BodyKind, RequestFacts};
+/// let head = RequestFacts { head: true, connect: false };
+/// let headers = [("Content-Length", &b"1000"[..])];
+/// // the length a HEAD response announces is that of the GET's body: it has none itself
+/// assert_eq!(decide(head, 200, 1, headers.into_iter())?.kind, BodyKind::Empty);
+/// # Ok::<(), h1client::proto::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {
     /// No body: the response ends with its head.
@@ -58,6 +67,15 @@ pub enum BodyKind {
 }
 
 /// Which rule of RFC 9112 §6.3 decided the framing; its `Display` explains it.
+///
+/// ```
+/// use h1client::proto::framing::{decide, RequestFacts, Rule};
+/// let get = RequestFacts { head: false, connect: false };
+/// let framing = decide(get, 200, 1, std::iter::empty())?; // no Content-Length, no Transfer-Encoding
+/// assert_eq!(framing.rule, Rule::NoLengthUntilClose);
+/// assert_eq!(framing.rule.to_string(), "RFC 9112 §6.3 #8: no length given, read until close");
+/// # Ok::<(), h1client::proto::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rule {
     /// §6.3 #1: a response to a HEAD request has no body.
@@ -93,6 +111,15 @@ impl fmt::Display for Rule {
 }
 
 /// Why a connection cannot carry another request after this exchange.
+///
+/// ```
+/// use h1client::proto::framing::{decide, CloseReason, RequestFacts, Reuse};
+/// let get = RequestFacts { head: false, connect: false };
+/// let headers = [("Content-Length", &b"5"[..])];
+/// let framing = decide(get, 200, 0, headers.into_iter())?; // HTTP/1.0, no keep-alive
+/// assert_eq!(framing.reuse, Reuse::Close(CloseReason::Http10));
+/// # Ok::<(), h1client::proto::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CloseReason {
     /// The server sent `Connection: close` (RFC 9112 §9.6).
@@ -137,6 +164,14 @@ impl fmt::Display for CloseReason {
 }
 
 /// May the connection carry another request once this response's body was read to its end?
+///
+/// ```
+/// use h1client::proto::framing::{decide, RequestFacts, Reuse};
+/// let get = RequestFacts { head: false, connect: false };
+/// let headers = [("Content-Length", &b"5"[..]), ("Connection", &b"keep-alive"[..])];
+/// assert_eq!(decide(get, 200, 0, headers.into_iter())?.reuse, Reuse::Keep); // HTTP/1.0 that asked to stay
+/// # Ok::<(), h1client::proto::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reuse {
     /// Yes (RFC 9112 §9.3: HTTP/1.1 connections persist by default).
@@ -147,12 +182,26 @@ pub enum Reuse {
 
 impl Reuse {
     /// Is it [`Reuse::Keep`]?
+    ///
+    /// ```
+    /// use h1client::proto::framing::{CloseReason, Reuse};
+    /// assert!(Reuse::Keep.is_keep());
+    /// assert!(!Reuse::Close(CloseReason::ServerAskedClose).is_keep());
+    /// ```
     pub fn is_keep(self) -> bool {
         self == Reuse::Keep
     }
 
     /// Keeps a [`Reuse::Close`] as it is; turns [`Reuse::Keep`] into `Close(reason)`. The first
     /// reason found is the one reported.
+    ///
+    /// ```
+    /// use h1client::proto::framing::{CloseReason, Reuse};
+    /// let asked = CloseReason::RequestAskedClose;
+    /// assert_eq!(Reuse::Keep.or_close(asked), Reuse::Close(asked));
+    /// let first = Reuse::Close(CloseReason::ServerAskedClose);
+    /// assert_eq!(first.or_close(asked), first);
+    /// ```
     pub fn or_close(self, reason: CloseReason) -> Reuse {
         match self {
             Reuse::Keep => Reuse::Close(reason),
@@ -162,6 +211,22 @@ impl Reuse {
 }
 
 /// The framing decision for one response.
+///
+/// ```
+/// use h1client::proto::framing::{decide, BodyKind, CloseReason, Framing, RequestFacts, Reuse, Rule};
+/// let get = RequestFacts { head: false, connect: false };
+/// let headers = [("Content-Length", &b"5"[..]), ("Connection", &b"close"[..])];
+/// let framing = decide(get, 200, 1, headers.into_iter())?;
+/// assert_eq!(
+///     framing,
+///     Framing {
+///         kind: BodyKind::Length(5),
+///         rule: Rule::ContentLength,
+///         reuse: Reuse::Close(CloseReason::ServerAskedClose),
+///     }
+/// );
+/// # Ok::<(), h1client::proto::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Framing {
     /// How the body is delimited.
@@ -173,6 +238,15 @@ pub struct Framing {
 }
 
 /// The facts about the request that the framing depends on.
+///
+/// ```
+/// use h1client::proto::framing::{decide, BodyKind, CloseReason, RequestFacts, Reuse};
+/// let connect = RequestFacts { head: false, connect: true };
+/// let framing = decide(connect, 200, 1, std::iter::empty())?;
+/// assert_eq!(framing.kind, BodyKind::Empty); // the bytes that follow belong to the tunnel
+/// assert_eq!(framing.reuse, Reuse::Close(CloseReason::Tunnel));
+/// # Ok::<(), h1client::proto::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RequestFacts {
     /// The request was a HEAD.
@@ -208,6 +282,14 @@ fn content_length_of(value: &[u8], seen: &mut Option<u64>) -> Result<()> {
 }
 
 /// `1*DIGIT` as a u64, with checked arithmetic: `None` for empty input, a non-digit, or overflow.
+///
+/// ```
+/// use h1client::proto::framing::parse_digits;
+/// assert_eq!(parse_digits(b"0042"), Some(42));
+/// assert_eq!(parse_digits(b"+5"), None);
+/// assert_eq!(parse_digits(b""), None);
+/// assert_eq!(parse_digits(b"18446744073709551616"), None); // u64::MAX + 1
+/// ```
 pub fn parse_digits(s: &[u8]) -> Option<u64> {
     if s.is_empty() {
         return None;
@@ -277,6 +359,18 @@ impl Fields {
 /// RFC's order, and reads best as one.)
 ///
 /// `headers` yields every field as received, in order (`(name, raw value)`).
+///
+/// ```
+/// use h1client::proto::framing::{decide, BodyKind, RequestFacts, Rule};
+/// let get = RequestFacts { head: false, connect: false };
+/// // a 204 has no body, whatever its headers say
+/// let framing = decide(get, 204, 1, [("Content-Length", &b"10"[..])].into_iter())?;
+/// assert_eq!((framing.kind, framing.rule), (BodyKind::Empty, Rule::BodilessStatus));
+/// // equal Content-Length values are folded into one
+/// let framing = decide(get, 200, 1, [("Content-Length", &b"5, 5"[..])].into_iter())?;
+/// assert_eq!(framing.kind, BodyKind::Length(5));
+/// # Ok::<(), h1client::proto::Error>(())
+/// ```
 pub fn decide<'h>(
     request: RequestFacts,
     status: u16,

@@ -12,7 +12,41 @@
 //! | [`chunked`] | decodes the chunked transfer coding, keeps trailers; frames chunks for sending | RFC 9112 §7.1 |
 //!
 //! The client layer ([`crate::Agent`]) feeds these functions with bytes read from the
-//! transport and acts on their answers.
+//! transport and acts on their answers. The same steps, on byte strings:
+//!
+//! ```
+//! use h1client::proto::{chunked::ChunkedDecoder, framing, request, response};
+//!
+//! // 1. the request head, to be written to the connection
+//! let head = request::RequestHead {
+//!     method: "GET",
+//!     target: "/",
+//!     version: request::Version::Http11,
+//!     host: Some(request::HostHeader { host: "127.0.0.1", port: Some(8080) }),
+//!     defaults: [].into_iter(),
+//!     user: [].into_iter(),
+//!     body: request::BodyFraming::Empty,
+//! };
+//! let mut out = Vec::new();
+//! head.write(&mut out)?;
+//! assert_eq!(out, b"GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n");
+//!
+//! // 2. the response head, parsed in place from what was read
+//! let mut buf = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n".to_vec();
+//! let mut resp = response::ResponseHead::default();
+//! let len = resp.parse(&mut buf, &response::HeadLimits::default())?.expect("a whole head");
+//!
+//! // 3. how long the body is, and whether the connection survives it
+//! let get = framing::RequestFacts { head: false, connect: false };
+//! let framing = framing::decide(get, resp.status, resp.minor_version, resp.raw_headers(&buf))?;
+//! assert_eq!(framing.kind, framing::BodyKind::Chunked);
+//!
+//! // 4. the body, decoded in place
+//! let body = &mut buf[len..];
+//! let (_, n) = ChunkedDecoder::new(1024).decode_in_place(body)?;
+//! assert_eq!(&body[..n], b"hello");
+//! # Ok::<(), h1client::proto::Error>(())
+//! ```
 
 pub mod chunked;
 pub mod error;
@@ -28,6 +62,12 @@ pub use error::Error;
 /// tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
 ///         "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
 /// ```
+///
+/// ```
+/// use h1client::proto::is_tchar;
+/// assert!(is_tchar(b'-') && is_tchar(b'7'));
+/// assert!(!is_tchar(b':') && !is_tchar(b' ') && !is_tchar(b'\r'));
+/// ```
 pub fn is_tchar(b: u8) -> bool {
     matches!(b,
         b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' |
@@ -35,11 +75,24 @@ pub fn is_tchar(b: u8) -> bool {
 }
 
 /// Is `s` a token: one or more `tchar`s (RFC 9110 §5.6.2)? Methods and field names are tokens.
+///
+/// ```
+/// use h1client::proto::is_token;
+/// assert!(is_token(b"Content-Type"));
+/// assert!(!is_token(b"Content Type"));
+/// assert!(!is_token(b""));
+/// ```
 pub fn is_token(s: &[u8]) -> bool {
     !s.is_empty() && s.iter().all(|&b| is_tchar(b))
 }
 
 /// Trims optional whitespace (`OWS = *( SP / HTAB )`, RFC 9110 §5.6.3) from both ends.
+///
+/// ```
+/// use h1client::proto::trim_ows;
+/// assert_eq!(trim_ows(b" \tgzip "), b"gzip");
+/// assert_eq!(trim_ows(b"\rgzip"), b"\rgzip"); // CR is not whitespace here
+/// ```
 pub fn trim_ows(s: &[u8]) -> &[u8] {
     let start = s.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(s.len());
     let end = s
@@ -51,11 +104,24 @@ pub fn trim_ows(s: &[u8]) -> &[u8] {
 
 /// Iterates over the elements of a comma-separated list field value (RFC 9110 §5.6.1), trimmed
 /// of whitespace, skipping empty elements (`a, , b` is `a`, `b`).
+///
+/// ```
+/// use h1client::proto::list_elements;
+/// let codings: Vec<&[u8]> = list_elements(b"gzip, ,chunked ").collect();
+/// assert_eq!(codings, [&b"gzip"[..], b"chunked"]);
+/// ```
 pub fn list_elements(value: &[u8]) -> impl Iterator<Item = &[u8]> {
     value.split(|&b| b == b',').map(trim_ows).filter(|e| !e.is_empty())
 }
 
 /// Appends the decimal digits of `n` to `out` (no allocation, no formatting machinery).
+///
+/// ```
+/// use h1client::proto::push_decimal;
+/// let mut out = b"Content-Length: ".to_vec();
+/// push_decimal(&mut out, 1024);
+/// assert_eq!(out, b"Content-Length: 1024");
+/// ```
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // our own number into a fixed array: u64 has at most 20 digits
 pub fn push_decimal(out: &mut Vec<u8>, n: u64) {
     let mut digits = [0u8; 20];

@@ -24,13 +24,52 @@
 //! A violation is a request-side [`proto::Error`](super::Error) (the client reports it as an
 //! [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) error) and the output buffer
 //! is left as it was.
+//!
+//! ```
+//! use h1client::proto::{request::*, Error};
+//! let user = [("X-Note", Some("a\r\nInjected: 1"))];
+//! let head = RequestHead {
+//!     method: "GET",
+//!     target: "/",
+//!     version: Version::Http11,
+//!     host: Some(HostHeader { host: "127.0.0.1", port: None }),
+//!     defaults: [].into_iter(),
+//!     user: user.iter().copied(),
+//!     body: BodyFraming::Empty,
+//! };
+//! let mut out = Vec::new();
+//! let err = head.write(&mut out).unwrap_err();
+//! assert_eq!(err, Error::ControlInHeaderValue { name: "X-Note".into(), byte: b'\r' });
+//! assert!(out.is_empty());
+//! ```
 
 use super::{is_token, push_decimal, trim_ows, Error};
 use url::Url;
 
 type Result<T> = std::result::Result<T, Error>;
 
-/// The HTTP version a request is sent with (RFC 9112 §2.3).
+/// The HTTP version a request is sent with (RFC 9112 §2.3). Also exported as
+/// [`h1client::HttpVersion`](crate::HttpVersion), for
+/// [`AgentBuilder::http_version`](crate::AgentBuilder::http_version).
+///
+/// ```
+/// use h1client::proto::{request::*, Error};
+/// let mut head = RequestHead {
+///     method: "POST",
+///     target: "/upload",
+///     version: Version::Http10,
+///     host: None,
+///     defaults: [].into_iter(),
+///     user: [].into_iter(),
+///     body: BodyFraming::Length(3),
+/// };
+/// let mut out = Vec::new();
+/// head.write(&mut out)?;
+/// assert!(out.starts_with(b"POST /upload HTTP/1.0\r\n"));
+/// head.body = BodyFraming::Chunked; // HTTP/1.0 has no chunked coding
+/// assert_eq!(head.validate(), Err(Error::ChunkedInHttp10));
+/// # Ok::<(), Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Version {
@@ -42,6 +81,26 @@ pub enum Version {
 }
 
 /// How the request body is framed on the wire (RFC 9112 §6).
+///
+/// ```
+/// use h1client::proto::request::*;
+/// let head = |body| RequestHead {
+///     method: "PUT",
+///     target: "/f",
+///     version: Version::Http11,
+///     host: None,
+///     defaults: [].into_iter(),
+///     user: [].into_iter(),
+///     body,
+/// };
+/// let mut sized = Vec::new();
+/// head(BodyFraming::Length(7)).write(&mut sized)?;
+/// assert!(sized.ends_with(b"\r\nContent-Length: 7\r\n\r\n"));
+/// let mut streamed = Vec::new();
+/// head(BodyFraming::Chunked).write(&mut streamed)?;
+/// assert!(streamed.ends_with(b"\r\nTransfer-Encoding: chunked\r\n\r\n"));
+/// # Ok::<(), h1client::proto::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyFraming {
     /// No body and no framing header (a GET, a HEAD).
@@ -54,6 +113,23 @@ pub enum BodyFraming {
 
 /// The `Host` header's default value: the URL's host (IPv6 literals bracketed) and its port when
 /// it is not the scheme's default (RFC 9110 §7.2, RFC 3986 §3.2.2).
+///
+/// ```
+/// use h1client::proto::request::*;
+/// let head = RequestHead {
+///     method: "GET",
+///     target: "/",
+///     version: Version::Http11,
+///     host: Some(HostHeader { host: "[::1]", port: Some(8080) }),
+///     defaults: [].into_iter(),
+///     user: [].into_iter(),
+///     body: BodyFraming::Empty,
+/// };
+/// let mut out = Vec::new();
+/// head.write(&mut out)?;
+/// assert_eq!(out, b"GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n");
+/// # Ok::<(), h1client::proto::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct HostHeader<'a> {
     /// The host as it appears in a URL: `example.com`, `127.0.0.1`, `[::1]`.
@@ -113,6 +189,15 @@ fn is_framing_header(name: &str) -> bool {
 }
 
 /// Checks a field value (RFC 9110 §5.5): no control bytes except HTAB. Returns it trimmed.
+///
+/// ```
+/// use h1client::proto::{request::check_value, Error};
+/// assert_eq!(check_value("Accept", " text/html\t"), Ok(&b"text/html"[..]));
+/// assert_eq!(
+///     check_value("X-Id", "1\r\nX-Admin: yes"),
+///     Err(Error::ControlInHeaderValue { name: "X-Id".into(), byte: b'\r' })
+/// );
+/// ```
 pub fn check_value<'v>(name: &str, value: &'v str) -> Result<&'v [u8]> {
     let bytes = value.as_bytes();
     if let Some(&byte) = bytes.iter().find(|&&b| (b < 0x20 && b != b'\t') || b == 0x7f) {
@@ -125,6 +210,12 @@ pub fn check_value<'v>(name: &str, value: &'v str) -> Result<&'v [u8]> {
 }
 
 /// Checks a field name: a token (RFC 9110 §5.1).
+///
+/// ```
+/// use h1client::proto::request::check_name;
+/// assert!(check_name("X-Request-Id").is_ok());
+/// assert!(check_name("X-Request-Id:").is_err());
+/// ```
 pub fn check_name(name: &str) -> Result<()> {
     if is_token(name.as_bytes()) {
         Ok(())
@@ -134,6 +225,12 @@ pub fn check_name(name: &str) -> Result<()> {
 }
 
 /// Checks a method: a token (RFC 9110 §9.1).
+///
+/// ```
+/// use h1client::proto::request::check_method;
+/// assert!(check_method("PROPFIND").is_ok());
+/// assert!(check_method("GET / HTTP/1.1\r\nX: y\r\n\r\nGET").is_err());
+/// ```
 pub fn check_method(method: &str) -> Result<()> {
     if is_token(method.as_bytes()) {
         Ok(())
@@ -145,6 +242,13 @@ pub fn check_method(method: &str) -> Result<()> {
 }
 
 /// Checks a request target: one or more visible ASCII bytes (RFC 9112 §3.2).
+///
+/// ```
+/// use h1client::proto::request::check_target;
+/// assert!(check_target("/search?q=a%20b").is_ok());
+/// assert!(check_target("/search?q=a b").is_err());
+/// assert!(check_target("").is_err());
+/// ```
 pub fn check_target(target: &str) -> Result<()> {
     let ok = !target.is_empty() && target.bytes().all(|b| (0x21..0x7f).contains(&b));
     if ok {
@@ -162,6 +266,12 @@ pub fn check_target(target: &str) -> Result<()> {
 /// The URL parser percent-encodes spaces, controls and non-ASCII in the path and the query, so
 /// the target of an `http` or `https` URL always passes [`check_target`] (the `request_head` fuzz
 /// target checks this).
+///
+/// ```
+/// use h1client::proto::request::origin_form;
+/// let url = h1client::Url::parse("http://user@127.0.0.1:8080/search?q=rust#top").unwrap();
+/// assert_eq!(origin_form(&url), "/search?q=rust");
+/// ```
 pub fn origin_form(url: &Url) -> &str {
     &url[url::Position::BeforePath..url::Position::AfterQuery]
 }
@@ -179,7 +289,27 @@ where
     U: Iterator<Item = (&'u str, Option<&'u str>)> + Clone,
 {
     /// Validates everything, then appends the head (ending with the empty line) to `out`.
-    /// On error `out` is unchanged.
+    /// On error `out` is unchanged. A user header replaces the default of the same name; a
+    /// `None` value removes it.
+    ///
+    /// ```
+    /// use h1client::proto::request::*;
+    /// let defaults = [("User-Agent", "demo/1"), ("Accept", "*/*")];
+    /// let user = [("User-Agent", None), ("Accept", Some("application/json"))];
+    /// let head = RequestHead {
+    ///     method: "GET",
+    ///     target: "/items",
+    ///     version: Version::Http11,
+    ///     host: Some(HostHeader { host: "127.0.0.1", port: Some(8080) }),
+    ///     defaults: defaults.iter().copied(),
+    ///     user: user.iter().copied(),
+    ///     body: BodyFraming::Empty,
+    /// };
+    /// let mut out = Vec::new();
+    /// head.write(&mut out)?;
+    /// assert_eq!(out, b"GET /items HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nAccept: application/json\r\n\r\n");
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn write(&self, out: &mut Vec<u8>) -> Result<()> {
         self.validate()?;
         self.write_validated(out);
@@ -187,6 +317,21 @@ where
     }
 
     /// Checks every rule of the module documentation without writing anything.
+    ///
+    /// ```
+    /// use h1client::proto::{request::*, Error};
+    /// let user = [("Host", Some("a.test")), ("Host", Some("b.test"))];
+    /// let head = RequestHead {
+    ///     method: "GET",
+    ///     target: "/",
+    ///     version: Version::Http11,
+    ///     host: None,
+    ///     defaults: [].into_iter(),
+    ///     user: user.iter().copied(),
+    ///     body: BodyFraming::Empty,
+    /// };
+    /// assert_eq!(head.validate(), Err(Error::DuplicateHost));
+    /// ```
     pub fn validate(&self) -> Result<()> {
         check_method(self.method)?;
         check_target(self.target)?;
@@ -219,6 +364,26 @@ where
     /// Appends the head to `out` without checking it: for callers that have called
     /// [`validate`](Self::validate) on this same head (the request loop validates once, before
     /// connecting, and writes on each attempt).
+    ///
+    /// ```
+    /// use h1client::proto::request::*;
+    /// let head = RequestHead {
+    ///     method: "GET",
+    ///     target: "/",
+    ///     version: Version::Http11,
+    ///     host: Some(HostHeader { host: "127.0.0.1", port: None }),
+    ///     defaults: [].into_iter(),
+    ///     user: [].into_iter(),
+    ///     body: BodyFraming::Empty,
+    /// };
+    /// head.validate()?; // once
+    /// for _attempt in 0..2 {
+    ///     let mut out = Vec::new();
+    ///     head.write_validated(&mut out); // on each connection tried
+    ///     assert_eq!(out, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    /// }
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn write_validated(&self, out: &mut Vec<u8>) {
         out.reserve(256);
         out.extend_from_slice(self.method.as_bytes());
@@ -284,12 +449,24 @@ where
 
 /// Is the method idempotent (RFC 9110 §9.2.2), so that a request that got no answer may be sent
 /// again automatically?
+///
+/// ```
+/// use h1client::proto::request::is_idempotent;
+/// assert!(is_idempotent("PUT") && is_idempotent("DELETE"));
+/// assert!(!is_idempotent("POST") && !is_idempotent("PATCH"));
+/// ```
 pub fn is_idempotent(method: &str) -> bool {
     matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE")
 }
 
 /// Does the method define a meaning for enclosed content, so that an empty body should still be
 /// announced with `Content-Length: 0` (RFC 9110 §8.6)?
+///
+/// ```
+/// use h1client::proto::request::expects_body;
+/// assert!(expects_body("POST"));
+/// assert!(!expects_body("GET"));
+/// ```
 pub fn expects_body(method: &str) -> bool {
     matches!(method, "POST" | "PUT" | "PATCH")
 }

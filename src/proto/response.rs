@@ -28,12 +28,31 @@
 //!
 //! Interim responses (1xx, RFC 9110 §15.2) are parsed like any other head; the caller skips
 //! them (except `101 Switching Protocols`).
+//!
+//! ```
+//! use h1client::proto::response::{HeadLimits, ResponseHead};
+//! let mut buf = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello".to_vec();
+//! let mut head = ResponseHead::default();
+//! let len = head.parse(&mut buf, &HeadLimits::default())?.expect("a whole head");
+//! assert_eq!((head.status, head.reason(&buf)), (200, "OK"));
+//! assert_eq!(head.header(&buf, "content-type"), Some("text/plain"));
+//! assert_eq!(&buf[len..], b"hello"); // the body starts after the head
+//! # Ok::<(), h1client::proto::Error>(())
+//! ```
 
 use super::Error;
 
 type Result<T> = std::result::Result<T, Error>;
 
 /// Limits on the size of a response head (and of a chunked trailer section).
+///
+/// ```
+/// use h1client::proto::{response::{HeadLimits, ResponseHead}, Error};
+/// let limits = HeadLimits { max_head_bytes: 64 * 1024, max_headers: 2 };
+/// let mut buf = b"HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n".to_vec();
+/// let err = ResponseHead::default().parse(&mut buf, &limits).unwrap_err();
+/// assert_eq!(err, Error::TooManyFields { limit: 2 });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HeadLimits {
     /// Most bytes a head may take, status line and blank line included. Default 64 KiB.
@@ -71,6 +90,16 @@ struct Field {
 
 /// A parsed response head. Names and values are offsets into the buffer it was parsed from, so
 /// every accessor takes that buffer back.
+///
+/// ```
+/// use h1client::proto::response::{HeadLimits, ResponseHead};
+/// let mut buf = b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n".to_vec();
+/// let mut head = ResponseHead::default();
+/// head.parse(&mut buf, &HeadLimits::default())?;
+/// assert_eq!((head.minor_version, head.status, head.len), (0, 404, buf.len()));
+/// assert_eq!(head.reason(&buf), "Not Found");
+/// # Ok::<(), h1client::proto::Error>(())
+/// ```
 #[derive(Debug, Default, Clone)]
 pub struct ResponseHead {
     /// The minor version: `1` for HTTP/1.1, `0` for HTTP/1.0.
@@ -87,6 +116,15 @@ pub struct ResponseHead {
 /// Could `buf` hold a complete head, judging by the bytes from `from` on? True when an empty line
 /// (`\n\n` or `\n\r\n`) appears. Lets a reader call the parser once per head instead of once per
 /// read, so a head trickled byte by byte costs linear, not quadratic, time.
+///
+/// ```
+/// use h1client::proto::response::may_be_complete;
+/// let mut buf = b"HTTP/1.1 204 No Content\r\n".to_vec();
+/// assert!(!may_be_complete(&buf, 0)); // no need to call the parser yet
+/// let seen = buf.len();
+/// buf.extend_from_slice(b"\r\n"); // the next read
+/// assert!(may_be_complete(&buf, seen)); // only the new bytes (and two before) are looked at
+/// ```
 pub fn may_be_complete(buf: &[u8], from: usize) -> bool {
     let start = from.saturating_sub(2);
     let tail = buf.get(start..).unwrap_or_default();
@@ -180,6 +218,17 @@ impl ResponseHead {
     /// Returns `Ok(Some(len))` when a complete head of `len` bytes was parsed, `Ok(None)` when
     /// more bytes are needed (and `buf` is still under the size limit), or a `Protocol` error.
     /// `buf` is mutable so that obs-folds can be replaced by spaces in place.
+    ///
+    /// ```
+    /// use h1client::proto::response::{HeadLimits, ResponseHead};
+    /// let limits = HeadLimits::default();
+    /// let mut head = ResponseHead::default();
+    /// let mut buf = b"HTTP/1.1 200 OK\r\nContent-Le".to_vec();
+    /// assert_eq!(head.parse(&mut buf, &limits)?, None); // read more
+    /// buf.extend_from_slice(b"ngth: 0\r\n\r\n");
+    /// assert_eq!(head.parse(&mut buf, &limits)?, Some(buf.len()));
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn parse(&mut self, buf: &mut [u8], limits: &HeadLimits) -> Result<Option<usize>> {
         let window = buf.len().min(limits.max_head_bytes);
         let parsed = self.parse_window(buf.get(..window).unwrap_or_default(), limits)?;
@@ -293,11 +342,32 @@ impl ResponseHead {
     }
 
     /// The reason phrase (may be empty).
+    ///
+    /// ```
+    /// use h1client::proto::response::{HeadLimits, ResponseHead};
+    /// let mut buf = b"HTTP/1.1 418 I'm a teapot\r\n\r\n".to_vec();
+    /// let mut head = ResponseHead::default();
+    /// head.parse(&mut buf, &HeadLimits::default())?;
+    /// assert_eq!(head.reason(&buf), "I'm a teapot");
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn reason<'b>(&'b self, buf: &'b [u8]) -> &'b str {
         self.text(buf, self.reason)
     }
 
-    /// The first value of the header `name` (case-insensitive), trimmed.
+    /// The first value of the header `name` (case-insensitive), trimmed. A value that is not
+    /// UTF-8 is read as ISO-8859-1.
+    ///
+    /// ```
+    /// use h1client::proto::response::{HeadLimits, ResponseHead};
+    /// let mut buf = b"HTTP/1.1 200 OK\r\nX-Name: Andr\xe9\r\nETag: \"a\"\r\nETag: \"b\"\r\n\r\n".to_vec();
+    /// let mut head = ResponseHead::default();
+    /// head.parse(&mut buf, &HeadLimits::default())?;
+    /// assert_eq!(head.header(&buf, "etag"), Some("\"a\"")); // the first one
+    /// assert_eq!(head.header(&buf, "x-name"), Some("André"));
+    /// assert_eq!(head.header(&buf, "x-missing"), None);
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn header<'b>(&'b self, buf: &'b [u8], name: &str) -> Option<&'b str> {
         self.headers(buf)
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -305,6 +375,15 @@ impl ResponseHead {
     }
 
     /// The raw bytes of the first value of the header `name`, as received.
+    ///
+    /// ```
+    /// use h1client::proto::response::{HeadLimits, ResponseHead};
+    /// let mut buf = b"HTTP/1.1 200 OK\r\nX-Name: Andr\xe9\r\n\r\n".to_vec();
+    /// let mut head = ResponseHead::default();
+    /// head.parse(&mut buf, &HeadLimits::default())?;
+    /// assert_eq!(head.header_bytes(&buf, "X-NAME"), Some(&b"Andr\xe9"[..]));
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn header_bytes<'b>(&'b self, buf: &'b [u8], name: &str) -> Option<&'b [u8]> {
         self.raw_headers(buf)
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -312,6 +391,16 @@ impl ResponseHead {
     }
 
     /// All header fields, in order, duplicates kept: `(name, value)`.
+    ///
+    /// ```
+    /// use h1client::proto::response::{HeadLimits, ResponseHead};
+    /// let mut buf = b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nVary: Accept\r\nSet-Cookie: b=2\r\n\r\n".to_vec();
+    /// let mut head = ResponseHead::default();
+    /// head.parse(&mut buf, &HeadLimits::default())?;
+    /// let fields: Vec<(&str, &str)> = head.headers(&buf).collect();
+    /// assert_eq!(fields, [("Set-Cookie", "a=1"), ("Vary", "Accept"), ("Set-Cookie", "b=2")]);
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn headers<'b>(&'b self, buf: &'b [u8]) -> impl Iterator<Item = (&'b str, &'b str)> + 'b {
         self.fields
             .iter()
@@ -320,6 +409,16 @@ impl ResponseHead {
 
     /// All header fields with raw value bytes, in order: `(name, value bytes)`; for framing
     /// decisions, which must see exactly what was received.
+    ///
+    /// ```
+    /// use h1client::proto::response::{HeadLimits, ResponseHead};
+    /// let mut buf = b"HTTP/1.1 200 OK\r\nX-Name: Andr\xe9\r\n\r\n".to_vec();
+    /// let mut head = ResponseHead::default();
+    /// head.parse(&mut buf, &HeadLimits::default())?;
+    /// let raw: Vec<(&str, &[u8])> = head.raw_headers(&buf).collect();
+    /// assert_eq!(raw, [("X-Name", &b"Andr\xe9"[..])]); // headers() gives "André"
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn raw_headers<'b>(&'b self, buf: &'b [u8]) -> impl Iterator<Item = (&'b str, &'b [u8])> + 'b {
         self.fields.iter().map(move |f| {
             let value = buf.get(f.raw.start as usize..f.raw.end as usize).unwrap_or_default();
@@ -328,6 +427,15 @@ impl ResponseHead {
     }
 
     /// Number of header fields.
+    ///
+    /// ```
+    /// use h1client::proto::response::{HeadLimits, ResponseHead};
+    /// let mut buf = b"HTTP/1.1 200 OK\r\nA: 1\r\nA: 2\r\n\r\n".to_vec();
+    /// let mut head = ResponseHead::default();
+    /// head.parse(&mut buf, &HeadLimits::default())?;
+    /// assert_eq!(head.field_count(), 2);
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn field_count(&self) -> usize {
         self.fields.len()
     }
@@ -364,6 +472,17 @@ impl ResponseHead {
     }
 
     /// Is this an interim (1xx) response other than `101 Switching Protocols`, to be skipped?
+    ///
+    /// ```
+    /// use h1client::proto::response::{HeadLimits, ResponseHead};
+    /// let mut buf = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".to_vec();
+    /// let mut head = ResponseHead::default();
+    /// let len = head.parse(&mut buf, &HeadLimits::default())?.unwrap();
+    /// assert!(head.is_interim()); // skip it: the final response follows
+    /// head.parse(&mut buf[len..], &HeadLimits::default())?;
+    /// assert_eq!((head.status, head.is_interim()), (200, false));
+    /// # Ok::<(), h1client::proto::Error>(())
+    /// ```
     pub fn is_interim(&self) -> bool {
         (100..200).contains(&self.status) && self.status != 101
     }

@@ -34,7 +34,16 @@ use std::time::{Duration, Instant};
 /// (RFC 8305 §5 recommends 250 ms).
 pub const ATTEMPT_DELAY: Duration = Duration::from_millis(250);
 
-/// Which address families to connect with (curl's `-4` and `-6`).
+/// Which address families to connect with (curl's `-4` and `-6`), set with
+/// [`AgentBuilder::ip_version`](crate::AgentBuilder::ip_version).
+///
+/// ```
+/// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);
+/// use h1client::{Agent, ErrorKind, IpVersion};
+/// let v6_only = Agent::builder().ip_version(IpVersion::V6).build();
+/// let err = v6_only.get(&server.url("/")).call().unwrap_err(); // http://127.0.0.1:…
+/// assert_eq!(err.kind(), ErrorKind::Dns); // no IPv6 address to connect to
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum IpVersion {
@@ -49,6 +58,14 @@ pub enum IpVersion {
 
 impl IpVersion {
     /// Does this setting allow connecting to `addr`?
+    ///
+    /// ```
+    /// use h1client::IpVersion;
+    /// let v4: std::net::SocketAddr = "127.0.0.1:80".parse().unwrap();
+    /// let v6: std::net::SocketAddr = "[::1]:80".parse().unwrap();
+    /// assert!(IpVersion::V4.allows(&v4) && !IpVersion::V4.allows(&v6));
+    /// assert!(IpVersion::Any.allows(&v6));
+    /// ```
     pub fn allows(self, addr: &SocketAddr) -> bool {
         match self {
             IpVersion::Any => true,

@@ -39,7 +39,18 @@ pub enum ProxyKind {
 }
 
 /// A proxy server, parsed from a URL such as `http://user:pass@proxy:3128` or
-/// `socks5h://127.0.0.1:1080`.
+/// `socks5h://127.0.0.1:1080`. Give it to [`AgentBuilder::proxy`](crate::AgentBuilder::proxy).
+///
+/// ```
+/// # let proxy_server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"]);
+/// # let proxy_url = proxy_server.base.clone();
+/// use h1client::Proxy;
+/// let agent = h1client::Agent::builder().proxy(Proxy::new(&proxy_url)?).build(); // http://127.0.0.1:…
+/// assert_eq!(agent.get("http://127.0.0.1:9/page").call()?.text()?, "ok");
+/// // an HTTP proxy is sent the whole URL (RFC 9112 §3.2.2)
+/// assert!(proxy_server.requests()[0].starts_with("GET http://127.0.0.1:9/page HTTP/1.1\r\n"));
+/// # Ok::<(), h1client::Error>(())
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Proxy {
     kind: ProxyKind,
@@ -88,6 +99,15 @@ impl Proxy {
     /// Parses a proxy URL. Without a scheme, `http://` is assumed (as curl does); the default
     /// port is 1080 for SOCKS and 80 for HTTP (curl uses 1080 for HTTP proxies too, which
     /// nothing else does).
+    ///
+    /// ```
+    /// use h1client::{ErrorKind, Proxy};
+    /// let proxy = Proxy::new("127.0.0.1")?;
+    /// assert_eq!(proxy.authority(), "127.0.0.1:80"); // http://, port 80
+    /// let err = Proxy::new("https://127.0.0.1:3128").unwrap_err(); // TLS to the proxy: not supported
+    /// assert_eq!(err.kind(), ErrorKind::InvalidUrl);
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn new(url: &str) -> Result<Proxy> {
         // The URL parser drops tabs and line breaks without a word; refuse them instead, as for
         // request URLs: a proxy URL holding them (in its credentials, say) is not what it looks
@@ -139,21 +159,50 @@ impl Proxy {
     }
 
     /// The protocol spoken to the proxy.
+    ///
+    /// ```
+    /// use h1client::{Proxy, ProxyKind};
+    /// assert_eq!(Proxy::new("socks5://127.0.0.1:1080")?.kind(), ProxyKind::Socks5);
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn kind(&self) -> ProxyKind {
         self.kind
     }
 
     /// The proxy's host (an IPv6 address without brackets).
+    ///
+    /// ```
+    /// use h1client::Proxy;
+    /// assert_eq!(Proxy::new("http://[::1]:3128")?.host(), "::1");
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn host(&self) -> &str {
         &self.host
     }
 
-    /// The proxy's port.
+    /// The proxy's port: the URL's, else 1080 for SOCKS and 80 for HTTP.
+    ///
+    /// ```
+    /// use h1client::Proxy;
+    /// assert_eq!(Proxy::new("http://127.0.0.1:3128")?.port(), 3128);
+    /// assert_eq!(Proxy::new("socks5h://127.0.0.1")?.port(), 1080);
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// The user name and password for the proxy, if any.
+    /// The user name and password for the proxy, if any, percent-decoded. `Debug` never shows
+    /// the password.
+    ///
+    /// ```
+    /// use h1client::Proxy;
+    /// let proxy = Proxy::new("http://alice:p%40ss@127.0.0.1:3128")?;
+    /// assert_eq!(proxy.credentials(), Some(("alice", "p@ss")));
+    /// assert!(!format!("{proxy:?}").contains("p@ss"));
+    /// assert_eq!(Proxy::new("127.0.0.1:3128")?.credentials(), None);
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn credentials(&self) -> Option<(&str, &str)> {
         self.credentials.as_ref().map(|(u, p)| (u.as_str(), p.as_str()))
     }
@@ -164,6 +213,12 @@ impl Proxy {
     }
 
     /// `host:port` of the proxy, for messages (IPv6 bracketed).
+    ///
+    /// ```
+    /// use h1client::Proxy;
+    /// assert_eq!(Proxy::new("socks5h://[::1]:1080")?.authority(), "[::1]:1080");
+    /// # Ok::<(), h1client::Error>(())
+    /// ```
     pub fn authority(&self) -> String {
         if self.host.contains(':') {
             format!("[{}]:{}", self.host, self.port)

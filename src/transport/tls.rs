@@ -110,7 +110,19 @@ pub fn parse_pem_private_key(pem: &[u8]) -> Result<PrivateKeyDer<'static>> {
     })
 }
 
-/// A client certificate chain and its key, for mutual TLS.
+/// A client certificate chain and its key, for mutual TLS: give it to
+/// [`AgentBuilder::client_certificate`](crate::AgentBuilder::client_certificate).
+///
+/// ```
+/// # let key = rcgen::KeyPair::generate().unwrap();
+/// # let cert = rcgen::CertificateParams::new(vec!["client.test".into()]).unwrap().self_signed(&key).unwrap();
+/// # let (chain_pem, key_pem) = (cert.pem(), key.serialize_pem());
+/// let cert = h1client::ClientCert::from_pem(chain_pem.as_bytes(), key_pem.as_bytes())?;
+/// assert_eq!(cert.chain.len(), 1); // the client's own certificate, no intermediate
+/// let agent = h1client::Agent::builder().client_certificate(cert).build();
+/// # drop(agent);
+/// # Ok::<(), h1client::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ClientCert {
     /// The certificate chain, the client's own certificate first.
@@ -120,7 +132,22 @@ pub struct ClientCert {
 }
 
 impl ClientCert {
-    /// Parses a PEM certificate chain and a PEM private key (which may be the same text).
+    /// Parses a PEM certificate chain and a PEM private key (which may be the same text). A
+    /// key that does not belong to the first certificate is a [`Tls`](crate::ErrorKind::Tls)
+    /// error.
+    ///
+    /// ```
+    /// # let key = rcgen::KeyPair::generate().unwrap();
+    /// # let cert = rcgen::CertificateParams::new(vec!["client.test".into()]).unwrap().self_signed(&key).unwrap();
+    /// # let (chain_pem, key_pem) = (cert.pem(), key.serialize_pem());
+    /// # let other_key_pem = rcgen::KeyPair::generate().unwrap().serialize_pem();
+    /// use h1client::{ClientCert, ErrorKind};
+    /// let both = format!("{chain_pem}{key_pem}"); // one file holding both
+    /// assert!(ClientCert::from_pem(both.as_bytes(), both.as_bytes()).is_ok());
+    ///
+    /// let err = ClientCert::from_pem(chain_pem.as_bytes(), other_key_pem.as_bytes()).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Tls);
+    /// ```
     pub fn from_pem(chain_pem: &[u8], key_pem: &[u8]) -> Result<ClientCert> {
         let in_client_cert = |e: Error| {
             Error::new(
@@ -166,7 +193,16 @@ pub struct TrustSettings {
     pub versions: (TlsVersion, TlsVersion),
 }
 
-/// A TLS protocol version (RFC 5246, RFC 8446); rustls speaks no older one.
+/// A TLS protocol version (RFC 5246, RFC 8446); rustls speaks no older one. Versions are
+/// ordered, for [`AgentBuilder::tls_versions`](crate::AgentBuilder::tls_versions).
+///
+/// ```
+/// use h1client::{Agent, ErrorKind, TlsVersion};
+/// assert!(TlsVersion::Tls12 < TlsVersion::Tls13);
+/// let backwards = Agent::builder().tls_versions(TlsVersion::Tls13, TlsVersion::Tls12).build();
+/// let err = backwards.get("https://127.0.0.1:9/").call().unwrap_err(); // fails before connecting
+/// assert_eq!(err.kind(), ErrorKind::Tls);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 #[non_exhaustive]
 pub enum TlsVersion {
