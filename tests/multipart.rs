@@ -155,3 +155,36 @@ fn an_invalid_part_sends_nothing() {
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
     assert_eq!(server.connections(), 0);
 }
+
+#[test]
+fn a_form_read_as_a_stream_refuses_what_sending_it_would_refuse() {
+    use std::io::Read;
+    // a content type with CR LF would put a header of the caller's choosing into the body's part
+    let injected = Part::text("x").content_type("text/plain\r\nX-Injected: 1");
+    let mut body = Vec::new();
+    let err = Multipart::new()
+        .part("a", injected)
+        .into_reader()
+        .read_to_end(&mut body)
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "{err}");
+    assert!(body.is_empty(), "nothing was given out");
+    // a part holding the boundary would end the part early for the receiver
+    let form = Multipart::new();
+    let boundary = form.boundary().to_string();
+    let err = form
+        .text("b", format!("before\r\n--{boundary}\r\nafter"))
+        .into_reader()
+        .read_to_end(&mut body)
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "{err}");
+    assert!(err.to_string().contains("holds the boundary"), "{err}");
+    // a clean form streams
+    let mut clean = String::new();
+    Multipart::new()
+        .text("c", "fine")
+        .into_reader()
+        .read_to_string(&mut clean)
+        .unwrap();
+    assert!(clean.contains("\r\n\r\nfine\r\n"), "{clean}");
+}

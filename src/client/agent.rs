@@ -327,7 +327,8 @@ impl AgentBuilder {
 
     /// Connects over IPv4 only, IPv6 only, or both (the default, raced as RFC 8305 says):
     /// curl's `-4` and `-6`. A name with no address of that family is a
-    /// [`Dns`](crate::ErrorKind::Dns) error.
+    /// [`Dns`](crate::ErrorKind::Dns) error, an address of the other family in the URL a
+    /// [`Connect`](crate::ErrorKind::Connect) error.
     ///
     /// ```
     /// # let server = h1client::doc_server::DocServer::start(&[b"HTTP/1.1 204 No Content\r\n\r\n"]);

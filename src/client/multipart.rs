@@ -489,17 +489,32 @@ impl Multipart {
     }
 
     /// Checks the form and makes sure no in-memory part contains the boundary.
+    /// What [`finish`](Self::finish) would refuse, for a form sent as it is: an invalid part,
+    /// or an in-memory part holding the boundary (the boundary may be given out already, in
+    /// [`content_type`](Self::content_type), so it is not changed here).
+    fn check(&self) -> std::result::Result<(), String> {
+        if let Some(e) = &self.invalid {
+            return Err(e.to_string());
+        }
+        match self.parts.iter().find(|(_, p)| self.holds_boundary(p)) {
+            Some((name, _)) => Err(format!("the part {name:?} holds the boundary {:?}", self.boundary)),
+            None => Ok(()),
+        }
+    }
+
+    /// Does `part`, in memory, hold this form's boundary?
+    fn holds_boundary(&self, part: &Part) -> bool {
+        match &part.source {
+            Source::Bytes(b) => b.windows(self.boundary.len()).any(|w| w == self.boundary.as_bytes()),
+            Source::Reader(..) => false,
+        }
+    }
+
     pub(crate) fn finish(mut self) -> Result<Multipart> {
         if let Some(e) = self.invalid.take() {
             return Err(e);
         }
-        let collides = |boundary: &str, parts: &[(String, Part)]| {
-            parts.iter().any(|(_, p)| match &p.source {
-                Source::Bytes(b) => b.windows(boundary.len()).any(|w| w == boundary.as_bytes()),
-                Source::Reader(..) => false,
-            })
-        };
-        while collides(&self.boundary, &self.parts) {
+        while self.parts.iter().any(|(_, p)| self.holds_boundary(p)) {
             self.boundary = random_boundary();
         }
         Ok(self)
@@ -521,7 +536,18 @@ impl Multipart {
     /// );
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    ///
+    /// A form that [`send_multipart`](crate::RequestBuilder::send_multipart) would refuse (a
+    /// part's content type with CR or LF, a part in memory holding the boundary) gives a
+    /// reader whose first read is an [`io::ErrorKind::InvalidInput`] error saying why, so that
+    /// nothing unsafe reaches a request sent some other way.
     pub fn into_reader(self) -> MultipartReader {
+        if let Err(why) = self.check() {
+            return MultipartReader {
+                segments: VecDeque::new(),
+                refused: Some(why),
+            };
+        }
         let mut segments = VecDeque::new();
         let mut pending: Vec<u8> = Vec::new();
         let closing = self.closing();
@@ -543,7 +569,10 @@ impl Multipart {
         }
         pending.extend_from_slice(closing.as_bytes());
         segments.push_back(Segment::Bytes(pending, 0));
-        MultipartReader { segments }
+        MultipartReader {
+            segments,
+            refused: None,
+        }
     }
 }
 
@@ -574,6 +603,8 @@ enum Segment {
 /// ```
 pub struct MultipartReader {
     segments: VecDeque<Segment>,
+    /// Why the form cannot be sent: the first read says so.
+    refused: Option<String>,
 }
 
 impl std::fmt::Debug for MultipartReader {
@@ -586,6 +617,9 @@ impl std::fmt::Debug for MultipartReader {
 
 impl Read for MultipartReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(why) = &self.refused {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, why.clone()));
+        }
         if buf.is_empty() {
             return Ok(0);
         }

@@ -374,7 +374,8 @@ impl ResponseHead {
             .map(|(_, v)| v)
     }
 
-    /// The raw bytes of the first value of the header `name`, as received.
+    /// The raw bytes of the first value of the header `name`, as received (not decoded as text),
+    /// except that a line fold (obs-fold) in it has been replaced by spaces (RFC 9112 §5.2).
     ///
     /// ```
     /// use h1client::proto::response::{HeadLimits, ResponseHead};

@@ -42,7 +42,7 @@ pub const ATTEMPT_DELAY: Duration = Duration::from_millis(250);
 /// use h1client::{Agent, ErrorKind, IpVersion};
 /// let v6_only = Agent::builder().ip_version(IpVersion::V6).build();
 /// let err = v6_only.get(&server.url("/")).call().unwrap_err(); // http://127.0.0.1:…
-/// assert_eq!(err.kind(), ErrorKind::Dns); // no IPv6 address to connect to
+/// assert_eq!(err.kind(), ErrorKind::Connect); // an IPv4 address cannot be reached over IPv6
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
