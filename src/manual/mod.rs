@@ -12,7 +12,7 @@
 //! 3. [Concepts](_03_concepts): the message and the content (transfer and content codings), chunks
 //!    and trailers, idempotency, smuggling and desync, persistent and stale connections, HTTPS and
 //!    what a certificate check proves, proxies (an `https` request through one, byte by byte),
-//!    redirects.
+//!    redirects, cookies.
 //! 4. [When it goes wrong](_04_when_it_goes_wrong): retries, truncation, early answers and
 //!    `100-continue`, timeouts, and every [`ErrorKind`](crate::ErrorKind) and
 //!    [`Step`](crate::Step) on the wire, with curl's exit code for each.
