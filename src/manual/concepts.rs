@@ -648,14 +648,14 @@
 //! ([left out](super::_07_left_out)).
 //!
 //! **Which agents keep one.** An agent built with the feature starts with an empty jar;
-//! [`AgentBuilder::cookie_store`](crate::AgentBuilder::cookie_store)`(Some(store))` starts it
-//! with cookies of your own, `cookie_store(None)` turns it off, and
-//! [`Agent::with_cookie_store`](crate::Agent::with_cookie_store) reads and changes it (a request
-//! on the same agent from inside that closure fails with `InvalidRequest` rather than wait for
-//! ever for the jar the closure holds). The one-off functions ([`h1client::get`](crate::get), …)
-//! keep no cookies, even with the feature on: any crate in a program can turn a feature on, and
-//! one site's cookies must not reach another call. A `Cookie` set by hand is dropped on a redirect
-//! to another origin ([section 8](#8-redirects)); the jar's cookies follow the jar's rules.
+//! `AgentBuilder::cookie_store(Some(store))` starts it with cookies of your own,
+//! `cookie_store(None)` turns it off, and `Agent::with_cookie_store` reads and changes it (all
+//! three exist with the feature only). A request on the same agent from inside that closure
+//! fails with `InvalidRequest` rather than wait for ever for the jar the closure holds. The
+//! one-off functions ([`h1client::get`](crate::get), …) keep no cookies, even with the feature
+//! on: any crate in a program can turn a feature on, and one site's cookies must not reach
+//! another call. A `Cookie` set by hand is dropped on a redirect to another origin
+//! ([section 8](#8-redirects)); the jar's cookies follow the jar's rules.
 //!
 //! ```
 //! # #[cfg(feature = "cookies")]
