@@ -164,10 +164,11 @@
 //! [`timeout_connect`](crate::AgentBuilder::timeout_connect) (30 s) from now, or the request's
 //! deadline when that comes first (`connect_timeouts`), as curl's `--connect-timeout` does:
 //!
-//! 1. **Resolve** the name (`addresses`, then `resolve` in `src/transport/connect.rs`): nothing to
-//!    do for an IP literal or a name given to [`resolve`](crate::AgentBuilder::resolve), nor for
-//!    `localhost` and `*.localhost`, which are `[::1]` and `127.0.0.1` without a lookup (RFC 6761
-//!    §6.3: "Name resolution APIs and libraries SHOULD recognize localhost names as special");
+//! 1. **Resolve** the name (`addresses` in `src/client/open.rs`, then `resolve` in
+//!    `src/transport/connect.rs`): nothing to do for an IP literal or a name given to
+//!    [`resolve`](crate::AgentBuilder::resolve), nor for `localhost` and `*.localhost`, which are
+//!    `[::1]` and `127.0.0.1` without a lookup (RFC 6761 §6.3: "Name resolution APIs and
+//!    libraries SHOULD recognize localhost names as special");
 //!    otherwise the system resolver, on a helper thread so that the deadline bounds it, its
 //!    answer ordered IPv6 first, then the families alternating (`interleave`, RFC 8305 §4). Only
 //!    the addresses of the agent's [`ip_version`](crate::AgentBuilder::ip_version) are kept.
@@ -182,14 +183,16 @@
 //!    one slow connection, not one per request (RFC 8305 §4: "If the client keeps track of which
 //!    addresses it used in the past, it SHOULD add another Destination Address Selection rule
 //!    between the RTT rule and rule 9, which prefers used addresses over unused ones").
-//! 3. **Through a proxy** (`through_proxy`), the connection goes to the proxy instead, and then:
-//!    nothing more for a plain `http` request to an HTTP proxy; a `CONNECT host:port` tunnel for
-//!    an `https` one (`tunnel`, in the same file); the SOCKS5 handshake for a `socks5://` or
-//!    `socks5h://` proxy (`socks5_handshake` in `src/transport/proxy.rs`, RFC 1928, RFC 1929).
-//! 4. **TLS** for `https` (`tls_handshake`, then `handshake` in `src/transport/tls.rs`): rustls,
-//!    TLS 1.3 or 1.2, the host name in SNI (RFC 6066 §3), `http/1.1` offered by ALPN (RFC 7301),
-//!    the server's certificate checked against the trust roots and the host name. The bytes are
-//!    in [concepts](super::_03_concepts#7-proxies-and-https-through-a-proxy-byte-by-byte).
+//! 3. **Through a proxy** (`through_proxy` in `src/client/open.rs`), the connection goes to the
+//!    proxy instead, and then: nothing more for a plain `http` request to an HTTP proxy; a
+//!    `CONNECT host:port` tunnel for an `https` one (`tunnel`, in `open.rs` too); the SOCKS5
+//!    handshake for a `socks5://` or `socks5h://` proxy (`socks5_handshake` in
+//!    `src/transport/proxy.rs`, RFC 1928, RFC 1929).
+//! 4. **TLS** for `https` (`tls_handshake` in `src/client/open.rs`, then `handshake` in
+//!    `src/transport/tls.rs`): rustls, TLS 1.3 or 1.2, the host name in SNI (RFC 6066 §3),
+//!    `http/1.1` offered by ALPN (RFC 7301), the server's certificate checked against the trust
+//!    roots and the host name. The bytes are in
+//!    [concepts](super::_03_concepts#7-proxies-and-https-through-a-proxy-byte-by-byte).
 //!
 //! Each read and write of the handshakes (CONNECT, SOCKS5, TLS) is also held to the per-read
 //! and per-write timeouts, but none of them can stretch connecting past its deadline.
