@@ -76,4 +76,3 @@ pub mod _07_left_out;
 pub mod _08_recipes;
 #[path = "migrating.rs"]
 pub mod _09_migrating;
-
