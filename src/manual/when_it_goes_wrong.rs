@@ -235,11 +235,12 @@
 //! deadline, whichever is shorter. One mechanism does it for every read and write of the crate
 //! (`src/transport/timeouts.rs`: `call_limit` computes the limit, an `Armer` sets it, and
 //! `Stream::read_armed` and its kin in `src/transport/mod.rs` call it, below the TLS layer for
-//! `https`); a socket already set within 10 ms of the wanted limit is left as it is, to spare a
-//! system call. A limit set once per transfer would not do: a peer that sends a byte before each
-//! timeout expires would stretch a transfer forever, and one TLS record may take many socket
-//! reads. A limit of zero leaves no time at all (the call fails at once: a socket cannot wait
-//! for no time); a deadline too far away to add to the clock is a year.
+//! `https`); a socket whose timeout is already set to the wanted limit, or at most 10 ms more, is
+//! left as it is, to spare a system call. A limit set once per transfer would not do: a peer
+//! that sends a byte before each timeout expires would stretch a transfer forever, and one TLS
+//! record may take many socket reads. A limit of zero leaves no time at all (the call fails at
+//! once: a socket cannot wait for no time); a deadline too far away to add to the clock is a
+//! year.
 //!
 //! | limit | default | bounds, on the wire | when it expires |
 //! |---|---|---|---|
