@@ -19,19 +19,19 @@
 //!
 //! ## The life of a request
 //!
-//! `h1client::get(url).call()` checks the URL, builds and validates the request head before any
-//! connection exists, takes a pooled connection (probed first) or opens one (resolve, race the
-//! addresses, proxy, TLS), sends the head, reads the response head, decides where the body ends
-//! (RFC 9112 §6.3) and returns the [`Response`] with the body still on the wire; reading the body
-//! to its clean end gives the connection back to the pool. The manual follows the
-//! [thirteen steps](manual::_01_life_of_a_request) in the code and on the wire; the
+//! One `h1client::get(url).call()` takes thirteen steps, from checking the URL to giving the
+//! connection back to the pool, and [`call`](RequestBuilder::call) returns the [`Response`] with
+//! the body still on the wire. The manual's [life of a request](manual::_01_life_of_a_request) is
+//! the one list of them, with the code and the RFC section behind each; the
 //! [`AgentBuilder::trace`] hook lets you watch them happen.
 //!
 //! New to HTTP? The [concepts](manual::_03_concepts) chapter explains message and content, chunks
-//! and trailers, idempotency, smuggling, stale connections, HTTPS and proxies byte by byte, and
-//! redirects. The [manual] also has [the code, file by file](manual::_02_the_code),
+//! and trailers, idempotency, smuggling, stale connections, HTTPS and proxies byte by byte,
+//! redirects and cookies. The [manual] also has [the code, file by file](manual::_02_the_code),
 //! [when it goes wrong](manual::_04_when_it_goes_wrong), the [threats](manual::_05_threats), the
-//! [defaults](manual::_06_defaults) and what is [left out](manual::_07_left_out).
+//! [defaults](manual::_06_defaults), what is [left out](manual::_07_left_out),
+//! [recipes](manual::_08_recipes) and a guide to [migrating](manual::_09_migrating) from other
+//! clients.
 //!
 //! The code is in three layers (see [the code, file by file](manual::_02_the_code)): the client
 //! (the [`Agent`], requests and responses, redirects and retries), the protocol core

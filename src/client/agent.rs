@@ -3,7 +3,7 @@
 //!
 //! A request runs through [`run`](super::run) (redirects, one deadline) and
 //! [`exchange`](super::exchange) (prepare, attempt, decide, finish); the manual's
-//! [life of a request](crate::manual::life_of_a_request) follows it step by step.
+//! [life of a request](crate::manual::_01_life_of_a_request) follows it step by step.
 
 use super::config::{Config, ProxySetting};
 use super::engine::Engine;
@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Configures and builds an [`Agent`]. Every setting has a default (see each method, and the
-/// reasons in [`manual::defaults`](crate::manual::defaults)).
+/// reasons in [`manual::_06_defaults`](crate::manual::_06_defaults)).
 ///
 /// ```
 /// use std::time::Duration;
@@ -298,7 +298,7 @@ impl AgentBuilder {
     /// before any answer arrived, as curl does. Off by default: a request whose method is not
     /// idempotent is then sent again only when nothing of it was written (it cannot have been
     /// applied); turn this on only when your requests are safe to repeat (RFC 9110 §9.2.2).
-    /// See [`manual::defaults`](crate::manual::defaults).
+    /// See [`manual::_06_defaults`](crate::manual::_06_defaults).
     ///
     /// ```
     /// let agent = h1client::Agent::builder().retry_non_idempotent(true).build();

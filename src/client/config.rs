@@ -1,7 +1,7 @@
 //! Everything an agent is configured with, in one value that all its requests share. The
 //! builder methods that set each field, with their defaults and meanings, are on
 //! [`AgentBuilder`](crate::AgentBuilder); the reasons for the defaults are in
-//! [`manual::defaults`](crate::manual::defaults).
+//! [`manual::_06_defaults`](crate::manual::_06_defaults).
 
 use crate::proto::request::Version;
 use crate::proto::response::HeadLimits;

@@ -13,6 +13,7 @@
 //! 6. [HTTPS: what TLS adds, and what the certificate check proves](#6-https-what-tls-adds-and-what-the-certificate-check-proves).
 //! 7. [Proxies, and HTTPS through a proxy, byte by byte](#7-proxies-and-https-through-a-proxy-byte-by-byte).
 //! 8. [Redirects](#8-redirects).
+//! 9. [Cookies](#9-cookies).
 //!
 //! ## 1. The message and the content
 //!
@@ -46,25 +47,37 @@
 //! The names `gzip`, `deflate` and `compress` exist as both kinds of coding (RFC 9112 §7.2, RFC
 //! 9110 §8.4.1).
 //!
-//! What this client does today (`src/client/decode.rs`, `Response::new` in
-//! `src/client/response.rs`):
+//! What this client does (`Response::new` in `src/client/response.rs` makes the plan, with
+//! `plan_transfer` and `plan` in `src/client/decode.rs`; the decoders there run as the body is
+//! read):
 //!
-//! - **transfer codings** before a final `chunked` are part of the message, so they are undone
-//!   whether or not decompression is on: `gzip`, `x-gzip` and `deflate` (with the `gzip`
-//!   feature); `identity` is skipped; any other (or `gzip` without the feature) is a
-//!   [`Decode`](crate::ErrorKind::Decode) error rather than bytes that are not the content. A
-//!   `Transfer-Encoding` without a final `chunked` (`Transfer-Encoding: gzip` alone) makes the body
-//!   run until the close, and that body is delivered as received. (Which rule the client should
-//!   keep for transfer codings is being decided; [what is left out](super::_07_left_out) has the
-//!   current decision.)
-//! - **content codings** `gzip`, `deflate` and `br` are undone only with the `gzip` or `brotli`
-//!   feature and [`decompress`](crate::AgentBuilder::decompress) on (the default); those are
-//!   the codings the agent then asks for with `Accept-Encoding` (RFC 9110 §12.5.3). A coding it
-//!   cannot undo leaves the body as it came, `Content-Encoding` still saying what it is. The headers stay as received, so
+//! - **Transfer codings: every one listed is undone, or the body is refused.** They are part of
+//!   the message, not of the content, so each is undone before the body is handed over, whether
+//!   or not decompression is on and whatever the framing — `gzip, chunked`, or `gzip` alone on a
+//!   body that then runs until the server closes (RFC 9112 §6.1, §6.3 item 4). A final `chunked`
+//!   is undone by the framing; `gzip`, `x-gzip` and `deflate` by the decoders (feature `gzip`);
+//!   `identity` is skipped. A body with any other transfer coding — `compress`, an unknown name,
+//!   `gzip` without the feature, a `chunked` that is not the last — fails on its first read with
+//!   a [`Decode`](crate::ErrorKind::Decode) error naming the coding, rather than being handed over
+//!   as if its bytes were the content. This is the one rule; the other chapters point here.
+//! - **Content codings** `gzip`, `deflate` and `br` are undone only with the `gzip` or `brotli`
+//!   feature and [`decompress`](crate::AgentBuilder::decompress) on (the default); those are the
+//!   codings the agent then asks for with `Accept-Encoding` (RFC 9110 §12.5.3). The content of a
+//!   `206 Partial Content` is left alone (a range of a compressed stream cannot be decoded on its
+//!   own). A coding the agent cannot undo leaves the body as it came, `Content-Encoding` still
+//!   saying what it is: [`bytes`](crate::Response::bytes) and the reader give those bytes, while
+//!   [`text`](crate::Response::text) and `json` fail with a `Decode` error that names the coding
+//!   and what would decode it, rather than "not valid UTF-8". The headers stay as received, so
 //!   [`Response::content_length`](crate::Response::content_length) is `None` for a decoded body
 //!   and [`Response::is_decoded`](crate::Response::is_decoded) says it was decoded.
-//! - at most two codings are undone on one body, in all, and decoded bytes count against the
-//!   body limit: each layer of compression multiplies what a small body can become.
+//! - **Bounds.** At most two codings are undone on one body, transfer and content codings
+//!   together, and decoded bytes count against the body limit: each layer of compression
+//!   multiplies what a small body can become. The encoded input is bounded too: one read may take
+//!   at most 256 KiB of it without producing a decoded byte (endless empty gzip members or empty
+//!   deflate blocks are a `Decode` error, `MAX_ENCODED_WITHOUT_OUTPUT` in `src/client/body.rs`);
+//!   a gzip header, with its optional name and comment, may take 64 KiB; and `bytes()`, `text()`
+//!   and `json()` stop taking encoded bytes a little past the body limit (1/64 of it and 4 KiB
+//!   more, for what incompressible data gains by encoding).
 //!
 //! ## 2. Chunks and trailers
 //!
@@ -79,6 +92,9 @@
 //! chunk          = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
 //! chunk-size     = 1*HEXDIG
 //! last-chunk     = 1*("0") [ chunk-ext ] CRLF
+//! chunk-ext      = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+//! chunk-ext-name = token
+//! chunk-ext-val  = token / quoted-string
 //! trailer-section = *( field-line CRLF )
 //! ```
 //!
@@ -106,10 +122,19 @@
 //! generate trailer fields that it believes are necessary for the user agent to receive". A
 //! response framed by `Content-Length` or by the close cannot have any.
 //!
-//! This client decodes chunks with `ChunkedDecoder` (`src/proto/chunked.rs`): 1 to 16 hex digits
-//! with checked arithmetic, extensions skipped but capped at a 4 KiB size line, exactly CRLF after
-//! every line and every chunk's data. The trailer section counts against the head limit, is kept
-//! apart from the headers, and is readable once the body has been read to its end:
+//! This client decodes chunks with [`ChunkedDecoder`](crate::proto::chunked::ChunkedDecoder)
+//! (`src/proto/chunked.rs`, one small function per state of the machine): 1 to 16 hex digits with
+//! checked arithmetic; after them only whitespace, then extensions that follow the grammar above,
+//! or the line's end — `5 6`, `5 junk` and `0x5` are errors; exactly CRLF after every line and
+//! every chunk's data. Extensions are then ignored ("A recipient MUST ignore unrecognized chunk
+//! extensions", RFC 9112 §7.1.1), but not read without end: a size line may take 4 KiB, and the
+//! extensions of a body in all may take 64 KiB
+//! ([`FREE_EXTENSION_BYTES`](crate::proto::chunked::FREE_EXTENSION_BYTES)) plus as many bytes as
+//! its chunk data so far, so a server cannot make the client read megabytes of nothing for each
+//! byte of body. (RFC 9112 §7.1.1 asks the same of servers: "A server ought to limit the total
+//! length of chunk extensions received in a request to an amount reasonable for the services
+//! provided".) The trailer section counts against the head limit, is kept apart from the
+//! headers, and is readable once the body has been read to its end:
 //!
 //! ```
 //! # let server = h1client::doc_server::DocServer::start(&[
@@ -157,10 +182,14 @@
 //!                                      not sent again: the order may exist already
 //! ```
 //!
-//! So this client retries once, on a fresh connection, only a request with an idempotent method
-//! (`is_idempotent` in `src/proto/request.rs`: GET, HEAD, PUT, DELETE, OPTIONS, TRACE) or with an
-//! `Idempotency-Key` header, by which the server can recognise a repeat, and only when the body
-//! can be sent a second time. The details are in [retries](super::_04_when_it_goes_wrong#retries).
+//! So this client retries once, on a fresh connection, only when the body can be sent a second
+//! time and the request cannot do harm twice: its method is idempotent
+//! ([`is_idempotent`](crate::proto::request::is_idempotent): GET, HEAD, PUT, DELETE, OPTIONS,
+//! TRACE), or it has an `Idempotency-Key` header, by which the server can recognise a repeat, or
+//! not one byte of it was written (the first write failed: the "means to detect that the
+//! original request was never applied"), or you said that your requests are safe to repeat with
+//! [`retry_non_idempotent`](crate::AgentBuilder::retry_non_idempotent). The details are in
+//! [retries](super::_04_when_it_goes_wrong#retries).
 //!
 //! ## 4. Smuggling and desync: two parsers disagreeing on where a message ends
 //!
@@ -201,7 +230,7 @@
 //! | `Content-Length: +5`, `5 5`, `0x5` | 5, or invalid | RFC 9110 §8.6: `1*DIGIT` | error | hyper RUSTSEC-2021-0078 and GHSA-f3pg-qwvg-p99c (the `+`), Jetty CVE-2023-40167 |
 //! | `Transfer-Encoding: chunked, chunked`, `xchunked`, an empty value | chunked or not | RFC 9112 §6.1 | error, or (not final `chunked`) read until close | Node.js CVE-2022-32213, hyper RUSTSEC-2021-0020 |
 //! | a chunk size of `10000000000000005` | wraps to 5 in 64 bits, or huge | RFC 9112 §7.1: "recipients MUST anticipate potentially large hexadecimal numerals and prevent parsing errors due to integer conversion overflows" | error: at most 16 digits, checked arithmetic | hyper CVE-2021-32714 |
-//! | a chunk size line `5 6` | 5, or invalid | RFC 9112 §7.1.1: after the size only whitespace then `;` may come | read as 5 today: after whitespace the rest of the line is skipped as if it were an extension | — |
+//! | a chunk size line `5 6` | 5, or invalid | RFC 9112 §7.1, §7.1.1: `chunk-size [ chunk-ext ] CRLF`, and a `chunk-ext` starts with whitespace and `;` | error: only whitespace, then `;` extensions or the line's end, may follow the size | — |
 //! | a field folded onto the next line: `Transfer-Encoding:\r\n chunked` (obs-fold) | a field `chunked`, or an empty field and a bad line | RFC 9112 §5.2: a user agent "MUST replace each received obs-fold with one or more SP octets prior to interpreting the field value" | unfolded, as required: chunked | Node.js CVE-2022-32215, CVE-2024-27982 |
 //! | a line ending in a bare LF | a line end, or part of a value | RFC 9112 §2.2: "a recipient MAY recognize a single LF as a line terminator"; the chunked grammar says CRLF | accepted in heads; an error in chunked framing | Node.js CVE-2022-32214; Go CVE-2025-22871 (bare LF in chunk-size lines); ASP.NET Core CVE-2025-55315 (LF in chunk extensions) |
 //! | bytes after a complete response | nothing, or the next response | RFC 9112 §6.3: "A client MUST NOT process, cache, or forward such extra data as a separate response" | the connection is closed, never reused | Klein 2004 |
@@ -281,9 +310,11 @@
 //!   read() returns 0, or "connection reset": not one byte of a response
 //! ```
 //!
-//! This client probes every pooled connection before reusing it — bytes the TLS layer holds, then
-//! a non-blocking one-byte peek at the socket — and drops it on a close or on any byte the server
-//! sent unasked. What the probe cannot see is a close still in flight; for that case, and only
+//! This client probes every pooled connection before reusing it, however briefly it was idle —
+//! bytes the TLS layer holds, then a non-blocking one-byte peek at the socket — and drops it on a
+//! close or on any byte the server sent unasked. A server that says how long it keeps an idle
+//! connection (`Keep-Alive: timeout=5`, as Apache and Node send) closes it then: such a connection
+//! is not reused after one second less, so that no request is sent into a close. What the probe cannot see is a close still in flight; for that case, and only
 //! for requests that may be sent twice, there is [one retry](super::_04_when_it_goes_wrong#retries).
 //! The pool itself: 8 idle connections per origin, 64 in all, each for at most 90 s
 //! ([defaults](super::_06_defaults)). One request at a time per connection: no pipelining
@@ -425,9 +456,10 @@
 //!
 //! The bytes above are what this client sends, and the example below checks them against a
 //! "proxy" on loopback that answers the `CONNECT` and keeps the `ClientHello` (there is no server
-//! behind it, so the handshake then fails). Step 1 is written by `tunnel` in
-//! `src/client/agent.rs`, and its answer is judged by the same framing rules as any response
-//! (RFC 9112 §6.3 item 2: "Any 2xx (Successful) response to a CONNECT request implies that the
+//! behind it, so the handshake then fails). Step 1 is written by `tunnel` (with
+//! `write_connect_head`) in `src/client/open.rs`, and its answer is judged by the same framing
+//! rules as any response (`check_connect_answer`, with [`decide`](crate::proto::framing::decide)
+//! and RFC 9112 §6.3 item 2: "Any 2xx (Successful) response to a CONNECT request implies that the
 //! connection will become a tunnel immediately after the empty line that concludes the header
 //! fields"). A refusal (`407 Proxy Authentication Required`) is an
 //! [`ErrorKind::Proxy`](crate::ErrorKind::Proxy) error at [`Step::Tunnel`](crate::Step::Tunnel)
@@ -570,3 +602,76 @@
 //!
 //! The precedents for each of these rules, from curl, Python's requests and urllib3 and others,
 //! are in [threats: credential leaks](super::_05_threats#credential-leaks).
+//!
+//! ## 9. Cookies
+//!
+//! HTTP keeps no state from one request to the next. A cookie lets a server keep some on the
+//! client: it sends `Set-Cookie` with a name, a value and attributes (RFC 6265 §4.1), and the
+//! client sends the pair back in a `Cookie` header on later requests to the places the attributes
+//! allow (§4.2).
+//!
+//! ```text
+//! HTTP/1.1 200 OK\r\n
+//! Set-Cookie: session=abc123; Path=/; Secure; HttpOnly; Max-Age=3600\r\n
+//! ...
+//! GET /account HTTP/1.1\r\n
+//! Host: example.com\r\n
+//! Cookie: session=abc123; theme=dark\r\n     every cookie that applies, in one field
+//! ```
+//!
+//! With the `cookies` feature every [`Agent`](crate::Agent) keeps a jar, the
+//! [`cookie_store`](https://docs.rs/cookie_store) crate's, which applies RFC 6265's rules
+//! (`src/client/cookies.rs` holds it, within the limits below):
+//!
+//! - the `Set-Cookie` fields of every response go in, those of redirects included;
+//! - a cookie whose `Domain` the host that sent it does not domain-match is ignored (§5.3); one
+//!   without `Domain` goes back to that host only;
+//! - `Path` scopes a cookie to that path and the paths under it (§5.1.4);
+//! - a `Secure` cookie is sent only over `https` (§5.4);
+//! - `Max-Age` and `Expires` end a cookie (§5.2.1, §5.2.2, §5.3); `Max-Age=0` deletes it;
+//! - each request carries the cookies that apply in one `Cookie` header ("the user agent MUST NOT
+//!   attach more than one Cookie header field", §5.4); a `Cookie` header set on the request
+//!   replaces the jar's.
+//!
+//! **Limits.** RFC 6265 §6.1 asks general-use user agents to "provide each of the following
+//! minimum capabilities": at least 4096 bytes per cookie, at least 50 cookies per domain, at
+//! least 3000 cookies in all. They are minimums a browser should support, not limits; this jar
+//! uses them as its maximums, so that a server cannot grow an agent's memory without bound, one
+//! response at a time. A `Set-Cookie` value longer than 4096 bytes is ignored, and so is a new
+//! cookie for a domain that already has 50, or for a jar that holds 3000, once the expired cookies
+//! have been dropped; updating or deleting a cookie the jar holds always works.
+//!
+//! **No public suffix list.** RFC 6265 §5.3 refuses a cookie for a public suffix such as `co.uk`
+//! only "If the user agent is configured to reject "public suffixes"", which needs a list of
+//! them; the jar has none (an optional part of `cookie_store`, not enabled here), so a host can
+//! set a cookie for its parent domain even when that parent is a public suffix
+//! ([left out](super::_07_left_out)).
+//!
+//! **Which agents keep one.** An agent built with the feature starts with an empty jar;
+//! `AgentBuilder::cookie_store(Some(store))` starts it with cookies of your own,
+//! `cookie_store(None)` turns it off, and `Agent::with_cookie_store` reads and changes it (all
+//! three exist with the feature only). A request on the same agent from inside that closure
+//! fails with `InvalidRequest` rather than wait for ever for the jar the closure holds. The
+//! one-off functions ([`h1client::get`](crate::get), …) keep no cookies, even with the feature
+//! on: any crate in a program can turn a feature on, and one site's cookies must not reach
+//! another call. A `Cookie` set by hand is dropped on a redirect to another origin
+//! ([section 8](#8-redirects)); the jar's cookies follow the jar's rules.
+//!
+//! ```
+//! # #[cfg(feature = "cookies")]
+//! # {
+//! # let server = h1client::doc_server::DocServer::start(&[
+//! #     b"HTTP/1.1 200 OK\r\nSet-Cookie: session=abc123; Path=/\r\nContent-Length: 0\r\n\r\n",
+//! #     b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+//! #     b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+//! # ]);
+//! let agent = h1client::Agent::new(); // with the `cookies` feature: an empty jar
+//! agent.post(&server.url("/login")).call()?; // Set-Cookie: session=abc123; Path=/
+//! agent.get(&server.url("/account")).call()?;
+//! assert!(server.requests()[1].contains("\r\nCookie: session=abc123\r\n"));
+//!
+//! h1client::get(&server.url("/account")).call()?; // a one-off call: no jar
+//! assert!(!server.requests()[2].contains("Cookie"));
+//! # }
+//! # Ok::<(), h1client::Error>(())
+//! ```

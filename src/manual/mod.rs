@@ -12,7 +12,7 @@
 //! 3. [Concepts](_03_concepts): the message and the content (transfer and content codings), chunks
 //!    and trailers, idempotency, smuggling and desync, persistent and stale connections, HTTPS and
 //!    what a certificate check proves, proxies (an `https` request through one, byte by byte),
-//!    redirects.
+//!    redirects, cookies.
 //! 4. [When it goes wrong](_04_when_it_goes_wrong): retries, truncation, early answers and
 //!    `100-continue`, timeouts, and every [`ErrorKind`](crate::ErrorKind) and
 //!    [`Step`](crate::Step) on the wire, with curl's exit code for each.
@@ -42,6 +42,14 @@
 //! | How are redirects followed, and what is dropped? | [3.8](_03_concepts#8-redirects) |
 //! | What does each timeout bound? | [4, timeouts](_04_when_it_goes_wrong#timeouts) |
 //! | What does this error mean? | [4, every kind and step](_04_when_it_goes_wrong#every-kind-and-step-on-the-wire) |
+//! | Which file and function does what? | [2](_02_the_code) |
+//! | What attack is each limit for, and which test shows it holds? | [5](_05_threats) |
+//! | What is each limit's default, and why? | [6](_06_defaults) |
+//! | How do I download a large file with progress, or upload one? | [8, download](_08_recipes#download-a-file-with-progress), [8, upload](_08_recipes#upload-a-file) |
+//! | Which failures are worth retrying, and with what backoff? | [8, retry](_08_recipes#retry-with-backoff); [4, retries](_04_when_it_goes_wrong#retries) for the one retry the client makes itself |
+//! | How do I call it from async code, or bound an unattended program? | [8, async](_08_recipes#calling-h1client-from-async-code), [8, timeouts](_08_recipes#timeouts-for-unattended-programs) |
+//! | How do proxies and client certificates look in code? | [8, proxies](_08_recipes#proxies), [8, mutual TLS](_08_recipes#client-certificates-mutual-tls) |
+//! | I use `requests`, ureq or `reqwest`: what is the same, what differs? | [9](_09_migrating), and its [differences in behaviour](_09_migrating#behaviour-side-by-side) |
 //!
 //! The RFCs are the authority throughout: RFC 9110 (HTTP semantics), RFC 9112 (HTTP/1.1),
 //! RFC 8446 (TLS 1.3), RFC 6066 (SNI), RFC 7301 (ALPN), RFC 5280 and RFC 9525 (certificates and
@@ -68,14 +76,3 @@ pub mod _07_left_out;
 pub mod _08_recipes;
 #[path = "migrating.rs"]
 pub mod _09_migrating;
-
-// The chapters' former names, so that links written before the numbering (`manual::threats`)
-// still resolve. Hidden; to be removed once nothing links to them.
-#[doc(hidden)]
-pub use _01_life_of_a_request as life_of_a_request;
-#[doc(hidden)]
-pub use _05_threats as threats;
-#[doc(hidden)]
-pub use _06_defaults as defaults;
-#[doc(hidden)]
-pub use _07_left_out as left_out;

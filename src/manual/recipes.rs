@@ -230,9 +230,10 @@
 //! ## Retry with backoff
 //!
 //! The client retries by itself in one case only: a request on a *reused* connection that failed
-//! before any byte of answer, when the request is idempotent and its body can be sent again —
-//! the stale keep-alive connection, which the request may not even have reached (the rules, and
-//! why, are in [when it goes wrong: retries](super::_04_when_it_goes_wrong#retries)). Everything
+//! before any byte of answer, when its body can be sent again and sending it twice cannot hurt
+//! (an idempotent method, an `Idempotency-Key`, or not one byte of it written) — the stale
+//! keep-alive connection, which the request may not even have reached (the rules, and why, are
+//! in [when it goes wrong: retries](super::_04_when_it_goes_wrong#retries)). Everything
 //! else is returned to you, because whether to try again depends on what the request does and on
 //! how long your program may wait. The same question decides both: **could the server have acted
 //! on the request?**

@@ -26,22 +26,25 @@
 //! received, then the client can establish a new connection and retry the idempotent request"
 //! ([concepts: idempotency](super::_03_concepts#3-idempotency-and-why-it-decides-retries)).
 //!
-//! So `exchange` in `src/client/agent.rs` sends a request a second time when all of these hold:
+//! So `exchange` in `src/client/exchange.rs` sends a request a second time when `may_resend` in
+//! `src/client/retry.rs` (a pure function over these facts, tested as a table) says that all of
+//! these hold:
 //!
 //! | condition | why |
 //! |---|---|
 //! | the connection was reused from the pool | a fresh connection that fails is no stale connection: the server or the network is at fault, and trying again would hide it |
 //! | the failure is an I/O error ([`ErrorKind::Io`](crate::ErrorKind::Io)): a reset, a broken pipe, or the connection closed | what a stale connection looks like; a timeout, a TLS alert or malformed bytes are answers of a kind |
 //! | it happened while sending, or before the first byte of the response head | after a byte of answer, the server has seen the request |
-//! | the method is idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE), or the request has an `Idempotency-Key` header | RFC 9110 §9.2.2: "A client SHOULD NOT automatically retry a request with a non-idempotent method unless it has some means to know that the request semantics are actually idempotent" |
+//! | the request cannot have been applied, or applying it twice does no harm: not one byte of it was written (the first write failed); or the method is idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE), or the request has an `Idempotency-Key` header; or the agent was built with [`retry_non_idempotent(true)`](crate::AgentBuilder::retry_non_idempotent) (what curl does) | RFC 9110 §9.2.2: "A client SHOULD NOT automatically retry a request with a non-idempotent method unless it has some means to know that the request semantics are actually idempotent, regardless of the method, or some means to detect that the original request was never applied" — a write that failed at its first byte is such a means |
 //! | the body can be sent again: none, bytes in memory, a file or a seekable reader (rewound); not a plain reader, which was consumed | the same request, byte for byte |
 //! | it is the first retry | RFC 9110 §9.2.2: "A client SHOULD NOT automatically retry a failed automatic retry" |
 //!
 //! The retry goes on a new connection (never another pooled one), and
 //! [`Event::Retry`](crate::Event::Retry) tells you it happened and why. If any condition fails,
-//! the error is returned: for a POST on a stale connection that is an `Io` error at
+//! the error is returned: for a POST written to a stale connection that is an `Io` error at
 //! [`Step::Send`](crate::Step::Send) or [`Step::ReceiveHead`](crate::Step::ReceiveHead), and the
-//! decision to send it again is yours. Before a pooled connection is used at all, it is probed
+//! decision to send it again is yours ([the retry recipe](super::_08_recipes#retry-with-backoff)
+//! helps make it). Before a pooled connection is used at all, it is probed
 //! for a close that already arrived, so most stale connections never reach this point; the retry
 //! covers the close that is still in flight.
 //!
@@ -163,9 +166,11 @@
 //! | answers, keeps reading the body | nothing unusual: the upload completes | the answer; the connection is reused if the framing allows |
 //! | answers, keeps the connection, stops reading | the write blocks until [`timeout_write`](crate::AgentBuilder::timeout_write) or the deadline expires (without either, forever) | the answer, if its bytes are already there; else the `Timeout` error |
 //!
-//! On a connection taken from the pool, a failed write of an idempotent request is first taken
-//! for a stale connection and [retried](#retries) on a new one, where the server answers again. A
-//! connection that answered before the body was sent is never reused: client and server may
+//! After a failed write, `early_answer` in `src/client/exchange.rs` looks for the answer: one
+//! already waiting on the connection is returned, never taken for a reason to send the request
+//! again. With nothing waiting, a failed write on a connection taken from the pool looks like a
+//! stale connection, and a request that may be sent twice is [retried](#retries) on a new one,
+//! where the server answers again. A connection that answered before the body was sent is never reused: client and server may
 //! disagree on where the request ended. (Over a unix socket the early answer is not looked for
 //! after a timeout, since such a socket cannot be peeked at without reading.)
 //!
@@ -227,22 +232,28 @@
 //! A timeout is a promise that a call returns within a bound however the peer behaves. Each limit
 //! bounds something different on the wire, and they are enforced below the TLS layer: before every
 //! system call the socket's timeout is set to the per-call limit or to the time left before the
-//! deadline, whichever is shorter (`Armer` in `src/client/conn.rs`, `Arm` in
-//! `src/transport/mod.rs`). A limit set once per transfer would not do: a peer that sends a byte
-//! before each timeout expires would stretch a transfer forever, and one TLS record may take many
-//! socket reads.
+//! deadline, whichever is shorter. One mechanism does it for every read and write of the crate
+//! (`src/transport/timeouts.rs`: `call_limit` computes the limit, an `Armer` sets it, and
+//! `Stream::read_armed` and its kin in `src/transport/mod.rs` call it, below the TLS layer for
+//! `https`); a socket whose timeout is already set to the wanted limit, or at most 10 ms more, is
+//! left as it is, to spare a system call. A limit set once per transfer would not do: a peer
+//! that sends a byte before each timeout expires would stretch a transfer forever, and one TLS
+//! record may take many socket reads. A limit of zero leaves no time at all (the call fails at
+//! once: a socket cannot wait for no time); a deadline too far away to add to the clock is a
+//! year.
 //!
 //! | limit | default | bounds, on the wire | when it expires |
 //! |---|---|---|---|
-//! | [`timeout_connect`](crate::AgentBuilder::timeout_connect) | 30 s | each connection attempt (the `SYN` unanswered), then each handshake on the new connection as a whole: the proxy's `CONNECT` answer, the SOCKS5 exchange, the TLS handshake | `Timeout` at `Connect`, `ConnectProxy`, `Tunnel` or `TlsHandshake`: `connect timeout of 30s expired` |
+//! | [`timeout_connect`](crate::AgentBuilder::timeout_connect) | 30 s | connecting as a whole, one deadline from the start of a new connection: resolving the name, every address tried (a `SYN` unanswered), the proxy's `CONNECT` answer or SOCKS5 exchange, the TLS handshake (`connect_timeouts` in `src/client/open.rs`) | `Timeout` at `Resolve`, `ResolveProxy`, `Connect`, `ConnectProxy`, `Tunnel` or `TlsHandshake`: `connect timeout of 30s expired` |
 //! | [`timeout_read`](crate::AgentBuilder::timeout_read) | none | each read: how long the server may stay silent, during a handshake, the head or the body | `Timeout` at the step: `read timeout of 5s expired` |
 //! | [`timeout_write`](crate::AgentBuilder::timeout_write) | none | each write: how long the server may leave the send buffer full without reading (its TCP window stays closed) | `Timeout` at `Send`: `write timeout of 5s expired` (an answer already there is returned instead, see above) |
 //! | [`timeout`](crate::AgentBuilder::timeout), or [`RequestBuilder::timeout`](crate::RequestBuilder::timeout) | none | everything from name resolution to the last byte of the body, redirects included, even the body read after `call()` returned | `Timeout` at whichever step was running: `request timeout of 30s expired` |
 //! | [`expect_continue_timeout`](crate::AgentBuilder::expect_continue_timeout) | 1 s | the wait for `100 Continue` | not an error: the body is sent |
 //! | [`idle_timeout`](crate::AgentBuilder::idle_timeout) | 90 s | how long an idle connection stays in the pool | not an error: the connection is closed |
 //!
-//! Name resolution has no timeout of its own in the system resolver; when a deadline applies it
-//! runs on a helper thread and the request stops waiting for it at the deadline. RFC 9112 sets no
+//! Name resolution has no timeout of its own in the system resolver; it runs on a helper thread,
+//! and the request stops waiting for it at the connect deadline (or the request's, when that
+//! comes first). RFC 9112 sets no
 //! timeouts ("The use of persistent connections places no requirements on the length (or
 //! existence) of this timeout for either the client or the server", §9.5), and without `timeout`
 //! and `timeout_read`, which are off by default as in curl and Python `requests`, a server that
@@ -284,25 +295,26 @@
 //! | `Proxy` | `ResolveProxy` | `resolve proxy example.com:443: the environment's HTTPS_PROXY is not a usable proxy: …` | nothing: the environment names a proxy that cannot be used | 5 |
 //! | `Connect` | `Connect` | `connect to 127.0.0.1:9: connection refused` | the `SYN` was answered with a reset (or the network was unreachable); with several addresses, all are listed | 7 |
 //! | `Connect` | `ConnectProxy` | `connect to proxy 127.0.0.1:3128: connection refused` | the same, to the proxy | 7 |
-//! | `Timeout` | `Connect`, `ConnectProxy` | `connect to 10.0.0.1:80: connect timeout of 30s expired` | the `SYN` went unanswered | 28 |
+//! | `Timeout` | `Resolve`, `ResolveProxy`, `Connect`, `ConnectProxy`, `Tunnel`, `TlsHandshake` | `connect to 10.0.0.1:80: connect timeout of 30s expired` | connecting took longer than the connect timeout (or the request's deadline): the resolver did not answer, the `SYN` went unanswered, a proxy or a TLS server answered too slowly | 28 |
 //! | `Proxy` | `Tunnel` | `tunnel through proxy to example.com:443: the proxy 127.0.0.1:3128 refused the tunnel: 407 Proxy Authentication Required` | the proxy answered the `CONNECT` with a non-2xx status ([`Error::status`](crate::Error::status) has it), or sent bytes after its `200`, or the SOCKS5 handshake failed | 56 (22 with `-f` and a status of 400 or more; 97 for SOCKS) |
 //! | `Tls` | `TlsHandshake` | `tls handshake with example.com:443: certificate expired` | the server's certificate was refused: expired, not yet valid, an unknown issuer, another name | 60 |
 //! | `Tls` | `TlsHandshake` | `tls handshake with 127.0.0.1:8080: the server did not answer with TLS (is it plain HTTP?)` | the handshake failed otherwise: not TLS, an alert, no common version or cipher, another ALPN protocol, a close | 35 |
 //! | `Tls` | `ReceiveHead`, `ReceiveBody`, `Send` | `read response from example.com:443: the server sent the alert …` | after the handshake: an alert, or a record that does not decrypt | 56 |
 //! | `Io` | `Send` | `send request to example.com:80: connection reset by peer` | a write failed: the server reset or closed the connection, and no answer could be read | 55 |
 //! | `Timeout` | `Send` | `send request to example.com:80: write timeout of 300ms expired` | the server stopped reading; the send buffer stayed full | 28 |
-//! | `Io` | `ReadUpload` | `read request body for example.com:80: …` | your reader or file failed while the body was being sent | 26 |
+//! | `LocalIo` | `ReadUpload` | `read request body for example.com:80: …` | your reader or file failed while the body was being sent | 26 |
 //! | `Io` | `ReceiveHead` | `read response from example.com:80: connection closed before any response byte (empty reply)` | the connection closed (or reset) before the first byte of the answer, or after only 1xx heads | 52 |
-//! | `Protocol` | `ReceiveHead` | `read response from example.com:80: malformed response head: invalid status code`; `conflicting Content-Length values 5 and 6 (RFC 9112 §6.3)`; `response head exceeds the limit of 65536 bytes` | the head is not HTTP/1.x, is cut short, is over a limit, or frames its body ambiguously | 8 |
+//! | `Protocol` | `ReceiveHead` | `read response from example.com:80: malformed response head: invalid status code, three digits expected (RFC 9112 §4)`; `the reply is not HTTP: it begins with "SSH-2.0-OpenSSH_9" where a status line (HTTP/1.x NNN) must start (RFC 9112 §4)`; `conflicting Content-Length values 5 and 6 (RFC 9112 §6.3)`; `response head exceeds the limit of 65536 bytes` | the head is not HTTP/1.x (refused at its first bytes when they cannot start a status line), is cut short, is over a limit, or frames its body ambiguously | 8 |
 //! | `Timeout` | `ReceiveHead` | `read response from example.com:80: read timeout of 300ms expired` | the server said nothing for that long | 28 |
 //! | `Io` | `ReceiveBody` | `read response body from example.com:80: connection closed after 5 of 10 body bytes` | the body was cut short ([truncation](#truncation)) | 18 |
-//! | `Protocol` | `ReceiveBody` | `read response body from example.com:80: chunk data not followed by CRLF` | the chunked framing is broken | 56 |
+//! | `Protocol` | `ReceiveBody` | `read response body from example.com:80: chunk data not followed by CRLF (RFC 9112 §7.1)`; `invalid byte 0x36 after chunk size: only whitespace and ;extensions may follow it (RFC 9112 §7.1.1)`; `chunk extensions exceed their budget of 65541 bytes (ignored bytes may not outweigh the data)` | the chunked framing is broken, or its extensions are over their budget | 56 |
 //! | `Timeout` | `ReceiveBody` | `read response body from example.com:80: request timeout of 30s expired` | the body did not finish in time | 28 |
-//! | `Decode` | `ReceiveBody` | `read response body from example.com:80: corrupt gzip body: not gzip data (the magic bytes 1f 8b are missing)`; `the transfer coding "zstd" is not supported` | a compressed body is corrupt or cut short, more than two codings are stacked, a transfer coding cannot be undone, or text is invalid in its charset | 61 |
-//! | `BodyTooLarge` | `ReceiveBody` | `read response body from example.com:80: the body is larger than the limit of 10 bytes (use into_reader to stream it)` | `text()`, `bytes()` or `json()` met more than [`body_limit`](crate::AgentBuilder::body_limit) bytes | 63 |
+//! | `Decode` | `ReceiveBody` | `read response body from example.com:80: corrupt gzip body: not gzip data (the magic bytes 1f 8b are missing)`; `the transfer coding "zstd" is not supported`; `262144 bytes of encoded body decoded to nothing (a stream of empty blocks?)` | a compressed body is corrupt or cut short, more than two codings are stacked, a transfer coding cannot be undone, encoded input yields nothing, `text()` or `json()` met a body still content-coded, or text is invalid in its charset | 61 |
+//! | `BodyTooLarge` | `ReceiveBody` | `read response body from example.com:80: the body is larger than the limit of 10 bytes (use into_reader to stream it)` | `text()`, `bytes()` or `json()` met more than [`body_limit`](crate::AgentBuilder::body_limit) bytes (decoded), or too many encoded bytes for that limit | 63 |
 //! | `TooManyRedirects` | `Redirect` | `redirect from example.com:80: stopped after 10 redirects (the limit)` | one 3xx too many | 47 |
 //! | `RedirectRefused` | `Redirect` | `redirect from example.com:80: refusing to follow a redirect to "ftp": only http and https are followed` | a 3xx to another scheme, or from `https` to `http` | 1 |
 //! | `Status` | `Status` | `status from example.com:80: HTTP 404 Not Found for http://example.com/` | a complete 4xx or 5xx (or 600–999) response, made an error by `error_for_status` | 22 (with `-f`) |
+//! | `LocalIo` | `Local` | `local I/O (not the network): could not write the body: no space left on device` | nothing went wrong on the wire: your own I/O around the request failed (writing to your sink in [`BodyReader::copy_to`](crate::BodyReader::copy_to), an `io::Error` of yours converted with `?`) | 23 |
 //!
 //! The steps, in the order a request meets them ([life of a request](super::_01_life_of_a_request)):
 //!
@@ -320,3 +332,4 @@
 //! | `ReceiveBody` | reading the body, after `call()` returned | the request and the response head |
 //! | `Redirect` | deciding to follow a 3xx | a complete 3xx head |
 //! | `Status` | `error_for_status` | a complete response head |
+//! | `Local` | your own I/O around the exchange, not a step of it | any |
