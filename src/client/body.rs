@@ -14,9 +14,10 @@
 //! next response). Dropping a reader before the end keeps the connection only when the rest of
 //! the body is already at hand; otherwise it is closed, never waited for.
 //!
-//! Above the framing, a body with a `Content-Encoding` the agent can undo (`gzip`, `deflate`,
-//! `br`, with the features of those names) is decoded as it streams, by [`super::decode`]
-//! (RFC 9110 §8.4).
+//! Above the framing, the codings are undone as the body streams, by [`super::decode`]: every
+//! transfer coding listed before the final `chunked` (RFC 9112 §6.1), then a `Content-Encoding`
+//! the agent can undo (`gzip`, `deflate`, `br`, with the features of those names; RFC 9110
+//! §8.4).
 
 use super::conn::{HttpConn, Origin, Timeouts};
 use super::decode::Decoder;

@@ -10,8 +10,8 @@
 //! even when that parent is a public suffix such as `co.uk`.
 //!
 //! **Limits** (RFC 6265 §6.1 asks a user agent to support at least 4096 bytes per cookie, 50
-//! cookies per domain and 3000 in all: minimum capabilities, used here as maximums): a longer `Set-Cookie` value is ignored, and a
-//! new cookie for a domain that already has 50, or for a jar that holds 3000, is ignored after
+//! cookies per domain and 3000 in all: minimum capabilities, used here as maximums): a longer
+//! `Set-Cookie` value is ignored, and a new cookie for a domain that already has 50, or for a jar that holds 3000, is ignored after
 //! the expired cookies have been dropped. Updating or deleting a cookie the jar holds always
 //! works. A server thus cannot grow an agent's memory without bound, one response at a time.
 

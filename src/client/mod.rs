@@ -14,7 +14,7 @@
 //! | `open` | a pooled connection, or a new one through proxies and TLS | RFC 8305, RFC 9110 §9.3.6 |
 //! | `send` | the head and body on the wire | RFC 9112 §6, §7.1 |
 //! | `expect` | `Expect: 100-continue` | RFC 9110 §10.1.1 |
-//! | `conn` | one connection's buffers and timeouts; reading heads | RFC 9112 §2.2, §4, §9 |
+//! | `conn` | one connection's buffers and socket state; reading heads | RFC 9112 §2.2, §4, §9 |
 //! | `response` | the response head, redirect history | RFC 9110 §15 |
 //! | `body` | the streaming body reader | RFC 9112 §6.3, §7.1 |
 //! | `redirect` | where a redirect goes, with which method and credentials | RFC 9110 §15.4 |

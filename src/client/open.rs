@@ -194,7 +194,8 @@ fn addresses(
                 .iter()
                 .find(|(h, p, _)| h.eq_ignore_ascii_case(name) && *p == port);
             let addrs = match given {
-                Some((_, _, ips)) => ips.iter().map(|ip| SocketAddr::new(*ip, port)).collect(),
+                // ordered as a resolver's answer is (RFC 8305 §4)
+                Some((_, _, ips)) => connect::interleave(ips.iter().map(|ip| SocketAddr::new(*ip, port)).collect()),
                 None => connect::resolve(host, port, connecting, step)?,
             };
             config.tracer.emit(|| Event::Resolved {

@@ -3,9 +3,10 @@
 //!
 //! A connection kept for reuse can be closed by the server at any moment — typically when it
 //! has been idle for the server's keep-alive limit — and the client learns it only when it
-//! writes or reads. RFC 9112 §9.3.1: a client "MAY open a new connection and automatically
-//! retransmit an aborted sequence of requests if all of those requests have idempotent
-//! methods"; RFC 9110 §9.2.2: a client "SHOULD NOT automatically retry a request with a
+//! writes or reads. RFC 9112 §9.3.1 leaves the conditions for a retry to RFC 9110 §9.2.2:
+//! idempotent requests "can be repeated automatically if a communication failure occurs before
+//! the client is able to read the server's response", and a client "SHOULD NOT automatically
+//! retry a request with a
 //! non-idempotent method unless it has some means to know that the request semantics are
 //! actually idempotent, regardless of the method, or some means to detect that the original
 //! request was never applied". So a request is sent again, once, when all of these hold:

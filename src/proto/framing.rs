@@ -387,7 +387,7 @@ pub fn decide<'h>(
             close => close,
         },
     };
-    // 1. Bodiless by definition, whatever the headers say. After a 101 the bytes that follow
+    // #1: bodiless by definition, whatever the headers say. After a 101 the bytes that follow
     //    are not HTTP (RFC 9110 §15.2.2), so it is never reused, whatever the request was.
     if status == 101 {
         let reuse = Reuse::Close(CloseReason::SwitchedProtocols);
@@ -396,7 +396,7 @@ pub fn decide<'h>(
     if request.head {
         return Ok(framing(BodyKind::Empty, Rule::HeadRequest, Reuse::Keep));
     }
-    // 2. CONNECT success: the connection becomes a tunnel. Checked before 204: *any* 2xx answer
+    // #2: CONNECT success: the connection becomes a tunnel. Checked before 204: *any* 2xx answer
     //    to CONNECT switches to tunnel mode (RFC 9110 §9.3.6), and a tunnel is never reusable.
     if request.connect && (200..300).contains(&status) {
         let reuse = Reuse::Close(CloseReason::Tunnel);
@@ -405,7 +405,7 @@ pub fn decide<'h>(
     if (100..200).contains(&status) || status == 204 || status == 304 {
         return Ok(framing(BodyKind::Empty, Rule::BodilessStatus, Reuse::Keep));
     }
-    // 3. Transfer-Encoding overrides Content-Length.
+    // #3 and #4: Transfer-Encoding overrides Content-Length (#3 is about both at once).
     if f.transfer_encoding {
         if f.transfer_encoding_empty {
             return Err(Error::EmptyTransferEncoding);
@@ -426,14 +426,14 @@ pub fn decide<'h>(
         };
         return Ok(framing(BodyKind::Chunked, Rule::Chunked, reuse));
     }
-    // 4. Content-Length, if valid.
+    // #5 and #6: Content-Length, if valid (an invalid one is an error, #5).
     if let Some(e) = f.content_length_error {
         return Err(e);
     }
     if let Some(n) = f.content_length {
         return Ok(framing(BodyKind::Length(n), Rule::ContentLength, Reuse::Keep));
     }
-    // 5. Until close.
+    // #8: no framing header: until close (#7 is for requests).
     let reuse = Reuse::Close(CloseReason::BodyUntilClose);
     Ok(framing(BodyKind::UntilClose, Rule::NoLengthUntilClose, reuse))
 }

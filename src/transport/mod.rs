@@ -6,7 +6,8 @@
 //!
 //! | module | does | standard |
 //! |---|---|---|
-//! | [`connect`] | resolves names (off-thread when a deadline applies), races IPv6 and IPv4 | RFC 8305 (Happy Eyeballs v2, simplified), RFC 6724 order |
+//! | [`connect`] | resolves names (off-thread when a deadline applies); tries the addresses in turn, IPv6 and IPv4 alternating, racing them once one stays silent; remembers the family that worked | RFC 8305 §4, §5 (Happy Eyeballs v2, simplified), RFC 6761 §6.3 |
+//! | [`timeouts`] | deadlines, and the socket timeouts armed from them before each read and write | |
 //! | [`pool`] | idle connections keyed by origin, per-host limit, idle timeout | RFC 9112 §9.3, §9.4 |
 //! | [`proxy`] | proxy settings, `NO_PROXY`, the SOCKS5 handshake | RFC 1928, RFC 1929 |
 //! | `tls` | rustls glue: roots, SNI, ALPN `http/1.1`, close_notify | RFC 8446, RFC 6066 §3, RFC 7301 |

@@ -19,8 +19,8 @@
 //!
 //! Where curl and the RFCs differ, the RFCs win (the conformance suite's `curl_differs` cases):
 //! no `Content-Length` with a sign (RFC 9110 §8.6), no CR/LF in `-H`, `-A` or `-X` values
-//! (RFC 9110 §5.5, §9.1), no automatic re-send of a POST (RFC 9112 §9.3.1), and an empty host
-//! is an invalid URL (RFC 9110 §4.2.1).
+//! (RFC 9110 §5.5, §9.1), no automatic re-send of a POST that may have reached the server
+//! (RFC 9110 §9.2.2), and an empty host is an invalid URL (RFC 9110 §4.2.1).
 
 #![forbid(unsafe_code)]
 
