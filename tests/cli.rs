@@ -4,7 +4,7 @@
 mod cli_support;
 mod support;
 
-use cli_support::{cli, cli_on_terminal, cli_stdin, code, one, stderr, stdout};
+use cli_support::{cli, cli_on_terminal, cli_stdin, one};
 use std::io::Write;
 use std::process::Command;
 use std::time::Duration;
@@ -163,25 +163,6 @@ fn several_urls_share_one_connection_and_headers() {
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
     assert!(requests.iter().all(|r| r.header("x-all") == Some("1")));
-}
-
-#[test]
-fn a_post_on_a_connection_that_died_unanswered_is_sent_again_as_curl_does() {
-    // the server reads the second POST on the reused connection and closes without a word
-    let server = Server::conns(vec![
-        vec![Act::Read, send(ok("1")), Act::Read, Act::Close],
-        vec![Act::Read, send(ok("2"))],
-    ]);
-    let out = cli(&["-s", "-d", "x=1", &server.url("/a"), &server.url("/b")]);
-    assert_eq!(
-        (code(&out), stdout(&out)),
-        (Some(0), "12".to_string()),
-        "{}",
-        stderr(&out)
-    );
-    let requests = server.requests();
-    assert_eq!(requests.len(), 3, "the second POST went out twice");
-    assert!(requests.iter().all(|r| r.method == "POST" && r.body == b"x=1"));
 }
 
 #[test]

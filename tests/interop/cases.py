@@ -21,6 +21,10 @@ KNOWN = {
         "a POST on a reused connection 1-2 s idle meets lighttpd's idle close (its once-a-second check runs when "
         "the request wakes it) and gets an empty reply; a POST is not re-sent, and lighttpd sends no Keep-Alive "
         "hint to honour (racy: fails in most runs; the same agent with idle_timeout below 1 s passes)",
+    "keepalive.lighttpd.post-after-idle":
+        "the CLI side of lib.lighttpd_post_at_keepalive_edge: the POST after 1-2 s idle gets an empty reply "
+        "(exit 52 for that URL) where curl re-sends it on a new connection and succeeds (curl -v: 'Connection "
+        "died, retrying a fresh connect (retry count: 1)') (racy)",
 }
 
 PLACEHOLDER_SERVERS = [

@@ -18,10 +18,6 @@ pub fn build(
         .max_redirects(if a.location { a.max_redirs.unwrap_or(50) } else { 0 })
         // curl's --compressed: only then is Accept-Encoding sent and the body decoded
         .decompress(a.compressed)
-        // curl re-sends a request of any method whose reused connection died before any
-        // answer ("Connection died, retrying a fresh connect"); a body from stdin or a file
-        // being streamed is never sent twice
-        .retry_non_idempotent(true)
         .cookie_store(jar);
     if a.http10 {
         b = b.http_version(h1client::HttpVersion::Http10);
