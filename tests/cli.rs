@@ -166,6 +166,19 @@ fn several_urls_share_one_connection_and_headers() {
 }
 
 #[test]
+fn a_post_on_a_connection_that_died_unanswered_is_not_sent_again() {
+    // the server reads the second POST on the reused connection and closes without a word;
+    // curl would re-send it, RFC 9110 §9.2.2 says a client SHOULD NOT
+    let server = Server::conns(vec![
+        vec![Act::Read, send(ok("1")), Act::Read, Act::Close],
+        vec![Act::Read, send(ok("2"))],
+    ]);
+    let out = cli(&["-s", "-d", "x=1", &server.url("/a"), &server.url("/b")]);
+    assert_eq!((out.status.code(), out.stdout.as_slice()), (Some(52), &b"1"[..]));
+    assert_eq!(server.requests().len(), 2, "the second POST went out once");
+}
+
+#[test]
 fn fail_does_not_stop_the_next_url() {
     let server = Server::responses(vec![
         vec![send(resp("404 Not Found", &[], b"x"))],

@@ -24,7 +24,8 @@ KNOWN = {
     "keepalive.lighttpd.post-after-idle":
         "the CLI side of lib.lighttpd_post_at_keepalive_edge: the POST after 1-2 s idle gets an empty reply "
         "(exit 52 for that URL) where curl re-sends it on a new connection and succeeds (curl -v: 'Connection "
-        "died, retrying a fresh connect (retry count: 1)') (racy)",
+        "died, retrying a fresh connect (retry count: 1)') (racy). Deliberate: RFC 9110 §9.2.2, held by the "
+        "conformance case stale-connection-post-not-retried; listed among the README's differences from curl",
 }
 
 PLACEHOLDER_SERVERS = [
