@@ -216,9 +216,11 @@ fn huge_durations_are_no_limit_and_never_overflow() {
 fn a_huge_expect_continue_wait_still_waits_for_100_continue() {
     // Duration::MAX once overflowed into "do not wait": the body went out before the server's
     // go-ahead. The server reads the head, waits 300 ms, notes what it has, then says 100.
+    // The server reads only after 300 ms, so a client that did not wait has sent head and body
+    // by then and the first read takes both (reading at once could take the head alone).
     let server = Server::conns(vec![vec![
-        Act::ReadHead,
         Act::Sleep(Duration::from_millis(300)),
+        Act::ReadHead,
         Act::Mark,
         send(b"HTTP/1.1 100 Continue\r\n\r\n"),
         Act::ReadBody,
@@ -238,9 +240,11 @@ fn a_huge_expect_continue_wait_still_waits_for_100_continue() {
 
 #[test]
 fn a_zero_expect_continue_wait_sends_the_body_at_once() {
+    // The server reads only after 300 ms, so a client that did not wait has sent head and body
+    // by then and the first read takes both (reading at once could take the head alone).
     let server = Server::conns(vec![vec![
-        Act::ReadHead,
         Act::Sleep(Duration::from_millis(300)),
+        Act::ReadHead,
         Act::Mark,
         Act::ReadBody,
         send(ok("done")),
