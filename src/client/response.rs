@@ -261,9 +261,9 @@ impl Response {
     /// # Ok::<(), h1client::Error>(())
     /// ```
     pub fn header_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.headers()
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
+        self.head_parts()
+            .into_iter()
+            .flat_map(move |(h, buf)| h.values(buf, name))
     }
 
     /// All header fields in the order received, duplicates kept: `(name, value)`.

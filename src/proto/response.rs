@@ -88,6 +88,15 @@ struct Field {
     raw: Span,
 }
 
+impl Field {
+    /// Is this field named `name` (case-insensitive)? Names are compared as bytes, so a lookup
+    /// turns only the value it finds into text.
+    fn is_named(&self, buf: &[u8], name: &str) -> bool {
+        buf.get(self.name.start as usize..self.name.end as usize)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+    }
+}
+
 /// A parsed response head. Names and values are offsets into the buffer it was parsed from, so
 /// every accessor takes that buffer back.
 ///
@@ -369,9 +378,21 @@ impl ResponseHead {
     /// # Ok::<(), h1client::proto::Error>(())
     /// ```
     pub fn header<'b>(&'b self, buf: &'b [u8], name: &str) -> Option<&'b str> {
-        self.headers(buf)
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
+        let field = self.field(buf, name)?;
+        Some(self.text(buf, field.value))
+    }
+
+    /// The first field named `name` (case-insensitive).
+    fn field(&self, buf: &[u8], name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.is_named(buf, name))
+    }
+
+    /// Every value of the fields named `name` (case-insensitive), in order, as text.
+    pub(crate) fn values<'b>(&'b self, buf: &'b [u8], name: &'b str) -> impl Iterator<Item = &'b str> + 'b {
+        self.fields
+            .iter()
+            .filter(move |f| f.is_named(buf, name))
+            .map(move |f| self.text(buf, f.value))
     }
 
     /// The raw bytes of the first value of the header `name`, as received (not decoded as text),
@@ -386,9 +407,11 @@ impl ResponseHead {
     /// # Ok::<(), h1client::proto::Error>(())
     /// ```
     pub fn header_bytes<'b>(&'b self, buf: &'b [u8], name: &str) -> Option<&'b [u8]> {
-        self.raw_headers(buf)
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
+        let field = self.field(buf, name)?;
+        Some(
+            buf.get(field.raw.start as usize..field.raw.end as usize)
+                .unwrap_or_default(),
+        )
     }
 
     /// All header fields, in order, duplicates kept: `(name, value)`.
