@@ -92,9 +92,17 @@ impl IntoUrl for &String {
 
 impl IntoUrl for Url {
     fn into_url(self) -> Result<Url> {
-        let shown = crate::error::redact_url(self.as_str()).into_owned();
-        check_url(&self).map_err(|why| Error::new(ErrorKind::InvalidUrl, Step::Url, format!("{shown:?}: {why}")))?;
-        Ok(self)
+        match check_url(&self) {
+            Ok(()) => Ok(self),
+            Err(why) => {
+                let shown = crate::error::redact_url(self.as_str());
+                Err(Error::new(
+                    ErrorKind::InvalidUrl,
+                    Step::Url,
+                    format!("{shown:?}: {why}"),
+                ))
+            }
+        }
     }
 }
 
@@ -153,6 +161,9 @@ impl fmt::Debug for RequestBuilder {
 /// characters are refused rather than silently dropped (the URL standard strips tabs and
 /// newlines, which would hide an injection attempt).
 pub(crate) fn parse_url(input: &str) -> Result<Url> {
+    if let Some(url) = last_parsed::get(input) {
+        return Ok(url);
+    }
     let shown = crate::error::redact_url(input);
     let bad = |why: &str| Error::new(ErrorKind::InvalidUrl, Step::Url, format!("{shown:?}: {why}"));
     if let Some(c) = input.chars().find(|c| c.is_control()) {
@@ -161,7 +172,55 @@ pub(crate) fn parse_url(input: &str) -> Result<Url> {
     check_authority(input).map_err(&bad)?;
     let url = Url::parse(input).map_err(|e| bad(&e.to_string()))?;
     check_url(&url).map_err(|why| bad(&why))?;
+    last_parsed::set(input, &url);
     Ok(url)
+}
+
+/// The last URL text this thread parsed and accepted, with its result.
+///
+/// Parsing a URL is a third of the user-space work of a request on a pooled connection
+/// (`url::Url::parse` runs the WHATWG host parser and IDNA; see `bench/README.md`), and a
+/// program that asks for the same URL again and again — a poller, a health check, an API
+/// client — would pay it every time. [`parse_url`] is a pure function of its text, so the same
+/// text gets a copy of the same result: nothing else changes. One entry per thread, no lock;
+/// URLs with credentials are not kept.
+mod last_parsed {
+    use std::cell::RefCell;
+    use url::Url;
+
+    thread_local! {
+        static LAST: RefCell<Option<(String, Url)>> = const { RefCell::new(None) };
+    }
+
+    /// A copy of the URL `input` parsed to last time, if it was the last text parsed.
+    pub(super) fn get(input: &str) -> Option<Url> {
+        LAST.try_with(|last| {
+            let last = last.try_borrow().ok()?;
+            let (text, url) = last.as_ref()?;
+            (text == input).then(|| url.clone())
+        })
+        .ok()
+        .flatten()
+    }
+
+    /// Remembers that `input` parsed to `url`, in place of the text before.
+    pub(super) fn set(input: &str, url: &Url) {
+        if !url.username().is_empty() || url.password().is_some() {
+            return;
+        }
+        let _ = LAST.try_with(|last| {
+            if let Ok(mut last) = last.try_borrow_mut() {
+                match last.as_mut() {
+                    Some((text, kept)) => {
+                        text.clear();
+                        text.push_str(input);
+                        kept.clone_from(url);
+                    }
+                    None => *last = Some((input.to_owned(), url.clone())),
+                }
+            }
+        });
+    }
 }
 
 /// RFC 9110 §4.2.1, §4.2.2: an http(s) URI has an authority with a non-empty host. The URL
@@ -588,5 +647,49 @@ impl RequestBuilder {
             .finish();
         self.content_type = Some("application/x-www-form-urlencoded");
         self.send(body.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{last_parsed, parse_url};
+
+    #[test]
+    fn the_same_url_text_parses_to_the_same_url_and_other_texts_to_their_own() {
+        for text in [
+            "http://127.0.0.1:8080/a?b=1",
+            "HTTP://Example.COM:80/x/../y",
+            "https://[::1]/",
+        ] {
+            let first = parse_url(text).unwrap();
+            assert_eq!(last_parsed::get(text).as_ref(), Some(&first), "{text}");
+            assert_eq!(parse_url(text).unwrap(), first, "{text}");
+            assert_eq!(first, url::Url::parse(text).unwrap(), "{text}");
+        }
+        let other = parse_url("http://127.0.0.1:8081/").unwrap();
+        assert_eq!(other.port(), Some(8081));
+        assert_eq!(
+            last_parsed::get("https://[::1]/"),
+            None,
+            "one entry: the last text only"
+        );
+    }
+
+    #[test]
+    fn a_refused_url_is_refused_every_time_and_leaves_the_last_good_one() {
+        parse_url("http://127.0.0.1/ok").unwrap();
+        for bad in ["http:///x", "ftp://127.0.0.1/", "http://127.0.0.1/\n"] {
+            assert!(parse_url(bad).is_err(), "{bad:?}");
+            assert!(parse_url(bad).is_err(), "{bad:?} again");
+        }
+        assert!(last_parsed::get("http://127.0.0.1/ok").is_some());
+    }
+
+    #[test]
+    fn urls_with_credentials_are_not_kept() {
+        let url = parse_url("http://user:secret@127.0.0.1/").unwrap();
+        assert_eq!(url.password(), Some("secret"));
+        assert_eq!(last_parsed::get("http://user:secret@127.0.0.1/"), None);
+        assert_eq!(parse_url("http://user:secret@127.0.0.1/").unwrap(), url);
     }
 }
