@@ -89,7 +89,7 @@ pub fn receive(method: &str, input: impl Read + Send + Sync + 'static, limits: &
         .map(|(n, v)| (n.to_string(), v.to_vec()))
         .collect();
     let (status, minor_version, head) = (conn.head.status, conn.head.minor_version, conn.head_bytes().to_vec());
-    let body = BodyReader::new(conn, None, framing, limits.max_head_bytes, io, tracer);
+    let body = BodyReader::new(Box::new(conn), None, framing, limits.max_head_bytes, io, tracer);
     Ok(Received {
         status,
         minor_version,

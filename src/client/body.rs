@@ -87,8 +87,8 @@ enum State {
 /// # Ok::<(), h1client::Error>(())
 /// ```
 pub struct BodyReader {
-    conn: Option<HttpConn>,
-    pool: Option<Arc<Pool<HttpConn>>>,
+    conn: Option<Box<HttpConn>>,
+    pool: Option<Arc<Pool<Box<HttpConn>>>>,
     state: State,
     framing: Framing,
     io: Timeouts,
@@ -133,8 +133,8 @@ impl std::fmt::Debug for BodyReader {
 
 impl BodyReader {
     pub(crate) fn new(
-        conn: HttpConn,
-        pool: Option<Arc<Pool<HttpConn>>>,
+        conn: Box<HttpConn>,
+        pool: Option<Arc<Pool<Box<HttpConn>>>>,
         framing: Framing,
         max_trailer_bytes: usize,
         io: Timeouts,

@@ -20,7 +20,7 @@ use url::Url;
 /// An agent's shared state.
 pub(crate) struct Engine {
     pub(crate) config: Config,
-    pub(crate) pool: Arc<Pool<HttpConn>>,
+    pub(crate) pool: Arc<Pool<Box<HttpConn>>>,
     /// Which address family connected to a host when the first tried did not.
     pub(crate) families: crate::transport::connect::FamilyMemory,
     /// The pool key part for a unix socket.

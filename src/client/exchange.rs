@@ -62,7 +62,7 @@ struct Plan {
 
 /// A response head read on a connection.
 struct Answer {
-    conn: HttpConn,
+    conn: Box<HttpConn>,
     /// It came before the request body was all sent (the two sides may disagree on where the
     /// request ended).
     early: bool,
@@ -282,7 +282,7 @@ where
 /// session ticket); a passed deadline stops it.
 fn early_answer(
     engine: &Engine,
-    mut conn: HttpConn,
+    mut conn: Box<HttpConn>,
     e: Error,
     io: &Timeouts,
     plan: &Plan,

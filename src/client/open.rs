@@ -27,7 +27,7 @@ pub(crate) fn connection(
     url: &Url,
     io: &Timeouts,
     fresh_only: bool,
-) -> Result<HttpConn> {
+) -> Result<Box<HttpConn>> {
     let tracer = &engine.config.tracer;
     if !fresh_only {
         while let Some((mut conn, idle)) = engine.pool.take(&route.key) {
@@ -52,7 +52,12 @@ pub(crate) fn connection(
         }
     }
     let (stream, socket) = open(engine, route, url, io)?;
-    Ok(HttpConn::new(stream, route.key.owned(), Origin::of(url), socket))
+    Ok(Box::new(HttpConn::new(
+        stream,
+        route.key.owned(),
+        Origin::of(url),
+        socket,
+    )))
 }
 
 /// The host of a URL, for connecting.

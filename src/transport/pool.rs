@@ -48,6 +48,19 @@ impl Default for PoolLimits {
     }
 }
 
+/// A boxed connection is pooled as the connection: the client keeps its connections boxed so
+/// that handing one between the pool, the exchange and the body reader moves a pointer, not
+/// the few hundred bytes of the connection and its buffers' bookkeeping.
+impl<T: Pooled> Pooled for Box<T> {
+    fn key(&self) -> &PoolKey {
+        (**self).key()
+    }
+
+    fn idle_limit(&self) -> Option<Duration> {
+        (**self).idle_limit()
+    }
+}
+
 struct Idle<T> {
     item: T,
     since: Instant,
