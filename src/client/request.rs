@@ -183,7 +183,8 @@ pub(crate) fn parse_url(input: &str) -> Result<Url> {
 /// program that asks for the same URL again and again — a poller, a health check, an API
 /// client — would pay it every time. [`parse_url`] is a pure function of its text, so the same
 /// text gets a copy of the same result: nothing else changes. One entry per thread, no lock;
-/// URLs with credentials are not kept.
+/// URLs with credentials are not kept, nor URLs longer than [`MAX_KEPT`](last_parsed::MAX_KEPT)
+/// bytes (a thread that once sent a huge query string does not hold it for ever).
 mod last_parsed {
     use std::cell::RefCell;
     use url::Url;
@@ -191,6 +192,9 @@ mod last_parsed {
     thread_local! {
         static LAST: RefCell<Option<(String, Url)>> = const { RefCell::new(None) };
     }
+
+    /// The longest URL text kept.
+    pub(super) const MAX_KEPT: usize = 2048;
 
     /// A copy of the URL `input` parsed to last time, if it was the last text parsed.
     pub(super) fn get(input: &str) -> Option<Url> {
@@ -205,7 +209,7 @@ mod last_parsed {
 
     /// Remembers that `input` parsed to `url`, in place of the text before.
     pub(super) fn set(input: &str, url: &Url) {
-        if !url.username().is_empty() || url.password().is_some() {
+        if !url.username().is_empty() || url.password().is_some() || input.len() > MAX_KEPT {
             return;
         }
         let _ = LAST.try_with(|last| {
@@ -683,6 +687,14 @@ mod tests {
             assert!(parse_url(bad).is_err(), "{bad:?} again");
         }
         assert!(last_parsed::get("http://127.0.0.1/ok").is_some());
+    }
+
+    #[test]
+    fn long_urls_are_not_kept() {
+        let long = format!("http://127.0.0.1/?q={}", "a".repeat(last_parsed::MAX_KEPT));
+        let url = parse_url(&long).unwrap();
+        assert_eq!(last_parsed::get(&long), None);
+        assert_eq!(parse_url(&long).unwrap(), url);
     }
 
     #[test]
