@@ -47,6 +47,73 @@
 //! assert_eq!(&body[..n], b"hello");
 //! # Ok::<(), h1client::proto::Error>(())
 //! ```
+//!
+//! ## Over your own connection
+//!
+//! This module is public on purpose and is part of the crate's API, kept as stable as
+//! [`Agent`](crate::Agent)'s (its items are listed in `public-api.txt` with the rest): it does no
+//! I/O, so a program with a connection of its own — a socket it set up itself, a transport the
+//! crate does not know, a test harness — can speak HTTP/1.1 over it with these functions alone.
+//! One GET over a `std::net::TcpStream`, reading until the head is whole, then the body by the
+//! framing `decide` chose:
+//!
+//! ```
+//! # let server = h1client::doc_server::DocServer::start(&[
+//! #     b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+//! # ]);
+//! # let addr = server.url("").trim_start_matches("http://").trim_end_matches('/').to_string();
+//! use h1client::proto::{framing, request, response};
+//! use std::io::{Read, Write};
+//!
+//! let mut conn = std::net::TcpStream::connect(&addr)?; // "127.0.0.1:PORT"
+//! let (host, port) = addr.rsplit_once(':').ok_or("no port")?;
+//! let head = request::RequestHead {
+//!     method: "GET",
+//!     target: "/hello",
+//!     version: request::Version::Http11,
+//!     host: Some(request::HostHeader { host, port: port.parse().ok() }),
+//!     defaults: [("Accept", "*/*")].into_iter(),
+//!     user: [].into_iter(),
+//!     body: request::BodyFraming::Empty,
+//! };
+//! let mut out = Vec::new();
+//! head.write(&mut out)?;
+//! conn.write_all(&out)?;
+//!
+//! // Read until a final (non-1xx) head is whole; a 1xx head is dropped and the next one read.
+//! let limits = response::HeadLimits::default();
+//! let mut resp = response::ResponseHead::default();
+//! let mut buf = Vec::new();
+//! let mut piece = [0u8; 4096];
+//! let len = loop {
+//!     match resp.parse(&mut buf, &limits)? {
+//!         Some(len) if resp.is_interim() => drop(buf.drain(..len)),
+//!         Some(len) => break len,
+//!         None => match conn.read(&mut piece)? {
+//!             0 => return Err("the server closed before the head ended".into()),
+//!             n => buf.extend_from_slice(&piece[..n]),
+//!         },
+//!     }
+//! };
+//! assert_eq!(resp.status, 200);
+//!
+//! // The body, by the rule RFC 9112 §6.3 gives for this response.
+//! let facts = framing::RequestFacts { head: false, connect: false };
+//! let framing = framing::decide(facts, resp.status, resp.minor_version, resp.raw_headers(&buf))?;
+//! let framing::BodyKind::Length(n) = framing.kind else {
+//!     return Err(format!("{:?} bodies are read as in the example above", framing.kind).into());
+//! };
+//! let mut body = buf.split_off(len);
+//! while (body.len() as u64) < n {
+//!     match conn.read(&mut piece)? {
+//!         0 => return Err("the body was cut short".into()),
+//!         k => body.extend_from_slice(&piece[..k]),
+//!     }
+//! }
+//! assert_eq!(body, b"hello");
+//! assert!(framing.reuse.is_keep()); // the connection could carry the next request
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod chunked;
 pub mod error;
