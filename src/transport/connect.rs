@@ -268,7 +268,12 @@ pub fn connect(
             });
             Ok((stream, addr))
         }
-        None => Err(connect_error(failures, addrs.len(), step)),
+        None => {
+            // Raced attempts report in the order they end, which two attempts timing out
+            // together can swap: the message lists the addresses in the order they were given.
+            failures.sort_by_key(|(a, _, _)| addrs.iter().position(|x| x == a));
+            Err(connect_error(failures, addrs.len(), step))
+        }
     }
 }
 
