@@ -176,51 +176,62 @@ pub(crate) fn parse_url(input: &str) -> Result<Url> {
     Ok(url)
 }
 
-/// The last URL text this thread parsed and accepted, with its result.
+/// The last URL text this thread parsed and accepted, with its result once it came twice.
 ///
 /// Parsing a URL is a third of the user-space work of a request on a pooled connection
 /// (`url::Url::parse` runs the WHATWG host parser and IDNA; see `bench/README.md`), and a
 /// program that asks for the same URL again and again — a poller, a health check, an API
 /// client — would pay it every time. [`parse_url`] is a pure function of its text, so the same
-/// text gets a copy of the same result: nothing else changes. One entry per thread, no lock;
-/// URLs with credentials are not kept, nor URLs longer than [`MAX_KEPT`](last_parsed::MAX_KEPT)
-/// bytes (a thread that once sent a huge query string does not hold it for ever).
+/// text gets a copy of the same result: nothing else changes. The result is kept only when a
+/// text is parsed twice in a row, so a program whose URLs all differ pays a copy of the text
+/// (no allocation once the buffer has grown), not a copy of every `Url`. One entry per thread,
+/// no lock; URLs with credentials are not kept, nor URLs longer than
+/// [`MAX_KEPT`](last_parsed::MAX_KEPT) bytes (a thread that once sent a huge query string does
+/// not hold it for ever).
 mod last_parsed {
     use std::cell::RefCell;
     use url::Url;
 
+    /// The last text parsed, and its result when that text was parsed twice in a row.
+    struct Last {
+        text: String,
+        url: Option<Url>,
+    }
+
     thread_local! {
-        static LAST: RefCell<Option<(String, Url)>> = const { RefCell::new(None) };
+        static LAST: RefCell<Last> = const { RefCell::new(Last { text: String::new(), url: None }) };
     }
 
     /// The longest URL text kept.
     pub(super) const MAX_KEPT: usize = 2048;
 
-    /// A copy of the URL `input` parsed to last time, if it was the last text parsed.
+    /// A copy of the URL `input` parsed to, if it is the text kept.
     pub(super) fn get(input: &str) -> Option<Url> {
         LAST.try_with(|last| {
             let last = last.try_borrow().ok()?;
-            let (text, url) = last.as_ref()?;
-            (text == input).then(|| url.clone())
+            if last.text != input {
+                return None;
+            }
+            last.url.clone()
         })
         .ok()
         .flatten()
     }
 
-    /// Remembers that `input` parsed to `url`, in place of the text before.
+    /// Notes that `input` parsed to `url`: the result is kept when the same text came just
+    /// before, otherwise only the text is.
     pub(super) fn set(input: &str, url: &Url) {
         if !url.username().is_empty() || url.password().is_some() || input.len() > MAX_KEPT {
             return;
         }
         let _ = LAST.try_with(|last| {
             if let Ok(mut last) = last.try_borrow_mut() {
-                match last.as_mut() {
-                    Some((text, kept)) => {
-                        text.clear();
-                        text.push_str(input);
-                        kept.clone_from(url);
-                    }
-                    None => *last = Some((input.to_owned(), url.clone())),
+                if last.text == input {
+                    last.url = Some(url.clone());
+                } else {
+                    last.text.clear();
+                    last.text.push_str(input);
+                    last.url = None;
                 }
             }
         });
@@ -666,7 +677,9 @@ mod tests {
             "https://[::1]/",
         ] {
             let first = parse_url(text).unwrap();
-            assert_eq!(last_parsed::get(text).as_ref(), Some(&first), "{text}");
+            assert_eq!(last_parsed::get(text), None, "{text}: once is not kept");
+            assert_eq!(parse_url(text).unwrap(), first, "{text}");
+            assert_eq!(last_parsed::get(text).as_ref(), Some(&first), "{text}: twice is");
             assert_eq!(parse_url(text).unwrap(), first, "{text}");
             assert_eq!(first, url::Url::parse(text).unwrap(), "{text}");
         }
@@ -682,6 +695,7 @@ mod tests {
     #[test]
     fn a_refused_url_is_refused_every_time_and_leaves_the_last_good_one() {
         parse_url("http://127.0.0.1/ok").unwrap();
+        parse_url("http://127.0.0.1/ok").unwrap();
         for bad in ["http:///x", "ftp://127.0.0.1/", "http://127.0.0.1/\n"] {
             assert!(parse_url(bad).is_err(), "{bad:?}");
             assert!(parse_url(bad).is_err(), "{bad:?} again");
@@ -693,6 +707,7 @@ mod tests {
     fn long_urls_are_not_kept() {
         let long = format!("http://127.0.0.1/?q={}", "a".repeat(last_parsed::MAX_KEPT));
         let url = parse_url(&long).unwrap();
+        assert_eq!(parse_url(&long).unwrap(), url);
         assert_eq!(last_parsed::get(&long), None);
         assert_eq!(parse_url(&long).unwrap(), url);
     }
@@ -700,6 +715,7 @@ mod tests {
     #[test]
     fn urls_with_credentials_are_not_kept() {
         let url = parse_url("http://user:secret@127.0.0.1/").unwrap();
+        assert_eq!(parse_url("http://user:secret@127.0.0.1/").unwrap(), url);
         assert_eq!(url.password(), Some("secret"));
         assert_eq!(last_parsed::get("http://user:secret@127.0.0.1/"), None);
         assert_eq!(parse_url("http://user:secret@127.0.0.1/").unwrap(), url);

@@ -44,10 +44,10 @@
 //! - the text holds no control characters. The URL standard quietly drops a tab or a newline,
 //!   which would hide an attempt to smuggle a header through a URL, so they are refused instead.
 //!
-//! A program that asks for the same URL text again (a poller, an API client in a loop) gets a
-//! copy of the last result its thread parsed (`last_parsed`): parsing is a pure function of the
-//! text and a third of a pooled request's own work, so it is done once. URLs carrying credentials
-//! (`user:password@`) are not kept.
+//! A program that asks for the same URL text again and again (a poller, an API client in a loop)
+//! gets a copy of the result its thread kept after the second parse (`last_parsed`): parsing is a
+//! pure function of the text and a third of a pooled request's own work. URLs carrying credentials
+//! (`user:password@`) are not kept, nor URLs longer than 2 KiB.
 //!
 //! Nothing has touched the network yet; a bad URL is an
 //! [`ErrorKind::InvalidUrl`](crate::ErrorKind::InvalidUrl) error at [`Step::Url`](crate::Step::Url).
