@@ -215,9 +215,8 @@ fn huge_durations_are_no_limit_and_never_overflow() {
 #[test]
 fn a_huge_expect_continue_wait_still_waits_for_100_continue() {
     // Duration::MAX once overflowed into "do not wait": the body went out before the server's
-    // go-ahead. The server reads the head, waits 300 ms, notes what it has, then says 100.
-    // The server reads only after 300 ms, so a client that did not wait has sent head and body
-    // by then and the first read takes both (reading at once could take the head alone).
+    // go-ahead. The server waits 300 ms, then reads what has come — head and body together
+    // from a client that did not wait — notes what it has, then says 100.
     let server = Server::conns(vec![vec![
         Act::Sleep(Duration::from_millis(300)),
         Act::ReadHead,
